@@ -1,0 +1,27 @@
+/** `npm run serve -- [--port N] [--data DIR]`: the app behind a browser UI on 127.0.0.1. */
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { Command } from 'commander'
+import { createHandlers } from './handlers'
+import { startWebHost } from './web-host'
+
+const program = new Command()
+  .name('unet-studio-serve')
+  .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', '8765')
+  .option('--data <dir>', 'dataset folder to open when the page loads')
+  .option('--static <dir>', 'built renderer folder', 'out/web')
+  .parse()
+
+const opts = program.opts<{ port: string; data?: string; static: string }>()
+const pkg = JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { version: string }
+const host = await startWebHost({
+  staticDir: resolve(opts.static),
+  handlers: createHandlers(),
+  version: pkg.version,
+  initialDataset: opts.data ? resolve(opts.data) : null,
+  port: Number(opts.port)
+})
+console.log(`UNet Studio at ${host.url}`)
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => void host.close().then(() => process.exit(0)))
+}
