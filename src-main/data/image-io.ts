@@ -23,25 +23,44 @@ export async function readImage(path: string, opts: ReadImageOptions = {}): Prom
   const dropAlpha = opts.dropAlpha ?? true
   const meta = await sharp(path).metadata()
   const sixteen = SIXTEEN_BIT.has(meta.depth ?? 'uchar')
-  let pipeline = sharp(path)
-  if (dropAlpha && meta.hasAlpha) pipeline = pipeline.removeAlpha()
-  // sharp outputs sRGB unless told otherwise: keep grey as one channel and 16-bit as 16-bit
   const grey = (meta.channels ?? 1) - (meta.hasAlpha ? 1 : 0) === 1
-  if (sixteen) pipeline = pipeline.toColourspace(grey ? 'grey16' : 'rgb16')
-  else if (grey) pipeline = pipeline.toColourspace('b-w')
-  const { data, info } = await pipeline.raw({ depth: sixteen ? 'ushort' : 'uchar' }).toBuffer({
-    resolveWithObject: true
-  })
-  const pixels = sixteen
-    ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2)
-    : new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+  const keepAlpha = !dropAlpha && Boolean(meta.hasAlpha)
+  // sharp outputs sRGB unless told otherwise, and its grey spaces drop alpha: grey+alpha is
+  // read as RGBA and compacted below
+  let pipeline = sharp(path)
+  if (!keepAlpha && meta.hasAlpha) pipeline = pipeline.removeAlpha()
+  const greyOut = grey && !keepAlpha
+  if (sixteen) pipeline = pipeline.toColourspace(greyOut ? 'grey16' : 'rgb16')
+  else if (greyOut) pipeline = pipeline.toColourspace('b-w')
+  const { data, info } = await pipeline
+    .raw({ depth: sixteen ? 'ushort' : 'uchar' })
+    .toBuffer({ resolveWithObject: true })
+  const bytes = data.byteOffset % 2 === 0 ? data : Buffer.from(data)
+  let pixels: Uint8Array | Uint16Array = sixteen
+    ? new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2)
+    : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  let channels = info.channels
+  if (grey && keepAlpha && channels === 4) {
+    pixels = greyAlphaFromRgba(pixels)
+    channels = 2
+  }
   return {
     data: pixels,
     width: info.width,
     height: info.height,
-    channels: info.channels,
+    channels,
     bitDepth: sixteen ? 16 : 8
   }
+}
+
+function greyAlphaFromRgba<T extends Uint8Array | Uint16Array>(rgba: T): T {
+  const n = rgba.length / 4
+  const out = (rgba instanceof Uint16Array ? new Uint16Array(n * 2) : new Uint8Array(n * 2)) as T
+  for (let i = 0; i < n; i++) {
+    out[2 * i] = rgba[4 * i]
+    out[2 * i + 1] = rgba[4 * i + 3]
+  }
+  return out
 }
 
 /** Encode raw pixels to PNG or TIFF bytes; a Uint16Array gives a 16-bit file. */
