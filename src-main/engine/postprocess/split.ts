@@ -1,0 +1,82 @@
+import { type Connectivity, labelComponents, type LabelImage, relabel } from './components'
+import { distanceTransform } from './distance'
+import { hMaximaMarkers, peakMarkers } from './markers'
+import { markerWatershed } from './watershed'
+
+/** How to place one seed per object when splitting touching objects. */
+export interface SplitOptions {
+  /** 'h-maxima' (dynamic of the distance map ≥ h) or 'peaks' (local maxima ≥ minDistance apart). */
+  markers?: 'h-maxima' | 'peaks'
+  /** Minimal dynamic of a distance peak, in pixels ('h-maxima'). */
+  h?: number
+  /** Minimal distance between peaks, in pixels ('peaks'). */
+  minDistance?: number
+  /** Objects smaller than this (after splitting) are dropped. */
+  minSize?: number
+  connectivity?: Connectivity
+}
+
+/** Default split: h-maxima of the distance map with a 2-pixel dynamic. */
+export const DEFAULT_SPLIT: Required<SplitOptions> = {
+  markers: 'h-maxima',
+  h: 2,
+  minDistance: 5,
+  minSize: 0,
+  connectivity: 8
+}
+
+/** Give every mask pixel no seed reached its own label, by connected components of the rest. */
+function labelLeftovers(labels: Int32Array, mask: ArrayLike<number>, w: number, h: number): void {
+  let max = 0
+  for (let i = 0; i < labels.length; i++) if (labels[i] > max) max = labels[i]
+  const rest = new Uint8Array(labels.length)
+  for (let i = 0; i < rest.length; i++) rest[i] = mask[i] && !labels[i] ? 1 : 0
+  const extra = labelComponents(rest, w, h, 8)
+  for (let i = 0; i < rest.length; i++) if (extra.labels[i]) labels[i] = max + extra.labels[i]
+}
+
+/**
+ * Split touching objects of a binary mask: exact Euclidean distance transform, one marker per
+ * distance peak, then a marker-controlled watershed on the inverted distance.
+ */
+export function splitTouching(
+  mask: ArrayLike<number>,
+  width: number,
+  height: number,
+  options: SplitOptions = {}
+): LabelImage {
+  const o = { ...DEFAULT_SPLIT, ...options }
+  const dist = distanceTransform(mask, width, height)
+  const seeds =
+    o.markers === 'peaks'
+      ? peakMarkers(dist, width, height, o.minDistance, 0, o.connectivity)
+      : hMaximaMarkers(dist, width, height, o.h, o.connectivity)
+  const cost = new Float32Array(dist.length)
+  for (let i = 0; i < cost.length; i++) cost[i] = -dist[i]
+  const labels = markerWatershed(cost, seeds.labels, mask, width, height, o.connectivity)
+  labelLeftovers(labels, mask, width, height)
+  return relabel(labels, o.minSize)
+}
+
+/**
+ * Instances from a 3-class prediction (0 background, 1 interior, 2 boundary): connected interior
+ * regions of at least `minSeed` pixels are seeds that grow into the interior and boundary pixels,
+ * lowest `cost` first (e.g. the boundary probability; breadth-first when omitted).
+ */
+export function instancesFromBoundary(
+  classes: ArrayLike<number>,
+  width: number,
+  height: number,
+  options: { minSeed?: number; minSize?: number; cost?: ArrayLike<number> } = {}
+): LabelImage {
+  const interior = new Uint8Array(width * height)
+  const foreground = new Uint8Array(width * height)
+  for (let i = 0; i < interior.length; i++) {
+    interior[i] = classes[i] === 1 ? 1 : 0
+    foreground[i] = classes[i] !== 0 ? 1 : 0
+  }
+  const seeds = relabel(labelComponents(interior, width, height, 4).labels, options.minSeed ?? 1)
+  const cost = options.cost ?? new Float32Array(width * height)
+  const labels = markerWatershed(cost, seeds.labels, foreground, width, height, 4)
+  return relabel(labels, options.minSize ?? 0)
+}
