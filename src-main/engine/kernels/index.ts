@@ -1,0 +1,18 @@
+/**
+ * The project's own kernels for tfjs-backend-wasm, registered once before the backend is used.
+ */
+import { tf } from '../tf'
+import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter'
+
+/** Every kernel we add to the wasm backend. */
+export const WASM_KERNELS: tf.KernelConfig[] = [conv2DBackpropFilterConfig]
+
+/** Registers our wasm kernels (safe to call more than once). */
+export function registerWasmKernels(): void {
+  for (const config of WASM_KERNELS) {
+    if (tf.getKernel(config.kernelName, 'wasm') !== undefined) {
+      tf.unregisterKernel(config.kernelName, 'wasm')
+    }
+    tf.registerKernel(config)
+  }
+}
