@@ -20,6 +20,12 @@ export type Handlers = {
   [C in Channel]: (arg: ChannelArg<C>, ctx: HandlerContext) => Promise<ChannelResponse<C>>
 }
 
+const labelStore = () => import('./data/label-store')
+
+function toBase64(data: Uint8Array | Uint16Array): string {
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64')
+}
+
 /** Builds the handler table. */
 export function createHandlers(): Handlers {
   return {
@@ -27,6 +33,26 @@ export function createHandlers(): Handlers {
       version: ctx.version,
       host: ctx.host,
       initialDataset: ctx.initialDataset
-    })
+    }),
+    'image:read': async ({ root, id }) => {
+      const { findSample, readDisplayImage } = await labelStore()
+      const { bytes, ...img } = await readDisplayImage(root, await findSample(root, id))
+      return { id, ...img, data: toBase64(bytes) }
+    },
+    'label:read': async ({ root, id }) => {
+      const { findSample, readEffectiveLabel } = await labelStore()
+      const { data, ...label } = await readEffectiveLabel(root, await findSample(root, id))
+      return { id, ...label, data: toBase64(data), bitDepth: data instanceof Uint16Array ? 16 : 8 }
+    },
+    'label:save': async ({ root, id, data, width, height, kind, bitDepth }) => {
+      const { findSample, saveEditedLabel } = await labelStore()
+      await findSample(root, id)
+      const bytes = Buffer.from(data, 'base64')
+      const pixels =
+        bitDepth === 16
+          ? new Uint16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length))
+          : new Uint8Array(bytes)
+      return { path: await saveEditedLabel(root, id, { data: pixels, width, height, kind }) }
+    }
   }
 }

@@ -29,10 +29,53 @@ export interface AppInfo {
   initialDataset: string | null
 }
 
+/** A sample's image for the editor: PNG (8-bit) or raw little-endian samples (16-bit), base64. */
+export interface ImagePayload {
+  id: string
+  format: 'png' | 'raw'
+  /** Base64 of the PNG file or of the raw samples. */
+  data: string
+  width: number
+  height: number
+  channels: number
+  bitDepth: 8 | 16
+}
+
+/** Kinds of editable label: binary 0/1, class indices, or instance ids. */
+export type LabelKindName = 'binary' | 'classes' | 'instances'
+
+/** A sample's effective label, raw: base64 of the typed array (8-bit, or 16-bit for instances). */
+export interface LabelPayload {
+  id: string
+  data: string
+  width: number
+  height: number
+  kind: LabelKindName
+  bitDepth: 8 | 16
+  /** Edited label, the dataset's own masks, or empty. */
+  source: 'edited' | 'dataset' | 'empty'
+  path: string | null
+}
+
+const sampleRef = z.object({ root: z.string().min(1), id: z.string().min(1) })
+const labelSave = sampleRef.extend({
+  data: z.string(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  kind: z.enum(['binary', 'classes', 'instances']),
+  bitDepth: z.union([z.literal(8), z.literal(16)])
+})
+
 /** Request/response channels, `domain:verb`. */
 export const channels = {
   /** Version, host kind and the dataset opened at start. */
-  'app:info': channel<z.ZodObject<Record<string, never>>, AppInfo>(z.object({}))
+  'app:info': channel<z.ZodObject<Record<string, never>>, AppInfo>(z.object({})),
+  /** A sample's image for display (only files inside the dataset root). */
+  'image:read': channel<typeof sampleRef, ImagePayload>(sampleRef),
+  /** A sample's effective label: edited if present, else the dataset's own, else empty. */
+  'label:read': channel<typeof sampleRef, LabelPayload>(sampleRef),
+  /** Saves an edited label atomically to `<root>/.unet-studio/labels/<id>.png`. */
+  'label:save': channel<typeof labelSave, { path: string }>(labelSave)
 } as const
 
 /** Push events from main to the renderer, with their payload schemas. */

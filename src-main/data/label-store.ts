@@ -1,0 +1,212 @@
+/**
+ * Where edited labels live and how the effective label of a sample is found.
+ *
+ * Edited labels go to `<dataset>/.unet-studio/labels/<id>.png`, never over the dataset's own
+ * masks: 8-bit for binary (0/255) and class-index labels, 16-bit for instance ids. The effective
+ * label of a sample is the edited one if present, else the dataset's own (instance masks merged
+ * into an id map for DSB-style samples), else an empty binary label of the image's size.
+ * Training and export should read labels through {@link readEffectiveLabel} so edits count.
+ */
+import { mkdir, realpath, stat } from 'node:fs/promises'
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
+import sharp from 'sharp'
+import { scanDataset, type DatasetScan, type Sample } from './dataset'
+import { encodeImage, readImage, writeImage } from './image-io'
+import { readLabel } from './labels'
+
+/** Folder (inside the dataset) holding edited labels. */
+export const EDITED_LABELS_DIR = join('.unet-studio', 'labels')
+
+/** What a label's values mean. */
+export type LabelKind = 'binary' | 'classes' | 'instances'
+
+/** A label in memory: binary 0/1 or class indices (8-bit), or instance ids (16-bit). */
+export interface EditableLabel {
+  data: Uint8Array | Uint16Array
+  width: number
+  height: number
+  kind: LabelKind
+}
+
+/** The effective label of a sample and where it came from. */
+export interface StoredLabel extends EditableLabel {
+  source: 'edited' | 'dataset' | 'empty'
+  /** File it was read from (edited label or dataset mask), `null` for an empty label. */
+  path: string | null
+}
+
+/** True when `path` is `root` itself or inside it (lexically). */
+export function isInside(root: string, path: string): boolean {
+  const rel = relative(resolve(root), resolve(path))
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
+}
+
+/** Throws unless `path` (after resolving symlinks) lies inside `root`. */
+export async function assertInsideDataset(root: string, path: string): Promise<void> {
+  const realRoot = await realpath(root)
+  const real = await realpath(path).catch(() => resolve(path))
+  if (!isInside(realRoot, real)) throw new Error(`${path} is outside the dataset ${root}`)
+}
+
+/** Path of the edited label for sample `id` (the id may not escape the labels folder). */
+export function editedLabelPath(root: string, id: string): string {
+  const dir = resolve(root, EDITED_LABELS_DIR)
+  const path = resolve(dir, `${id}.png`)
+  if (!id || !path.startsWith(dir + sep))
+    throw new Error(`Invalid sample id: ${JSON.stringify(id)}`)
+  return path
+}
+
+const scans = new Map<string, Promise<DatasetScan>>()
+
+/** Finds sample `id` in the dataset at `root` (scan cached; rescanned once when missing). */
+export async function findSample(root: string, id: string): Promise<Sample> {
+  const key = resolve(root)
+  if (!(await stat(key)).isDirectory()) throw new Error(`Not a folder: ${root}`)
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if (attempt === 1 || !scans.has(key)) scans.set(key, scanDataset(key))
+    const scan = await scans.get(key)!.catch((err) => {
+      scans.delete(key)
+      throw err
+    })
+    const sample = scan.samples.find((s) => s.id === id)
+    if (sample) return sample
+  }
+  throw new Error(`No sample "${id}" in ${root}`)
+}
+
+/** Reads the sample's effective label: edited, else the dataset's own, else empty. */
+export async function readEffectiveLabel(root: string, sample: Sample): Promise<StoredLabel> {
+  const edited = editedLabelPath(root, sample.id)
+  if (await exists(edited)) {
+    const img = await readImage(edited)
+    let label = labelFromImage(img.data, img.width, img.height, img.channels)
+    if (label.data.every((v) => v === 0)) {
+      const own = await readOwnLabel(root, sample)
+      if (own) label = labelFromImage(img.data, img.width, img.height, img.channels, own.kind)
+    }
+    return { ...label, source: 'edited', path: edited }
+  }
+  const own = await readOwnLabel(root, sample)
+  if (own) return own
+  const meta = await sharp(sample.imagePath).metadata()
+  const width = meta.autoOrient?.width ?? meta.width ?? 0
+  const height = meta.autoOrient?.height ?? meta.height ?? 0
+  return {
+    data: new Uint8Array(width * height),
+    width,
+    height,
+    kind: 'binary',
+    source: 'empty',
+    path: null
+  }
+}
+
+async function readOwnLabel(root: string, sample: Sample): Promise<StoredLabel | null> {
+  if (sample.instanceMaskPaths?.length) {
+    for (const p of sample.instanceMaskPaths) await assertInsideDataset(root, p)
+    const merged = await readLabel(sample, 'instances')
+    const data = merged.data instanceof Uint16Array ? merged.data : Uint16Array.from(merged.data)
+    const path = dirname(sample.instanceMaskPaths[0])
+    return {
+      data,
+      width: merged.width,
+      height: merged.height,
+      kind: 'instances',
+      source: 'dataset',
+      path
+    }
+  }
+  if (!sample.maskPath) return null
+  await assertInsideDataset(root, sample.maskPath)
+  const img = await readImage(sample.maskPath)
+  const label = labelFromImage(img.data, img.width, img.height, img.channels)
+  return { ...label, source: 'dataset', path: sample.maskPath }
+}
+
+/**
+ * Interprets mask pixels (first channel) as a label: 16-bit → instance ids; only 0 and 255 (or
+ * 0 and 1) → binary 0/1; other 8-bit values → class indices. `hint` settles an all-zero mask.
+ */
+export function labelFromImage(
+  pixels: Uint8Array | Uint16Array,
+  width: number,
+  height: number,
+  channels: number,
+  hint?: LabelKind
+): EditableLabel {
+  const n = width * height
+  const first = channels === 1 ? pixels : pixels.filter((_, i) => i % channels === 0)
+  if (first instanceof Uint16Array)
+    return { data: first.slice(0, n), width, height, kind: 'instances' }
+  let max = 0
+  let only0255 = true
+  for (let i = 0; i < n; i++) {
+    const v = first[i]
+    if (v > max) max = v
+    if (v !== 0 && v !== 255) only0255 = false
+  }
+  const kind: LabelKind =
+    max === 0 ? (hint ?? 'binary') : only0255 || max === 1 ? 'binary' : 'classes'
+  if (kind === 'instances') return { data: Uint16Array.from(first), width, height, kind }
+  const data = new Uint8Array(n)
+  if (kind === 'binary') for (let i = 0; i < n; i++) data[i] = first[i] ? 1 : 0
+  else data.set(first.subarray(0, n))
+  return { data, width, height, kind }
+}
+
+/** Saves an edited label atomically to `.unet-studio/labels/<id>.png`; returns the path. */
+export async function saveEditedLabel(
+  root: string,
+  id: string,
+  label: EditableLabel
+): Promise<string> {
+  const { width, height, kind } = label
+  if (label.data.length !== width * height) {
+    throw new Error(`label size ${label.data.length} does not match ${width}x${height}`)
+  }
+  const path = editedLabelPath(root, id)
+  await mkdir(dirname(path), { recursive: true })
+  let data: Uint8Array | Uint16Array
+  if (kind === 'instances')
+    data = label.data instanceof Uint16Array ? label.data : Uint16Array.from(label.data)
+  else if (kind === 'binary') data = Uint8Array.from(label.data, (v) => (v ? 255 : 0))
+  else data = label.data instanceof Uint8Array ? label.data : Uint8Array.from(label.data)
+  await writeImage(path, {
+    data,
+    width,
+    height,
+    channels: 1,
+    bitDepth: kind === 'instances' ? 16 : 8
+  })
+  return path
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isFile(),
+    () => false
+  )
+}
+
+/** An image prepared for display: PNG bytes for 8-bit, raw little-endian samples for 16-bit. */
+export interface DisplayImage {
+  format: 'png' | 'raw'
+  bytes: Uint8Array
+  width: number
+  height: number
+  channels: number
+  bitDepth: 8 | 16
+}
+
+/** Reads a sample's image for the editor (alpha dropped; 16-bit kept raw for windowing). */
+export async function readDisplayImage(root: string, sample: Sample): Promise<DisplayImage> {
+  await assertInsideDataset(root, sample.imagePath)
+  const img = await readImage(sample.imagePath)
+  const { width, height, channels, bitDepth } = img
+  if (bitDepth === 8) {
+    return { format: 'png', bytes: await encodeImage(img), width, height, channels, bitDepth }
+  }
+  const bytes = new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.byteLength)
+  return { format: 'raw', bytes, width, height, channels, bitDepth }
+}
