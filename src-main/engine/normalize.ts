@@ -1,0 +1,61 @@
+import type { RawImage } from '../data/image-io'
+
+/** A decoded image scaled to 0..1, HWC, with the channel count the model expects. */
+export interface UnitImage {
+  data: Float32Array
+  width: number
+  height: number
+  channels: number
+}
+
+/** Convert to `channels` (gray→replicate, colour→mean of RGB) and scale to 0..1 by bit depth. */
+export function toUnit(raw: RawImage, channels: number): UnitImage {
+  const { width, height, channels: c } = raw
+  const scale = raw.bitDepth === 16 ? 1 / 65535 : 1 / 255
+  const n = width * height
+  const data = new Float32Array(n * channels)
+  const colour = Math.min(c, 3)
+  for (let i = 0; i < n; i++) {
+    if (channels === c) {
+      for (let k = 0; k < c; k++) data[i * c + k] = raw.data[i * c + k] * scale
+    } else if (channels === 1) {
+      let s = 0
+      for (let k = 0; k < colour; k++) s += raw.data[i * c + k]
+      data[i] = (s / colour) * scale
+    } else {
+      for (let k = 0; k < channels; k++) data[i * channels + k] = raw.data[i * c + Math.min(k, c - 1)] * scale
+    }
+  }
+  return { data, width, height, channels }
+}
+
+/** Mean and standard deviation over all pixels and channels. */
+export function imageStats(data: Float32Array): { mean: number; std: number } {
+  let s = 0
+  let s2 = 0
+  for (const v of data) {
+    s += v
+    s2 += v * v
+  }
+  const n = data.length || 1
+  const mean = s / n
+  return { mean, std: Math.sqrt(Math.max(0, s2 / n - mean * mean)) }
+}
+
+/** Standardise in place with given statistics (std floored to avoid blowing up flat images). */
+export function standardize(data: Float32Array, mean: number, std: number): Float32Array {
+  const inv = 1 / Math.max(std, 1e-3)
+  for (let i = 0; i < data.length; i++) data[i] = (data[i] - mean) * inv
+  return data
+}
+
+/**
+ * The run's input normalisation ('per-image-standardize'), for training, eval and prediction alike:
+ * scale to 0..1 by bit depth, then subtract the whole image's mean and divide by its std.
+ */
+export function normalizeImage(raw: RawImage, channels: number): UnitImage {
+  const unit = toUnit(raw, channels)
+  const { mean, std } = imageStats(unit.data)
+  standardize(unit.data, mean, std)
+  return unit
+}
