@@ -46,13 +46,13 @@ export function createHandlers(): Handlers {
     },
     'label:save': async ({ root, id, data, width, height, kind, bitDepth }) => {
       const { findSample, saveEditedLabel } = await labelStore()
-      await findSample(root, id)
+      const sample = await findSample(root, id)
       const bytes = Buffer.from(data, 'base64')
       const pixels =
         bitDepth === 16
           ? new Uint16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length))
           : new Uint8Array(bytes)
-      return { path: await saveEditedLabel(root, id, { data: pixels, width, height, kind }) }
+      return { path: await saveEditedLabel(root, sample, { data: pixels, width, height, kind }) }
     }
   }
 }

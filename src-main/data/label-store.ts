@@ -9,9 +9,10 @@
  */
 import { mkdir, realpath, stat } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
-import sharp from 'sharp'
 import { scanDataset, type DatasetScan, type Sample } from './dataset'
-import { encodeImage, readImage, writeImage } from './image-io'
+import { encodeImage, readImage, writeImage, type RawImage } from './image-io'
+import { readImageSize } from './image-size'
+import { classifyMaskValues, distinctValues, maskChannel } from './mask-values'
 import { readLabel } from './labels'
 
 /** Folder (inside the dataset) holding edited labels. */
@@ -80,18 +81,18 @@ export async function readEffectiveLabel(root: string, sample: Sample): Promise<
   const edited = editedLabelPath(root, sample.id)
   if (await exists(edited)) {
     const img = await readImage(edited)
-    let label = labelFromImage(img.data, img.width, img.height, img.channels)
-    if (label.data.every((v) => v === 0)) {
+    await assertSameSize(sample, img, edited)
+    const kind = img.bitDepth === 16 ? 'instances' : undefined
+    let label = labelFromImage(img, edited, { kind })
+    if (!kind && label.data.every((v) => v === 0)) {
       const own = await readOwnLabel(root, sample)
-      if (own) label = labelFromImage(img.data, img.width, img.height, img.channels, own.kind)
+      if (own) label = labelFromImage(img, edited, { hint: own.kind })
     }
     return { ...label, source: 'edited', path: edited }
   }
   const own = await readOwnLabel(root, sample)
   if (own) return own
-  const meta = await sharp(sample.imagePath).metadata()
-  const width = meta.autoOrient?.width ?? meta.width ?? 0
-  const height = meta.autoOrient?.height ?? meta.height ?? 0
+  const { width, height } = await readImageSize(sample.imagePath)
   return {
     data: new Uint8Array(width * height),
     width,
@@ -120,52 +121,55 @@ async function readOwnLabel(root: string, sample: Sample): Promise<StoredLabel |
   if (!sample.maskPath) return null
   await assertInsideDataset(root, sample.maskPath)
   const img = await readImage(sample.maskPath)
-  const label = labelFromImage(img.data, img.width, img.height, img.channels)
+  await assertSameSize(sample, img, sample.maskPath)
+  const label = labelFromImage(img, sample.maskPath)
   return { ...label, source: 'dataset', path: sample.maskPath }
 }
 
 /**
- * Interprets mask pixels (first channel) as a label: 16-bit → instance ids; only 0 and 255 (or
- * 0 and 1) → binary 0/1; other 8-bit values → class indices. `hint` settles an all-zero mask.
+ * Interprets a mask image as a label, with the data helper's value heuristic: {0,1} or {0,255} →
+ * binary 0/1; small 8-bit values → class indices; otherwise instance ids (16-bit). `kind` forces
+ * the interpretation (edited 16-bit files are always instances); `hint` settles an all-zero mask.
  */
 export function labelFromImage(
-  pixels: Uint8Array | Uint16Array,
-  width: number,
-  height: number,
-  channels: number,
-  hint?: LabelKind
+  img: RawImage,
+  file: string,
+  opts: { kind?: LabelKind; hint?: LabelKind } = {}
 ): EditableLabel {
-  const n = width * height
-  const first = channels === 1 ? pixels : pixels.filter((_, i) => i % channels === 0)
-  if (first instanceof Uint16Array)
-    return { data: first.slice(0, n), width, height, kind: 'instances' }
-  let max = 0
-  let only0255 = true
-  for (let i = 0; i < n; i++) {
-    const v = first[i]
-    if (v > max) max = v
-    if (v !== 0 && v !== 255) only0255 = false
-  }
+  const { width, height } = img
+  const values = maskChannel(img, file)
+  const found = classifyMaskValues(distinctValues(values), img.bitDepth)
   const kind: LabelKind =
-    max === 0 ? (hint ?? 'binary') : only0255 || max === 1 ? 'binary' : 'classes'
-  if (kind === 'instances') return { data: Uint16Array.from(first), width, height, kind }
-  const data = new Uint8Array(n)
-  if (kind === 'binary') for (let i = 0; i < n; i++) data[i] = first[i] ? 1 : 0
-  else data.set(first.subarray(0, n))
+    opts.kind ??
+    (found === 'empty'
+      ? (opts.hint ?? 'binary')
+      : found === 'class-index'
+        ? 'classes'
+        : found === 'instance-id'
+          ? 'instances'
+          : 'binary')
+  if (kind === 'instances') return { data: Uint16Array.from(values), width, height, kind }
+  const data = new Uint8Array(values.length)
+  if (kind === 'binary') for (let i = 0; i < data.length; i++) data[i] = values[i] ? 1 : 0
+  else for (let i = 0; i < data.length; i++) data[i] = Math.min(255, values[i])
   return { data, width, height, kind }
 }
 
 /** Saves an edited label atomically to `.unet-studio/labels/<id>.png`; returns the path. */
 export async function saveEditedLabel(
   root: string,
-  id: string,
+  sample: Sample,
   label: EditableLabel
 ): Promise<string> {
   const { width, height, kind } = label
   if (label.data.length !== width * height) {
     throw new Error(`label size ${label.data.length} does not match ${width}x${height}`)
   }
-  const path = editedLabelPath(root, id)
+  const path = editedLabelPath(root, sample.id)
+  const size = await readImageSize(sample.imagePath)
+  if (size.width !== width || size.height !== height) {
+    throw new Error(`label is ${width}x${height} but ${sample.id} is ${size.width}x${size.height}`)
+  }
   await mkdir(dirname(path), { recursive: true })
   let data: Uint8Array | Uint16Array
   if (kind === 'instances')
@@ -180,6 +184,15 @@ export async function saveEditedLabel(
     bitDepth: kind === 'instances' ? 16 : 8
   })
   return path
+}
+
+async function assertSameSize(sample: Sample, img: RawImage, file: string): Promise<void> {
+  const size = await readImageSize(sample.imagePath)
+  if (size.width !== img.width || size.height !== img.height) {
+    throw new Error(
+      `${file}: label is ${img.width}x${img.height} but its image is ${size.width}x${size.height}`
+    )
+  }
 }
 
 async function exists(path: string): Promise<boolean> {
