@@ -1,0 +1,136 @@
+import { createPinia, setActivePinia } from 'pinia'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import type { Api, ChannelArg } from '../../../src-preload/contract'
+import { base64ToTyped, typedToBase64 } from '@renderer/lib/base64'
+
+const saved: ChannelArg<'label:save'>[] = []
+const labels = new Map<string, Uint16Array>()
+
+function fakeApi(): Partial<Api> {
+  return {
+    'image:read': async ({ id }) => {
+      const px = new Uint16Array(64 * 32).map((_, i) => 1000 + (i % 64) * 10)
+      return {
+        id,
+        format: 'raw',
+        data: typedToBase64(px),
+        width: 64,
+        height: 32,
+        channels: 1,
+        bitDepth: 16
+      }
+    },
+    'label:read': async ({ id }) => ({
+      id,
+      data: typedToBase64(labels.get(id)!),
+      width: 64,
+      height: 32,
+      kind: 'instances',
+      bitDepth: 16,
+      source: 'dataset',
+      path: null
+    }),
+    'label:save': async (arg) => {
+      saved.push(arg)
+      return { path: `/data/.unet-studio/labels/${arg.id}.png` }
+    }
+  }
+}
+
+vi.mock('@renderer/api', () => ({ api: () => fakeApi() }))
+
+const { useEditorStore, AUTOSAVE_DELAY_MS } = await import('@renderer/stores/editor')
+const { editorSession, onLabelChange } = await import('@renderer/stores/editor-session')
+
+describe('editor store', () => {
+  beforeEach(() => {
+    setActivePinia(createPinia())
+    saved.length = 0
+    for (const id of ['a', 'b']) {
+      const l = new Uint16Array(64 * 32)
+      l.fill(3, 0, 10)
+      l.fill(9, 100, 110)
+      labels.set(id, l)
+    }
+  })
+
+  it('opens a sample: label outside reactivity, auto window for 16-bit, next instance id', async () => {
+    const editor = useEditorStore()
+    await editor.open('/data', 'a')
+    const s = editorSession()!
+    expect(s.doc.label.kind).toBe('instances')
+    expect(editor.kind).toBe('instances')
+    expect(editor.activeValue).toBe(10)
+    expect(editor.windowMin).toBeGreaterThanOrEqual(1000)
+    expect(editor.windowMax).toBeLessThanOrEqual(1630)
+    expect(editor.windowMax).toBeGreaterThan(1500)
+    expect(editor.size).toEqual({ width: 64, height: 32, bitDepth: 16, channels: 1 })
+  })
+
+  it('autosaves once, AUTOSAVE_DELAY_MS after the last edit, and tracks dirty/undo/redo', async () => {
+    vi.useFakeTimers()
+    try {
+      const editor = useEditorStore()
+      await editor.open('/data', 'a')
+      const { doc } = editorSession()!
+      doc.stroke(30, 20, 40, 20, 3, editor.activeValue)
+      doc.commit()
+      editor.noteEdit()
+      expect(editor.dirty).toBe(true)
+      expect(editor.canUndo).toBe(true)
+      await vi.advanceTimersByTimeAsync(AUTOSAVE_DELAY_MS - 200)
+      doc.stroke(30, 25, 40, 25, 3, editor.activeValue)
+      doc.commit()
+      editor.noteEdit()
+      await vi.advanceTimersByTimeAsync(AUTOSAVE_DELAY_MS - 200)
+      expect(saved).toHaveLength(0)
+      await vi.advanceTimersByTimeAsync(400)
+      expect(saved).toHaveLength(1)
+      expect(editor.dirty).toBe(false)
+      const data = base64ToTyped(saved[0].data, 16)
+      expect(data[20 * 64 + 35]).toBe(10)
+      expect(saved[0]).toMatchObject({ root: '/data', id: 'a', kind: 'instances', bitDepth: 16 })
+
+      const rects: unknown[] = []
+      const off = onLabelChange((r) => rects.push(r))
+      editor.undo()
+      expect(editor.dirty).toBe(true)
+      expect(editor.canRedo).toBe(true)
+      expect(rects).toHaveLength(1)
+      editor.redo()
+      expect(editor.dirty).toBe(false)
+      off()
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('saves the current label before switching to another image', async () => {
+    const editor = useEditorStore()
+    await editor.open('/data', 'a')
+    editorSession()!.doc.stroke(5, 5, 5, 5, 2, 4)
+    editorSession()!.doc.commit()
+    editor.noteEdit()
+    await editor.open('/data', 'b')
+    expect(saved.map((s) => s.id)).toEqual(['a'])
+    expect(editor.sampleId).toBe('b')
+    expect(editor.dirty).toBe(false)
+  })
+
+  it('picks, merges and deletes instances as undoable edits', async () => {
+    const editor = useEditorStore()
+    await editor.open('/data', 'a')
+    const { doc } = editorSession()!
+    editor.pick(3, false)
+    expect(editor.activeValue).toBe(3)
+    editor.pick(9, true)
+    expect(doc.label.data[105]).toBe(3)
+    editor.deleteActive()
+    expect(doc.label.data[0]).toBe(0)
+    expect(doc.label.data[105]).toBe(0)
+    editor.undo()
+    editor.undo()
+    expect(doc.label.data[105]).toBe(9)
+    expect(doc.label.data[0]).toBe(3)
+  })
+})
