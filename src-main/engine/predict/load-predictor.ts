@@ -1,9 +1,6 @@
-import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import type { RunConfig } from '../config'
-import { loadModel } from '../model-io'
-import { inferenceView } from '../models'
 import type { TargetKind } from '../postprocess/postprocess'
+import { loadRun } from '../run-store'
 import type { Predictor } from './predict-image'
 
 /** A run folder's model ready for prediction, with the settings prediction must copy. */
@@ -17,24 +14,13 @@ export interface LoadedPredictor extends Predictor {
 
 /** The post-processing target of a run: boundary runs predict bg / interior / boundary. */
 export function targetOf(config: RunConfig): TargetKind {
-  const labels =
-    (config as { labels?: string; target?: string }).labels ??
-    (config as { target?: string }).target
-  if (labels === 'boundary') return 'boundary'
+  const c = config as { labels?: string; target?: string }
+  if ((c.labels ?? c.target) === 'boundary') return 'boundary'
   return config.classes > 1 ? 'classes' : 'binary'
 }
 
-/** Load `<run>/config.json` and `<run>/model/` into a {@link LoadedPredictor}. */
-export async function loadPredictor(runDir: string): Promise<LoadedPredictor> {
-  let config: RunConfig
-  try {
-    config = JSON.parse(await readFile(join(runDir, 'config.json'), 'utf8')) as RunConfig
-  } catch (err) {
-    throw new Error(
-      `${join(runDir, 'config.json')}: cannot read run config (${(err as Error).message})`
-    )
-  }
-  const model = inferenceView(await loadModel(join(runDir, 'model')))
+/** A predictor for a model and its run config (logits → sigmoid or softmax). */
+export function predictorFor(model: Predictor['model'], config: RunConfig): LoadedPredictor {
   const classes = config.classes
   return {
     model,
@@ -46,4 +32,10 @@ export async function loadPredictor(runDir: string): Promise<LoadedPredictor> {
     tile: config.size,
     target: targetOf(config)
   }
+}
+
+/** Open a run folder (config.json + best model, else last checkpoint) for prediction. */
+export async function loadPredictor(runDir: string): Promise<LoadedPredictor> {
+  const { model, config } = await loadRun(runDir)
+  return predictorFor(model, config)
 }

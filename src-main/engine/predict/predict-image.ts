@@ -25,6 +25,8 @@ export interface TileOptions {
   batchSize: number
   /** Resize factor applied before inference (the map is resized back). */
   scale: number
+  /** Resize to exactly this [width, height] before inference instead (runs trained with resize). */
+  resizeTo?: [number, number]
   signal?: AbortSignal
 }
 
@@ -68,14 +70,11 @@ export async function predictImage(
   if (C !== predictor.channels) {
     throw new Error(`image has ${C} channels, the model expects ${predictor.channels}`)
   }
-  const scaled =
-    o.scale === 1
-      ? image
-      : resize(
-          image,
-          Math.max(1, Math.round(image.width * o.scale)),
-          Math.max(1, Math.round(image.height * o.scale))
-        )
+  const [sw, sh] = o.resizeTo ?? [
+    Math.max(1, Math.round(image.width * o.scale)),
+    Math.max(1, Math.round(image.height * o.scale))
+  ]
+  const scaled = resize(image, sw, sh)
   const { width, height } = scaled
   const roundUp = (n: number): number => Math.ceil(n / divisor) * divisor
   const whole = o.tile <= 0
@@ -137,7 +136,7 @@ export async function predictImage(
     }
   }
   const map: ProbabilityMap = { data, width, height, channels: classes }
-  if (o.scale === 1) return map
+  if (width === image.width && height === image.height) return map
   const back = resize(map, image.width, image.height)
   return { ...back, channels: classes }
 }

@@ -1,0 +1,134 @@
+import { access, mkdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { writeFileAtomic } from '../atomic-write'
+import { type RawImage, writeImage } from '../image-io'
+import { COUNT_HEADER, countLine, MEASUREMENT_HEADER, measurementLines } from './csv'
+import type { ObjectMeasurement } from './measure'
+import { drawOutlines } from './overlay'
+
+/** What an export writes per image. */
+export interface ExportSettings {
+  instances: boolean
+  overlay: boolean
+  csv: boolean
+  format: 'png' | 'tiff'
+  /** Anything that changes the outputs (model, threshold, ...): a finished image is only skipped
+   * when its record carries the same fingerprint. */
+  fingerprint: string
+}
+
+/** Folder of per-image records: each is written last, so its presence marks a finished image. */
+export const WORK_DIR = '.work'
+
+/** Per-image summary kept in `<out>/.work/<stem>.json`; the CSVs are rebuilt from these. */
+export interface ImageRecord {
+  image: string
+  stem: string
+  width: number
+  height: number
+  objects: number
+  foregroundArea: number
+  measurements: ObjectMeasurement[]
+  fingerprint: string
+}
+
+/** The files one image's export consists of. */
+export function outputPaths(out: string, stem: string, s: ExportSettings): Record<string, string> {
+  const ext = s.format === 'tiff' ? 'tif' : 'png'
+  const paths: Record<string, string> = { mask: join(out, 'masks', `${stem}.${ext}`) }
+  if (s.instances) paths.instances = join(out, 'instances', `${stem}.${ext}`)
+  if (s.overlay) paths.overlay = join(out, 'overlays', `${stem}.png`)
+  paths.record = join(out, WORK_DIR, `${stem}.json`)
+  return paths
+}
+
+const exists = (p: string): Promise<boolean> =>
+  access(p).then(
+    () => true,
+    () => false
+  )
+
+/** The record of a finished image (all its files present, same settings), else null. */
+export async function finishedRecord(
+  out: string,
+  stem: string,
+  s: ExportSettings
+): Promise<ImageRecord | null> {
+  const paths = outputPaths(out, stem, s)
+  try {
+    const record = JSON.parse(await readFile(paths.record, 'utf8')) as ImageRecord
+    if (record.fingerprint !== s.fingerprint) return null
+    const all = await Promise.all(Object.values(paths).map(exists))
+    return all.every(Boolean) ? record : null
+  } catch {
+    return null
+  }
+}
+
+/** Create the output folders the settings need. */
+export async function prepareOutput(out: string, s: ExportSettings): Promise<void> {
+  const dirs = [
+    'masks',
+    WORK_DIR,
+    ...(s.instances ? ['instances'] : []),
+    ...(s.overlay ? ['overlays'] : [])
+  ]
+  await Promise.all(dirs.map((d) => mkdir(join(out, d), { recursive: true })))
+}
+
+/** One image's results to export. */
+export interface ImageResult {
+  image: RawImage
+  /** 0/1 foreground, or class indices when `classMask`. */
+  mask: Uint8Array
+  classMask: boolean
+  labels?: Int32Array
+  record: ImageRecord
+}
+
+/** Write an image's mask, instances, overlay (each atomic), then its record last. */
+export async function writeImageOutputs(
+  out: string,
+  stem: string,
+  s: ExportSettings,
+  r: ImageResult
+): Promise<void> {
+  const paths = outputPaths(out, stem, s)
+  const { width, height } = r.image
+  const maskData = r.classMask ? r.mask : r.mask.map((v) => (v ? 255 : 0))
+  await writeImage(
+    paths.mask,
+    { data: maskData, width, height, channels: 1, bitDepth: 8 },
+    s.format
+  )
+  if (s.instances && r.labels) {
+    if (r.record.objects > 65535)
+      throw new Error(`${r.record.objects} objects do not fit a 16-bit instance map`)
+    const ids = Uint16Array.from(r.labels)
+    await writeImage(
+      paths.instances,
+      { data: ids, width, height, channels: 1, bitDepth: 16 },
+      s.format
+    )
+  }
+  if (s.overlay && r.labels) await writeImage(paths.overlay, drawOutlines(r.image, r.labels), 'png')
+  await writeFileAtomic(paths.record, JSON.stringify(r.record))
+}
+
+/** Rebuild `measurements.csv` (when `csv`) and `counts.csv` from the records, in this order. */
+export async function writeTables(
+  out: string,
+  records: ImageRecord[],
+  csv: boolean
+): Promise<void> {
+  const counts = records.map((r) =>
+    countLine(r.image, r.width, r.height, r.objects, r.foregroundArea)
+  )
+  await writeFileAtomic(join(out, 'counts.csv'), [COUNT_HEADER, ...counts].join('\n') + '\n')
+  if (!csv) return
+  const lines = records.flatMap((r) => measurementLines(r.image, r.measurements))
+  await writeFileAtomic(
+    join(out, 'measurements.csv'),
+    [MEASUREMENT_HEADER, ...lines].join('\n') + '\n'
+  )
+}
