@@ -1,0 +1,69 @@
+import type { Command } from 'commander'
+import type { TrainConfigInput } from '../engine/config'
+import { trainRun } from '../engine/train'
+
+const num = (v: string) => Number(v)
+const fmtTime = (s: number) => (s >= 3600 ? `${(s / 3600).toFixed(1)}h` : s >= 60 ? `${Math.round(s / 60)}m` : `${Math.round(s)}s`)
+
+/** `train`: train a U-Net / UNet++ on a dataset folder into a run folder. */
+export function registerTrainCommand(program: Command): void {
+  program
+    .command('train')
+    .description('train a segmentation model; progress on stderr, run folder in --out')
+    .option('--data <dir>', 'dataset folder (DSB2018 layout, image/mask pairs)')
+    .requiredOption('--out <dir>', 'run folder (config.json, log.csv, model/, last/)')
+    .option('--arch <kind>', 'unet or unetpp')
+    .option('--size <n>', 'square patch size (multiple of 2^depth)', num)
+    .option('--base <n>', 'filters on the first level', num)
+    .option('--depth <n>', 'pooling steps', num)
+    .option('--epochs <n>', 'epochs', num)
+    .option('--patches <n>', 'random patches per image per epoch', num)
+    .option('--batch <n>', 'batch size', num)
+    .option('--lr <x>', 'learning rate', num)
+    .option('--optimizer <kind>', 'adam, sgd (momentum) or rmsprop')
+    .option('--schedule <kind>', 'constant, cosine or plateau')
+    .option('--early-stop <n>', 'stop after n epochs without val-loss improvement', num)
+    .option('--loss <kind>', 'bce, dice, bce-dice, focal, ce')
+    .option('--classes <n>', '1 = binary; C >= 2 = class-index masks', num)
+    .option('--ignore-index <n>', 'label value ignored by multi-class loss/metrics', num)
+    .option('--class-weights <list>', 'comma-separated class weights', (v) => v.split(',').map(Number))
+    .option('--invert-mask', 'foreground is the dark (zero) mask value, e.g. ISBI membranes')
+    .option('--val <fraction>', 'validation fraction', num)
+    .option('--seed <n>', 'seed for split, init, patches and augmentation', num)
+    .option('--resize', 'scale whole images to size x size instead of random crops')
+    .option('--no-batch-norm', 'disable batch normalisation')
+    .option('--dropout <rate>', 'dropout after the deepest blocks', num)
+    .option('--upsample <kind>', 'bilinear or transpose')
+    .option('--deep-supervision', 'UNet++ deep supervision')
+    .option('--no-augment', 'disable augmentation')
+    .option('--limit <n>', 'use at most n images', num)
+    .option('--backend <name>', 'tensorflow-gpu, tensorflow, wasm or cpu')
+    .option('--resume', 'continue the run in --out from its last checkpoint')
+    .option('--json', 'print a JSON summary as the last stdout line')
+    .action(async (o) => {
+      const { json, resume, augment, ...rest } = o
+      if (!resume && !rest.data) throw new Error('--data is required (unless --resume)')
+      const input = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as TrainConfigInput
+      if (augment === false) input.augment = { flip: false, rot90: false, affine: 0, elastic: 0, intensity: 0, noise: 0 }
+      if (rest.batchNorm !== false) delete (input as { batchNorm?: boolean }).batchNorm
+      let stopping = false
+      process.once('SIGINT', () => {
+        stopping = true
+        process.stderr.write('\nstopping after this step (checkpoint in last/)...\n')
+      })
+      const started = Date.now()
+      const summary = await trainRun(input, {
+        onLog: (m) => process.stderr.write(`${m}\n`),
+        onStep: (s) => {
+          if (s.step % 10 === 0 || s.step === s.steps)
+            process.stderr.write(`epoch ${s.epoch} step ${s.step}/${s.steps} loss ${s.loss.toFixed(4)} iou ${s.iou.toFixed(3)} ${s.imagesPerSec.toFixed(1)} img/s ETA ${fmtTime(s.etaSeconds)}\n`)
+        },
+        onEpoch: (e) =>
+          process.stderr.write(`epoch ${e.epoch}/${e.epochs} lr ${e.lr.toExponential(2)} loss ${e.loss.toFixed(4)} iou ${e.iou.toFixed(3)} val_loss ${e.valLoss.toFixed(4)} val_iou ${e.valIou.toFixed(3)} val_dice ${e.valDice.toFixed(3)} ${e.seconds.toFixed(1)}s${e.best ? ' *best' : ''} ETA ${fmtTime(e.etaSeconds)}\n`),
+        shouldStop: () => stopping
+      }, { resume: Boolean(resume) })
+      const wall = (Date.now() - started) / 1000
+      process.stderr.write(`done: ${summary.epochs} epochs, best val IoU ${summary.bestValIou.toFixed(4)} at epoch ${summary.bestEpoch}, ${fmtTime(wall)}\n`)
+      if (json) process.stdout.write(JSON.stringify({ ...summary, backend: summary.backend.name, wallSeconds: wall }) + '\n')
+    })
+}
