@@ -56,6 +56,7 @@ export class EditorStage {
   private painting: { last: { x: number; y: number }; value: number } | null = null
   private panning: { x: number; y: number; vx: number; vy: number } | null = null
   private spaceHeld = false
+  private pointer: { x: number; y: number } | null = null
   private observer: ResizeObserver
   private detach: () => void
 
@@ -336,9 +337,13 @@ export class EditorStage {
       node.visible(brush && (p !== undefined || node.visible()))
     }
     this.cursorInner.dash(tool === 'eraser' ? [4 * k, 3 * k] : [])
-    this.polyLine.points(this.polygon.points)
+    if (p) this.pointer = p
+    const rubber =
+      tool === 'polygon' && !this.polygon.lasso && this.polygon.count > 0 && this.pointer
+    const points = this.polygon.points
+    this.polyLine.points(rubber ? [...points, this.pointer!.x, this.pointer!.y] : points)
     this.polyLine.strokeWidth(1.5 * k)
-    this.polyLine.closed(this.polygon.lasso)
+    this.polyLine.closed(this.polygon.lasso || (rubber && this.polygon.count >= 2))
     this.updateCursorStyle()
     this.stage.batchDraw()
   }

@@ -27,6 +27,9 @@ export const DEFAULT_BINARY_COLOR: Rgb = [255, 64, 129]
 /** Alpha of instance interiors; instance edges are drawn opaque so touching cells separate. */
 export const INSTANCE_FILL_ALPHA = 150
 
+/** Edge colour of the highlighted (active) instance. */
+export const HIGHLIGHT_EDGE: Rgb = [255, 255, 255]
+
 /** A stable, well-spread colour for instance `id` (golden-ratio hue walk, bright and saturated). */
 export function instanceColor(id: number): Rgb {
   const h = (id * 0.618033988749895) % 1
@@ -57,7 +60,8 @@ export function colorFor(kind: LabelBuffer['kind'], v: number, palette: readonly
 
 /**
  * Renders the overlay RGBA for `rect` of the label into `out` (rect.width × rect.height × 4):
- * background transparent, classes and binary opaque, instances translucent with opaque edges.
+ * background transparent, classes and binary opaque, instances translucent with opaque edges
+ * (white edges for the `highlight` instance).
  */
 export function renderOverlayRect(
   label: LabelBuffer,
@@ -83,13 +87,14 @@ export function renderOverlayRect(
         cache.set(v, c)
       }
       let alpha = 255
-      if (kind === 'instances' && v !== highlight) {
+      if (kind === 'instances') {
         const edge =
           (x > 0 && data[i - 1] !== v) ||
           (x < width - 1 && data[i + 1] !== v) ||
           (y > 0 && data[i - width] !== v) ||
           (y < height - 1 && data[i + width] !== v)
         alpha = edge ? 255 : INSTANCE_FILL_ALPHA
+        if (edge && v === highlight) c = HIGHLIGHT_EDGE
       }
       out[o] = c[0]
       out[o + 1] = c[1]
