@@ -3,6 +3,12 @@
  * Plain Node: nothing here imports Electron.
  */
 import type { Channel, ChannelArg, ChannelResponse, EventName, EventPayload } from '../src-preload/contract'
+import {
+  findSample,
+  readDisplayImage,
+  readEffectiveLabel,
+  saveEditedLabel
+} from './data/label-store'
 
 /** Sends a push event to the renderer that made the request. */
 export type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void
@@ -20,7 +26,6 @@ export type Handlers = {
   [C in Channel]: (arg: ChannelArg<C>, ctx: HandlerContext) => Promise<ChannelResponse<C>>
 }
 
-const labelStore = () => import('./data/label-store')
 
 function toBase64(data: Uint8Array | Uint16Array): string {
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64')
@@ -35,17 +40,14 @@ export function createHandlers(): Handlers {
       initialDataset: ctx.initialDataset
     }),
     'image:read': async ({ root, id }) => {
-      const { findSample, readDisplayImage } = await labelStore()
       const { bytes, ...img } = await readDisplayImage(root, await findSample(root, id))
       return { id, ...img, data: toBase64(bytes) }
     },
     'label:read': async ({ root, id }) => {
-      const { findSample, readEffectiveLabel } = await labelStore()
       const { data, ...label } = await readEffectiveLabel(root, await findSample(root, id))
       return { id, ...label, data: toBase64(data), bitDepth: data instanceof Uint16Array ? 16 : 8 }
     },
     'label:save': async ({ root, id, data, width, height, kind, bitDepth }) => {
-      const { findSample, saveEditedLabel } = await labelStore()
       const sample = await findSample(root, id)
       const bytes = Buffer.from(data, 'base64')
       const pixels =

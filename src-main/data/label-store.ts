@@ -13,7 +13,8 @@ import { scanDataset, type DatasetScan, type Sample } from './dataset'
 import { encodeImage, readImage, writeImage, type RawImage } from './image-io'
 import { readImageSize } from './image-size'
 import { classifyMaskValues, distinctValues, maskChannel } from './mask-values'
-import { readLabel } from './labels'
+import { boundaryFromInstances, labelComponents } from './instances'
+import { readLabel, type Label, type LabelMode } from './labels'
 
 /** Folder (inside the dataset) holding edited labels. */
 export const EDITED_LABELS_DIR = join('.unet-studio', 'labels')
@@ -200,6 +201,32 @@ async function exists(path: string): Promise<boolean> {
     (s) => s.isFile(),
     () => false
   )
+}
+
+/**
+ * The label training (and evaluation) should use for a sample, in `mode`: the edited label
+ * converted to that mode when one exists (so corrections join training, and images annotated
+ * from scratch count), else the data helper's {@link readLabel} of the dataset's own masks.
+ */
+export async function readTrainingLabel(
+  root: string,
+  sample: Sample,
+  mode: LabelMode
+): Promise<Label> {
+  if (!(await exists(editedLabelPath(root, sample.id)))) return readLabel(sample, mode)
+  const { data, width, height, kind } = await readEffectiveLabel(root, sample)
+  if (mode === 'classes' && kind !== 'instances') return { data, width, height }
+  if (mode === 'binary' || mode === 'classes') {
+    return { data: Uint8Array.from(data, (v) => (v ? 1 : 0)), width, height }
+  }
+  const instances =
+    kind === 'instances'
+      ? { ids: data as Uint16Array, instances: new Set(data).size - (data.includes(0) ? 1 : 0) }
+      : labelComponents(data, width, height)
+  if (mode === 'instances')
+    return { data: instances.ids, width, height, instances: instances.instances }
+  const boundary = boundaryFromInstances(instances.ids, width, height)
+  return { data: boundary, width, height, instances: instances.instances }
 }
 
 /** An image prepared for display: PNG bytes for 8-bit, raw little-endian samples for 16-bit. */

@@ -11,6 +11,7 @@ import {
   findSample,
   readDisplayImage,
   readEffectiveLabel,
+  readTrainingLabel,
   saveEditedLabel
 } from '../../../src-main/data/label-store'
 
@@ -75,6 +76,12 @@ describe('label store', () => {
     expect(back.kind).toBe('instances')
     expect(sameBytes(back.data, edited)).toBe(true)
     expect(await hashTree(join(dsb, DSB_ID))).toEqual(before)
+
+    const train = await readTrainingLabel(dsb, sample, 'instances')
+    expect(sameBytes(train.data, edited)).toBe(true)
+    expect(train.instances).toBe(new Set(edited).size - 1)
+    const boundary = await readTrainingLabel(dsb, sample, 'boundary')
+    expect(new Set(boundary.data)).toEqual(new Set([0, 1, 2]))
   })
 
   it('reads flat 0/255 masks as binary 0/1 and saves binary edits as 8-bit 0/255', async () => {
@@ -90,6 +97,10 @@ describe('label store', () => {
     expect(raw.data[0]).toBe(255)
     expect(new Set(raw.data)).toEqual(new Set([0, 255]))
     expect(sameBytes((await readEffectiveLabel(isbi, sample)).data, data)).toBe(true)
+    const train = await readTrainingLabel(isbi, sample, 'binary')
+    expect(sameBytes(train.data, data)).toBe(true)
+    const untouched = await readTrainingLabel(isbi, await findSample(isbi, '0'), 'binary')
+    expect(new Set(untouched.data)).toEqual(new Set([0, 1]))
     const wrong = { ...own, data: new Uint8Array(16), width: 4, height: 4 }
     await expect(saveEditedLabel(isbi, sample, wrong)).rejects.toThrow(/512x512/)
   })
