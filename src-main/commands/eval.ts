@@ -18,6 +18,7 @@ export function registerEvalCommand(program: Command): void {
       })
       for (const s of r.skipped) process.stderr.write(`skipped ${s.file}: ${s.reason}\n`)
       process.stderr.write(`${r.images} images: IoU ${r.iou.toFixed(4)} Dice ${r.dice.toFixed(4)} (mean per-image IoU ${r.meanImageIou.toFixed(4)})\n`)
+      if (r.f1 !== undefined) process.stderr.write(`objects: F1 ${r.f1.toFixed(4)} AP50 ${r.ap50!.toFixed(4)} (connected components only: F1 ${r.f1Components!.toFixed(4)})\n`)
       if (o.json) process.stdout.write(JSON.stringify(r) + '\n')
     })
 }

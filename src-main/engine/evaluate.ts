@@ -6,6 +6,7 @@ import { accumulate, createConfusion, scores } from './metrics'
 import { normalizeImage } from './normalize'
 import { loadPredictor } from './predict/load-predictor'
 import { predictImage } from './predict/predict-image'
+import { InstanceScorer } from './predict/instance-eval'
 
 /** Scores of a run on a labelled dataset, at each image's original resolution. */
 export interface EvalResult {
@@ -17,6 +18,11 @@ export interface EvalResult {
   perClassIou: number[]
   images: number
   skipped: { file: string; reason: string }[]
+  /** With instance ground truth (DSB2018 masks): mean per-image object F1 and AP at IoU 0.5. */
+  f1?: number
+  ap50?: number
+  /** Mean per-image F1 of plain connected components (no splitting), for comparison. */
+  f1Components?: number
 }
 
 /** Predict every labelled image of `dataDir` whole (padded to 2^depth) and score it. */
@@ -34,6 +40,7 @@ export async function evaluateRun(
     const skipped = scan.problems.map((p) => ({ file: p.file, reason: p.reason }))
     const total = createConfusion(config.classes)
     const perImage: number[] = []
+    const instances = new InstanceScorer(predictor)
     for (const sample of samples) {
       try {
         const raw = await readImage(sample.imagePath)
@@ -56,6 +63,9 @@ export async function evaluateRun(
           }
         }
         accumulate(total, pred, truth, config.ignoreIndex)
+        if (sample.instanceMaskPaths?.length && config.classes === 1) {
+          instances.add(map, (await readLabel(sample, 'instances')).data)
+        }
         const one = scores(accumulate(createConfusion(config.classes), pred, truth, config.ignoreIndex))
         perImage.push(one.mainIou)
         opts.onImage?.(sample.id, one.mainIou, perImage.length, samples.length)
@@ -65,7 +75,9 @@ export async function evaluateRun(
     }
     const s = scores(total)
     const meanImageIou = perImage.length ? perImage.reduce((a, b) => a + b, 0) / perImage.length : NaN
-    return { iou: s.mainIou, dice: s.mainDice, meanImageIou, perClassIou: s.iou, images: perImage.length, skipped }
+    const objects = instances.result()
+    const { f1, ap50, f1Components } = objects ?? {}
+    return { iou: s.mainIou, dice: s.mainDice, meanImageIou, perClassIou: s.iou, images: perImage.length, skipped, ...(objects && { f1, ap50, f1Components }) }
   } finally {
     predictor.model.dispose()
   }

@@ -56,7 +56,7 @@ describe('predictFolder', () => {
       expect(labelsConnected(labels, inst.width, inst.height, count)).toBe(true)
       const mine = rows.filter((r) => r.startsWith(`${id}.png,`)).map((r) => r.split(','))
       expect(mine).toHaveLength(count)
-      const foreground = mask.data.reduce((n, v) => n + (v === 255 ? 1 : 0), 0)
+      const foreground = Array.from(mask.data).filter((v) => v === 255).length
       expect(mine.reduce((n, r) => n + Number(r[2]), 0)).toBe(foreground)
       for (const r of mine)
         expect(Number(r[2])).toBe(labels.reduce((n, v) => n + (v === Number(r[1]) ? 1 : 0), 0))
