@@ -9,7 +9,7 @@ import type { LabelPayload } from '../../../src-preload/contract'
 import { api } from '../api'
 import { base64ToTyped, typedToBase64 } from '../lib/base64'
 import { LabelDocument } from '../lib/label-document'
-import type { LabelKind, Rect } from '../lib/label-types'
+import { createLabel, type LabelKind, type Rect } from '../lib/label-types'
 import { fullWindow, percentileWindow } from '../lib/windowing'
 import { decodeImagePayload } from './editor-image'
 import { editorSession, notifyLabelChange, setEditorSession } from './editor-session'
@@ -56,6 +56,9 @@ export const useEditorStore = defineStore('editor', () => {
   let autosaveTimer: ReturnType<typeof setTimeout> | null = null
   let loadSeq = 0
 
+  const canChangeKind = computed(
+    () => labelSource.value === 'empty' && undoCount.value === 0 && redoCount.value === 0
+  )
   const canUndo = computed(() => undoCount.value > 0)
   const canRedo = computed(() => redoCount.value > 0)
   const ready = computed(() => revision.value > 0 && sampleId.value !== null && !loading.value)
@@ -190,6 +193,19 @@ export const useEditorStore = defineStore('editor', () => {
     if (doc.label.kind === 'instances') activeValue.value = doc.nextInstanceId()
   }
 
+  /** Changes what a still-empty, unedited label holds (binary, classes or instances). */
+  function setEmptyKind(next: LabelKind): void {
+    const s = editorSession()
+    if (!s || !canChangeKind.value || s.doc.label.kind === next) return
+    const { width, height } = s.doc.label
+    const doc = new LabelDocument(createLabel(width, height, next))
+    setEditorSession({ ...s, doc })
+    kind.value = next
+    activeValue.value = 1
+    revision.value++
+    sync()
+  }
+
   /** Handles a click of the pick/merge tools on label value `value`. */
   function pick(value: number, merge: boolean): void {
     const doc = editorSession()?.doc
@@ -240,6 +256,8 @@ export const useEditorStore = defineStore('editor', () => {
     cursor,
     canUndo,
     canRedo,
+    canChangeKind,
+    setEmptyKind,
     ready,
     noteEdit,
     save,

@@ -27,7 +27,7 @@ function fakeApi(): Partial<Api> {
       height: 32,
       kind: 'instances',
       bitDepth: 16,
-      source: 'dataset',
+      source: id === 'empty' ? 'empty' : 'dataset',
       path: null
     }),
     'label:save': async (arg) => {
@@ -46,6 +46,7 @@ describe('editor store', () => {
   beforeEach(() => {
     setActivePinia(createPinia())
     saved.length = 0
+    labels.set('empty', new Uint16Array(64 * 32))
     for (const id of ['a', 'b']) {
       const l = new Uint16Array(64 * 32)
       l.fill(3, 0, 10)
@@ -132,5 +133,22 @@ describe('editor store', () => {
     editor.undo()
     expect(doc.label.data[105]).toBe(9)
     expect(doc.label.data[0]).toBe(3)
+  })
+
+  it('lets a new, unedited label change kind, and not once edited or from the dataset', async () => {
+    const editor = useEditorStore()
+    await editor.open('/data', 'a')
+    expect(editor.canChangeKind).toBe(false)
+    await editor.open('/data', 'empty')
+    expect(editor.canChangeKind).toBe(true)
+    editor.setEmptyKind('classes')
+    expect(editorSession()!.doc.label.data).toBeInstanceOf(Uint8Array)
+    expect(editor.kind).toBe('classes')
+    editorSession()!.doc.stroke(3, 3, 3, 3, 2, 2)
+    editorSession()!.doc.commit()
+    editor.noteEdit()
+    expect(editor.canChangeKind).toBe(false)
+    await editor.save()
+    expect(saved.at(-1)).toMatchObject({ id: 'empty', kind: 'classes', bitDepth: 8 })
   })
 })
