@@ -1,26 +1,27 @@
 /**
- * Conv2DBackpropFilter for the wasm backend (tfjs-backend-wasm has none): im2col of the input
- * straight on the wasm heap, then one GEMM `colsᵀ · dy` through the backend's own BatchMatMul,
- * in chunks of whole images so the scratch buffer stays bounded.
+ * Conv2DBackpropFilter for the wasm backend (tfjs-backend-wasm has none). Stride 1: the shifted
+ * GEMM form (one XNNPACK GEMM per filter tap over the whole batch, no im2col). Other strides: a
+ * transposed im2col and one GEMM. Both work in chunks of whole images to bound scratch memory.
  */
 import { tf } from '../tf'
-import { im2col, type ConvGeometry } from './im2col'
+import { im2colTransposed, type ConvGeometry } from './im2col'
+import { gridChannelsMajor, gridPixelsMajor, shiftGrid } from './shift-layout'
 import {
   allocView,
   batchMatMul,
   heap,
-  idOf,
   offsetOf,
   releaseView,
   viewOf,
+  type HeapView,
   type WasmBackendLike
 } from './wasm-heap'
 
-/** Largest im2col scratch buffer, in floats (64 MiB). */
-export const DEFAULT_MAX_COLUMN_FLOATS = 16 * 1024 * 1024
+/** Largest scratch buffer, in floats (256 MiB). */
+export const DEFAULT_MAX_SCRATCH_FLOATS = 64 * 1024 * 1024
 
 /** Tunables of the filter-gradient kernel (tests shrink the scratch limit to force chunking). */
-export const filterGradOptions = { maxColumnFloats: DEFAULT_MAX_COLUMN_FLOATS }
+export const filterGradOptions = { maxScratchFloats: DEFAULT_MAX_SCRATCH_FLOATS }
 
 interface Attrs {
   strides: number | [number, number]
@@ -30,11 +31,15 @@ interface Attrs {
   filterShape: [number, number, number, number]
 }
 
-/** Conv geometry for the filter gradient (dilation 1, NHWC). */
-export function filterGradGeometry(xShape: number[], attrs: Attrs): ConvGeometry {
+/** Conv geometry (NHWC, dilation 1) from a kernel's attributes. */
+export function convGeometry(
+  xShape: number[],
+  filterShape: [number, number, number, number],
+  attrs: Omit<Attrs, 'filterShape'>
+): ConvGeometry {
   const info = tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
-    attrs.filterShape,
+    filterShape,
     attrs.strides,
     1,
     attrs.pad,
@@ -52,11 +57,146 @@ export function filterGradGeometry(xShape: number[], attrs: Attrs): ConvGeometry
     filterWidth: info.filterWidth,
     strideHeight: info.strideHeight,
     strideWidth: info.strideWidth,
-    dilationHeight: 1,
-    dilationWidth: 1,
     padTop: info.padInfo.top,
     padLeft: info.padInfo.left
   }
+}
+
+/** Runs `chunk(first, count, targetOffset)` per image chunk, summing the results into `out`. */
+function accumulateChunks(
+  backend: WasmBackendLike,
+  outOffset: number,
+  size: number,
+  batch: number,
+  perChunk: number,
+  chunk: (first: number, count: number, targetOffset: number) => void
+): void {
+  const partial = batch > perChunk ? allocView(backend, size) : null
+  for (let first = 0; first < batch; first += perChunk) {
+    const count = Math.min(perChunk, batch - first)
+    chunk(first, count, first === 0 || partial === null ? outOffset : partial.offset)
+    if (first > 0 && partial !== null) {
+      const h = heap(backend)
+      const o = outOffset / 4
+      const p = partial.offset / 4
+      for (let i = 0; i < size; i++) h[o + i] += h[p + i]
+    }
+  }
+  if (partial !== null) releaseView(backend, partial, true)
+}
+
+/** dW[tap] = Xgridᵀ-rows · shifted dy-grid, one GEMM per filter tap. */
+function shiftedFilterGrad(
+  backend: WasmBackendLike,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  g: ConvGeometry,
+  cout: number,
+  outOffset: number
+): void {
+  const batch = x.shape[0]
+  const cin = g.inChannels
+  const one = shiftGrid(g, 1)
+  const perImage = one.cells * (cin + cout)
+  const budget = filterGradOptions.maxScratchFloats - one.maxOffset * cout
+  const perChunk = Math.max(1, Math.min(batch, Math.floor(budget / perImage)))
+  const taps = g.filterHeight * g.filterWidth
+  accumulateChunks(
+    backend,
+    outOffset,
+    taps * cin * cout,
+    batch,
+    perChunk,
+    (first, count, target) => {
+      const grid = shiftGrid(g, count)
+      const xs = allocView(backend, cin * grid.cells)
+      const ds = allocView(backend, (grid.maxOffset + grid.cells) * cout)
+      gridChannelsMajor(
+        heap(backend),
+        offsetOf(backend, x) / 4,
+        heap(backend),
+        xs.offset / 4,
+        g,
+        grid,
+        first,
+        count
+      )
+      const dyBase = offsetOf(backend, dy) / 4
+      gridPixelsMajor(
+        heap(backend),
+        dyBase,
+        heap(backend),
+        ds.offset / 4,
+        g,
+        cout,
+        grid,
+        grid.maxOffset,
+        first,
+        count
+      )
+      for (let kh = 0; kh < g.filterHeight; kh++) {
+        for (let kw = 0; kw < g.filterWidth; kw++) {
+          const shift = grid.maxOffset - (kh * grid.gridW + kw)
+          const b = viewOf(backend, ds.offset + shift * cout * 4, grid.cells * cout)
+          const o = viewOf(backend, target + (kh * g.filterWidth + kw) * cin * cout * 4, cin * cout)
+          batchMatMul(
+            backend,
+            { id: xs.id, shape: [1, cin, grid.cells] },
+            { id: b.id, shape: [1, grid.cells, cout] },
+            false,
+            false,
+            o.id
+          )
+          releaseView(backend, b, false)
+          releaseView(backend, o, false)
+        }
+      }
+      releaseView(backend, xs, true)
+      releaseView(backend, ds, true)
+    }
+  )
+}
+
+/** dW = colsᵀ-rows · dy with a transposed im2col (any stride). */
+function im2colFilterGrad(
+  backend: WasmBackendLike,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  g: ConvGeometry,
+  cout: number,
+  outOffset: number
+): void {
+  const batch = x.shape[0]
+  const rows = g.filterHeight * g.filterWidth * g.inChannels
+  const positions = g.outHeight * g.outWidth
+  const limit = Math.floor(filterGradOptions.maxScratchFloats / (positions * rows))
+  const perChunk = Math.max(1, Math.min(batch, limit))
+  accumulateChunks(backend, outOffset, rows * cout, batch, perChunk, (first, count, target) => {
+    const cols = allocView(backend, rows * count * positions)
+    im2colTransposed(
+      heap(backend),
+      offsetOf(backend, x) / 4,
+      heap(backend),
+      cols.offset / 4,
+      g,
+      first,
+      count
+    )
+    const p = count * positions
+    const dyChunk = viewOf(backend, offsetOf(backend, dy) + first * positions * cout * 4, p * cout)
+    const o: HeapView = viewOf(backend, target, rows * cout)
+    batchMatMul(
+      backend,
+      { id: cols.id, shape: [1, rows, p] },
+      { id: dyChunk.id, shape: [1, p, cout] },
+      false,
+      false,
+      o.id
+    )
+    releaseView(backend, o, false)
+    releaseView(backend, dyChunk, false)
+    releaseView(backend, cols, true)
+  })
 }
 
 function conv2DBackpropFilter(args: {
@@ -68,54 +208,15 @@ function conv2DBackpropFilter(args: {
   const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo }
   const attrs = args.attrs as Attrs
   if (attrs.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter (wasm): NCHW unsupported')
-  const g = filterGradGeometry(x.shape, attrs)
-  const batch = x.shape[0]
+  const g = convGeometry(x.shape, attrs.filterShape, attrs)
   const cout = attrs.filterShape[3]
-  const cols = g.filterHeight * g.filterWidth * g.inChannels
-  const positions = g.outHeight * g.outWidth
-  const perChunk = Math.max(
-    1,
-    Math.min(batch, Math.floor(filterGradOptions.maxColumnFloats / (positions * cols)))
-  )
   const out = backend.makeOutput([...attrs.filterShape], 'float32')
-  const outId = idOf(backend, out)
-  const scratch = allocView(backend, perChunk * positions * cols)
-  const partial = batch > perChunk ? allocView(backend, cols * cout) : null
-  for (let first = 0; first < batch; first += perChunk) {
-    const count = Math.min(perChunk, batch - first)
-    const rows = count * positions
-    im2col(
-      heap(backend),
-      offsetOf(backend, x) / 4,
-      heap(backend),
-      scratch.offset / 4,
-      g,
-      first,
-      count
-    )
-    const dyChunk = viewOf(
-      backend,
-      offsetOf(backend, dy) + first * positions * cout * 4,
-      rows * cout
-    )
-    batchMatMul(
-      backend,
-      { id: scratch.id, shape: [1, rows, cols] },
-      { id: dyChunk.id, shape: [1, rows, cout] },
-      true,
-      false,
-      first === 0 || partial === null ? outId : partial.id
-    )
-    releaseView(backend, dyChunk, false)
-    if (first > 0 && partial !== null) {
-      const h = heap(backend)
-      const o = offsetOf(backend, out) / 4
-      const p = partial.offset / 4
-      for (let i = 0; i < cols * cout; i++) h[o + i] += h[p + i]
-    }
+  const outOffset = offsetOf(backend, out)
+  if (g.strideHeight === 1 && g.strideWidth === 1) {
+    shiftedFilterGrad(backend, x, dy, g, cout, outOffset)
+  } else {
+    im2colFilterGrad(backend, x, dy, g, cout, outOffset)
   }
-  if (partial !== null) releaseView(backend, partial, true)
-  releaseView(backend, scratch, true)
   return out
 }
 

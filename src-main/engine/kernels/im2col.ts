@@ -1,6 +1,7 @@
 /**
- * im2col on raw float arrays: one row per output position, `kh * kw * inChannels` columns in
- * filter order, so `rowsᵀ · dy` is the filter gradient. Zeros where the window hangs over the pad.
+ * Convolution geometry and the transposed im2col used by the strided filter gradient: one row per
+ * filter tap and input channel, one column per output position, zero where the window hangs over
+ * the padding, so `cols · dy` is a plain (XNNPACK) GEMM.
  */
 
 /** Geometry of a 2-D convolution on NHWC data. */
@@ -14,17 +15,15 @@ export interface ConvGeometry {
   filterWidth: number
   strideHeight: number
   strideWidth: number
-  dilationHeight: number
-  dilationWidth: number
   padTop: number
   padLeft: number
 }
 
 /**
- * Writes the patches of images `[first, first + count)` of `src` (NHWC, starting at `srcBase`)
- * into `dst` at `dstBase`.
+ * Writes the transposed patches of images `[first, first + count)` of NHWC `src` (from `srcBase`)
+ * into `dst` from `dstBase`: `dst[(tap * inChannels + c) * positions + p]`.
  */
-export function im2col(
+export function im2colTransposed(
   src: Float32Array,
   srcBase: number,
   dst: Float32Array,
@@ -34,27 +33,23 @@ export function im2col(
   count: number
 ): void {
   const cin = g.inChannels
-  const imageSize = g.inHeight * g.inWidth * cin
-  let d = dstBase
+  const positions = count * g.outHeight * g.outWidth
+  const rows = g.filterHeight * g.filterWidth * cin
+  dst.fill(0, dstBase, dstBase + rows * positions)
+  let p = 0
   for (let n = first; n < first + count; n++) {
-    const image = srcBase + n * imageSize
+    const image = srcBase + n * g.inHeight * g.inWidth * cin
     for (let oh = 0; oh < g.outHeight; oh++) {
-      const top = oh * g.strideHeight - g.padTop
-      for (let ow = 0; ow < g.outWidth; ow++) {
-        const left = ow * g.strideWidth - g.padLeft
+      for (let ow = 0; ow < g.outWidth; ow++, p++) {
         for (let kh = 0; kh < g.filterHeight; kh++) {
-          const ih = top + kh * g.dilationHeight
-          const rowOk = ih >= 0 && ih < g.inHeight
+          const ih = oh * g.strideHeight - g.padTop + kh
+          if (ih < 0 || ih >= g.inHeight) continue
           for (let kw = 0; kw < g.filterWidth; kw++) {
-            const iw = left + kw * g.dilationWidth
-            if (rowOk && iw >= 0 && iw < g.inWidth) {
-              const s = image + (ih * g.inWidth + iw) * cin
-              if (cin < 16) for (let c = 0; c < cin; c++) dst[d + c] = src[s + c]
-              else dst.set(src.subarray(s, s + cin), d)
-            } else {
-              dst.fill(0, d, d + cin)
-            }
-            d += cin
+            const iw = ow * g.strideWidth - g.padLeft + kw
+            if (iw < 0 || iw >= g.inWidth) continue
+            const s = image + (ih * g.inWidth + iw) * cin
+            let d = dstBase + (kh * g.filterWidth + kw) * cin * positions + p
+            for (let c = 0; c < cin; c++, d += positions) dst[d] = src[s + c]
           }
         }
       }

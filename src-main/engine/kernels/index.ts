@@ -3,12 +3,17 @@
  */
 import { tf } from '../tf'
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter'
+import { conv2DBackpropInputConfig, keepOriginalBackpropInput } from './conv2d-backprop-input'
 
-/** Every kernel we add to the wasm backend. */
-export const WASM_KERNELS: tf.KernelConfig[] = [conv2DBackpropFilterConfig]
+/** Every kernel we add to (or replace in) the wasm backend. */
+export const WASM_KERNELS: tf.KernelConfig[] = [
+  conv2DBackpropFilterConfig,
+  conv2DBackpropInputConfig
+]
 
 /** Registers our wasm kernels (safe to call more than once). */
 export function registerWasmKernels(): void {
+  keepOriginalBackpropInput()
   for (const config of WASM_KERNELS) {
     if (tf.getKernel(config.kernelName, 'wasm') !== undefined) {
       tf.unregisterKernel(config.kernelName, 'wasm')
