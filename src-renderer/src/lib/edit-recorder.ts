@@ -26,8 +26,9 @@ export interface PixelWriter {
 export class EditRecorder implements PixelWriter {
   readonly label: LabelBuffer
   private touched: Uint8Array
-  private indices: number[] = []
-  private before: number[] = []
+  private indices = new Uint32Array(1024)
+  private before = new Uint16Array(1024)
+  private count = 0
   private x0 = Infinity
   private y0 = Infinity
   private x1 = -Infinity
@@ -44,8 +45,9 @@ export class EditRecorder implements PixelWriter {
     if (!this.touched[index]) {
       if (data[index] === value) return
       this.touched[index] = 1
-      this.indices.push(index)
-      this.before.push(data[index])
+      if (this.count === this.indices.length) this.grow()
+      this.indices[this.count] = index
+      this.before[this.count++] = data[index]
       const x = index % this.label.width
       const y = (index - x) / this.label.width
       if (x < this.x0) this.x0 = x
@@ -58,20 +60,33 @@ export class EditRecorder implements PixelWriter {
 
   /** Pixels touched so far. */
   get size(): number {
-    return this.indices.length
+    return this.count
+  }
+
+  private grow(): void {
+    const indices = new Uint32Array(this.indices.length * 2)
+    indices.set(this.indices)
+    const before = new Uint16Array(this.before.length * 2)
+    before.set(this.before)
+    this.indices = indices
+    this.before = before
   }
 
   /** Ends the edit: returns it (or `null` when nothing really changed) and starts a new one. */
   commit(): LabelEdit | null {
     const data = this.label.data
-    const kept: number[] = []
-    const before: number[] = []
-    for (let k = 0; k < this.indices.length; k++) {
+    const Ctor = data instanceof Uint16Array ? Uint16Array : Uint8Array
+    const indices = new Uint32Array(this.count)
+    const before = new Ctor(this.count)
+    const after = new Ctor(this.count)
+    let n = 0
+    for (let k = 0; k < this.count; k++) {
       const i = this.indices[k]
       this.touched[i] = 0
       if (data[i] !== this.before[k]) {
-        kept.push(i)
-        before.push(this.before[k])
+        indices[n] = i
+        before[n] = this.before[k]
+        after[n++] = data[i]
       }
     }
     const rect = {
@@ -81,17 +96,21 @@ export class EditRecorder implements PixelWriter {
       height: this.y1 - this.y0 + 1
     }
     this.reset()
-    if (kept.length === 0) return null
-    const Ctor = data instanceof Uint16Array ? Uint16Array : Uint8Array
-    const indices = Uint32Array.from(kept)
-    const after = new Ctor(kept.length)
-    for (let k = 0; k < kept.length; k++) after[k] = data[kept[k]]
-    return { indices, before: Ctor.from(before), after, rect }
+    if (n === 0) return null
+    return {
+      indices: indices.slice(0, n),
+      before: before.slice(0, n),
+      after: after.slice(0, n),
+      rect
+    }
   }
 
   private reset(): void {
-    this.indices = []
-    this.before = []
+    this.count = 0
+    if (this.indices.length > 1 << 16) {
+      this.indices = new Uint32Array(1024)
+      this.before = new Uint16Array(1024)
+    }
     this.x0 = this.y0 = Infinity
     this.x1 = this.y1 = -Infinity
   }

@@ -72,6 +72,8 @@ export function renderOverlayRect(
 ): void {
   const { data, width, height, kind } = label
   const cache = new Map<number, Rgb>()
+  let lastV = -1
+  let lastC: Rgb = DEFAULT_BINARY_COLOR
   for (let y = rect.y; y < rect.y + rect.height; y++) {
     for (let x = rect.x; x < rect.x + rect.width; x++) {
       const i = y * width + x
@@ -81,11 +83,12 @@ export function renderOverlayRect(
         out[o] = out[o + 1] = out[o + 2] = out[o + 3] = 0
         continue
       }
-      let c = cache.get(v)
-      if (!c) {
-        c = colorFor(kind, v, palette)
-        cache.set(v, c)
+      if (v !== lastV) {
+        lastC = cache.get(v) ?? colorFor(kind, v, palette)
+        cache.set(v, lastC)
+        lastV = v
       }
+      let c = lastC
       let alpha = 255
       if (kind === 'instances') {
         const edge =
