@@ -1,0 +1,76 @@
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hasCheckpoint } from '../../../src-main/engine/checkpoint'
+import { readLog, readRunConfig, loadRun } from '../../../src-main/engine/run-store'
+import { trainRun } from '../../../src-main/engine/train'
+import { tf } from '../../../src-main/engine/tf'
+import { copyDsb, copyIsbi } from './copy-datasets'
+
+const small = { size: 64, base: 8, depth: 3, batch: 8 }
+const dirs: string[] = []
+
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true })
+})
+
+describe('trainRun on real data', () => {
+  let dsb = ''
+  beforeAll(async () => {
+    dsb = await copyDsb(12)
+    dirs.push(dsb)
+  })
+
+  it('learns DSB2018 nuclei (12 images, 64 px, base 8, depth 3) and leaks no tensors', async () => {
+    const tensors: number[] = []
+    const out = join(dsb, 'run')
+    const s = await trainRun(
+      { ...small, data: dsb, out, epochs: 6, patches: 4, val: 0.25 },
+      { onEpoch: () => tensors.push(tf.memory().numTensors) }
+    )
+    expect(s.epochs).toBe(6)
+    expect(tensors[2]).toBe(tensors[0])
+    expect(tensors[5]).toBe(tensors[0])
+    // measured 0.62-0.66 val IoU after 6 epochs (seed 41); an empty or all-on mask scores < 0.2
+    expect(s.bestValIou).toBeGreaterThan(0.55)
+    const log = await readLog(out)
+    expect(log.map((r) => r.epoch)).toEqual([1, 2, 3, 4, 5, 6])
+    const { model, config } = await loadRun(out)
+    expect(config.channels).toBe(3)
+    expect(config.normalization).toBe('per-image-standardize')
+    expect(config.split.val).toHaveLength(3)
+    expect(model.outputs[0].shape).toEqual([null, null, null, 1])
+    model.dispose()
+  })
+
+  it('learns ISBI membranes with the inverted mask (dark = foreground)', async () => {
+    const isbi = await copyIsbi([0, 1, 2, 3, 4, 5])
+    dirs.push(isbi)
+    const out = join(isbi, 'run')
+    const s = await trainRun({ ...small, data: isbi, out, epochs: 6, patches: 8, val: 0.34, invertMask: true })
+    // measured 0.49 (seed 41); predicting membrane everywhere scores about 0.22
+    expect(s.bestValIou).toBeGreaterThan(0.4)
+    expect((await readRunConfig(out)).foreground).toMatch(/dark/)
+  })
+
+  it('resumes a stopped run exactly where it left off (same split, log continues at epoch 3)', async () => {
+    const tiny = { data: dsb, size: 32, base: 4, depth: 2, batch: 4, patches: 2, epochs: 3, limit: 6, val: 0.34 }
+    const straight = join(dsb, 'straight')
+    const resumed = join(dsb, 'resumed')
+    await trainRun({ ...tiny, out: straight })
+    let epochs = 0
+    const first = await trainRun({ ...tiny, out: resumed }, { onEpoch: () => epochs++, shouldStop: () => epochs >= 2 })
+    expect(first.stopped).toBe(true)
+    expect(hasCheckpoint(join(resumed, 'last'))).toBe(true)
+    expect((await readLog(resumed)).map((r) => r.epoch)).toEqual([1, 2])
+    const splitBefore = (await readRunConfig(resumed)).split
+    const second = await trainRun({ out: resumed, data: dsb }, {}, { resume: true })
+    expect(second.epochs).toBe(3)
+    expect((await readRunConfig(resumed)).split).toEqual(splitBefore)
+    const a = await readLog(straight)
+    const b = await readLog(resumed)
+    expect(b.map((r) => r.epoch)).toEqual([1, 2, 3])
+    for (let i = 0; i < 3; i++) expect(b[i].loss).toBeCloseTo(a[i].loss, 4)
+    expect(b[2].val_iou).toBeCloseTo(a[2].val_iou, 3)
+  })
+})
