@@ -8,6 +8,7 @@ import { computed, ref } from 'vue'
 import type { LabelPayload } from '../../../src-preload/contract'
 import { api } from '../api'
 import { base64ToTyped, typedToBase64 } from '../lib/base64'
+import { countInstances } from '../lib/instances'
 import { LabelDocument } from '../lib/label-document'
 import { createLabel, type LabelKind, type Rect } from '../lib/label-types'
 import { fullWindow, percentileWindow } from '../lib/windowing'
@@ -22,7 +23,7 @@ export const AUTOSAVE_DELAY_MS = 1500
 /** Brush diameter in image pixels at start. */
 export const DEFAULT_BRUSH_SIZE = 12
 /** Overlay opacity at start. */
-export const DEFAULT_OVERLAY_OPACITY = 0.5
+export const DEFAULT_OVERLAY_OPACITY = 0.6
 /** Brush size range. */
 export const BRUSH_SIZE_RANGE: readonly [number, number] = [1, 200]
 
@@ -46,6 +47,7 @@ export const useEditorStore = defineStore('editor', () => {
   const saving = ref(false)
   const error = ref<string | null>(null)
   const dirty = ref(false)
+  const instanceCount = ref(0)
   const undoCount = ref(0)
   const redoCount = ref(0)
   const savedPath = ref<string | null>(null)
@@ -68,6 +70,7 @@ export const useEditorStore = defineStore('editor', () => {
     undoCount.value = s?.doc.history.undoCount ?? 0
     redoCount.value = s?.doc.history.redoCount ?? 0
     dirty.value = s?.doc.dirty ?? false
+    instanceCount.value = s?.doc.label.kind === 'instances' ? countInstances(s.doc.label) : 0
   }
 
   /** Call after the canvas committed an edit: updates counters and schedules the autosave. */
@@ -247,6 +250,7 @@ export const useEditorStore = defineStore('editor', () => {
     saving,
     error,
     dirty,
+    instanceCount,
     undoCount,
     redoCount,
     savedPath,

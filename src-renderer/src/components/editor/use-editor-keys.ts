@@ -15,9 +15,13 @@ const TOOL_KEYS: Record<string, EditorTool> = {
   h: 'pan'
 }
 
+const NON_TEXT_INPUTS = new Set(['range', 'checkbox', 'radio', 'button'])
+
 function typing(e: KeyboardEvent): boolean {
   const t = e.target as HTMLElement | null
-  return !!t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName))
+  if (!t) return false
+  if (t.tagName === 'INPUT') return !NON_TEXT_INPUTS.has((t as HTMLInputElement).type)
+  return t.isContentEditable || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT'
 }
 
 /** Binds undo/redo, tool keys, brush size, zoom, space-to-pan and polygon keys. */
@@ -53,7 +57,9 @@ export function useEditorKeys(stage: () => EditorStage | null): void {
   }
 
   function up(e: KeyboardEvent): void {
-    if (e.key === ' ') stage()?.setSpaceHeld(false)
+    if (e.key !== ' ' || typing(e)) return
+    stage()?.setSpaceHeld(false)
+    e.preventDefault()
   }
 
   onMounted(() => {
