@@ -75,7 +75,8 @@ export function postprocess(
     const cost = channelOf(map.data, channels, 2)
     instances = instancesFromBoundary(cls, w, h, { cost, minSize: o.minSize })
   } else {
-    instances = splitTouching(fg, w, h, { minSize: o.minSize, ...o.split })
+    const probability = channels === 1 ? map.data : undefined
+    instances = splitTouching(fg, w, h, { minSize: o.minSize, ...o.split }, probability)
   }
   if (o.minSize > 0) instances = relabel(instances.labels, o.minSize)
   for (let i = 0; i < fg.length; i++) fg[i] = instances.labels[i] ? 1 : 0

@@ -5,12 +5,19 @@ import { markerWatershed } from './watershed'
 
 /** How to place one seed per object when splitting touching objects. */
 export interface SplitOptions {
-  /** 'h-maxima' (dynamic of the distance map ≥ h) or 'peaks' (local maxima ≥ minDistance apart). */
-  markers?: 'h-maxima' | 'peaks'
+  /**
+   * 'h-maxima' (dynamic of the distance map ≥ h), 'peaks' (local maxima ≥ minDistance apart), or
+   * 'probability' (connected regions where the foreground probability is ≥ seedThreshold).
+   */
+  markers?: 'h-maxima' | 'peaks' | 'probability'
   /** Minimal dynamic of a distance peak, in pixels ('h-maxima'). */
   h?: number
   /** Minimal distance between peaks, in pixels ('peaks'). */
   minDistance?: number
+  /** Seed level on the probability map ('probability'). */
+  seedThreshold?: number
+  /** Seeds smaller than this many pixels are ignored ('probability'). */
+  minSeed?: number
   /** Objects smaller than this (after splitting) are dropped. */
   minSize?: number
   connectivity?: Connectivity
@@ -21,6 +28,8 @@ export const DEFAULT_SPLIT: Required<SplitOptions> = {
   markers: 'h-maxima',
   h: 2,
   minDistance: 5,
+  seedThreshold: 0.8,
+  minSeed: 4,
   minSize: 0,
   connectivity: 8
 }
@@ -37,20 +46,30 @@ function labelLeftovers(labels: Int32Array, mask: ArrayLike<number>, w: number, 
 
 /**
  * Split touching objects of a binary mask: exact Euclidean distance transform, one marker per
- * distance peak, then a marker-controlled watershed on the inverted distance.
+ * distance peak (or per high-probability core), then a marker-controlled watershed on the
+ * inverted distance. Mask pixels no marker reaches become objects of their own.
  */
 export function splitTouching(
   mask: ArrayLike<number>,
   width: number,
   height: number,
-  options: SplitOptions = {}
+  options: SplitOptions = {},
+  probability?: ArrayLike<number>
 ): LabelImage {
   const o = { ...DEFAULT_SPLIT, ...options }
   const dist = distanceTransform(mask, width, height)
-  const seeds =
-    o.markers === 'peaks'
-      ? peakMarkers(dist, width, height, o.minDistance, 0, o.connectivity)
-      : hMaximaMarkers(dist, width, height, o.h, o.connectivity)
+  let seeds: LabelImage
+  if (o.markers === 'probability') {
+    if (!probability) throw new Error("markers 'probability' need the probability map")
+    const high = new Uint8Array(width * height)
+    for (let i = 0; i < high.length; i++)
+      high[i] = mask[i] && probability[i] >= o.seedThreshold ? 1 : 0
+    seeds = relabel(labelComponents(high, width, height, o.connectivity).labels, o.minSeed)
+  } else if (o.markers === 'peaks') {
+    seeds = peakMarkers(dist, width, height, o.minDistance, 0, o.connectivity)
+  } else {
+    seeds = hMaximaMarkers(dist, width, height, o.h, o.connectivity)
+  }
   const cost = new Float32Array(dist.length)
   for (let i = 0; i < cost.length; i++) cost[i] = -dist[i]
   const labels = markerWatershed(cost, seeds.labels, mask, width, height, o.connectivity)

@@ -20,6 +20,19 @@ describe('splitTouching', () => {
     }
   })
 
+  it('splits at a low-probability neck with probability seeds', () => {
+    const prob = new Float32Array(80 * 50)
+    for (let y = 0; y < 50; y++) {
+      for (let x = 0; x < 80; x++) {
+        const d = Math.min(Math.hypot(x - 25, y - 25), Math.hypot(x - 50, y - 25))
+        prob[y * 80 + x] = mask[y * 80 + x] ? Math.max(0.5, 1 - d / 30) : 0
+      }
+    }
+    const split = splitTouching(mask, 80, 50, { markers: 'probability', seedThreshold: 0.8 }, prob)
+    expect(split.count).toBe(2)
+    expect(instanceMetrics(pair, split.labels, 80, 50, 0.9).f1).toBe(1)
+  })
+
   it('keeps a single disc whole', () => {
     const one = discs(40, 40, [[20, 20, 12]]).map((v) => (v ? 1 : 0))
     expect(splitTouching(one, 40, 40).count).toBe(1)
