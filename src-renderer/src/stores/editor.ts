@@ -24,6 +24,8 @@ export const AUTOSAVE_DELAY_MS = 1500
 export const DEFAULT_BRUSH_SIZE = 12
 /** Overlay opacity at start. */
 export const DEFAULT_OVERLAY_OPACITY = 0.6
+/** Classes offered in the palette at least (more when the label uses more). */
+export const DEFAULT_CLASS_COUNT = 6
 /** Brush size range. */
 export const BRUSH_SIZE_RANGE: readonly [number, number] = [1, 200]
 
@@ -48,6 +50,7 @@ export const useEditorStore = defineStore('editor', () => {
   const error = ref<string | null>(null)
   const dirty = ref(false)
   const instanceCount = ref(0)
+  const classCount = ref(DEFAULT_CLASS_COUNT)
   const undoCount = ref(0)
   const redoCount = ref(0)
   const savedPath = ref<string | null>(null)
@@ -142,6 +145,7 @@ export const useEditorStore = defineStore('editor', () => {
       labelSource.value = labelPayload.source
       savedPath.value = labelPayload.source === 'edited' ? labelPayload.path : null
       size.value = { width, height, bitDepth: image.bitDepth, channels: imgPayload.channels }
+      classCount.value = Math.max(DEFAULT_CLASS_COUNT, doc.nextInstanceId() - 1)
       if (labelPayload.kind === 'instances') activeValue.value = doc.nextInstanceId()
       else if (labelPayload.kind === 'binary' || activeValue.value < 1) activeValue.value = 1
       if (tool.value === 'merge' && labelPayload.kind !== 'instances') tool.value = 'brush'
@@ -251,6 +255,7 @@ export const useEditorStore = defineStore('editor', () => {
     error,
     dirty,
     instanceCount,
+    classCount,
     undoCount,
     redoCount,
     savedPath,
