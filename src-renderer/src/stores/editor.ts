@@ -60,6 +60,7 @@ export const useEditorStore = defineStore('editor', () => {
   const cursor = ref<{ x: number; y: number; value: number } | null>(null)
   let autosaveTimer: ReturnType<typeof setTimeout> | null = null
   let loadSeq = 0
+  let saveChain: Promise<void> = Promise.resolve()
 
   const canChangeKind = computed(
     () => labelSource.value === 'empty' && undoCount.value === 0 && redoCount.value === 0
@@ -90,10 +91,15 @@ export const useEditorStore = defineStore('editor', () => {
     }, AUTOSAVE_DELAY_MS)
   }
 
-  /** Saves the open label if it has unsaved edits (atomic on the main side). */
-  async function save(): Promise<void> {
+  /** Saves the open label if it has unsaved edits (atomic on the main side; one save at a time). */
+  function save(): Promise<void> {
     if (autosaveTimer) clearTimeout(autosaveTimer)
     autosaveTimer = null
+    saveChain = saveChain.then(saveNow)
+    return saveChain
+  }
+
+  async function saveNow(): Promise<void> {
     const s = editorSession()
     if (!s || !s.doc.dirty) return
     const state = s.doc.stateId
@@ -157,6 +163,19 @@ export const useEditorStore = defineStore('editor', () => {
     } finally {
       if (seq === loadSeq) loading.value = false
     }
+  }
+
+  /** Saves and closes the open sample (no image selected). */
+  async function close(): Promise<void> {
+    await save()
+    loadSeq++
+    setEditorSession(null)
+    sampleId.value = null
+    kind.value = null
+    size.value = null
+    loading.value = false
+    revision.value++
+    sync()
   }
 
   /** Sets the display window from percentiles (auto) or the full range of the bit depth. */
@@ -271,6 +290,7 @@ export const useEditorStore = defineStore('editor', () => {
     noteEdit,
     save,
     open,
+    close,
     applyAutoWindow,
     setWindow,
     undo,
