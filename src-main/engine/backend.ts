@@ -8,6 +8,7 @@ import { createRequire } from 'node:module'
 import '@tensorflow/tfjs-backend-wasm'
 import { tf } from './tf'
 import { registerWasmKernels } from './kernels'
+import { defaultWasmThreads, useThreadedWasm, wasmRuntime } from './kernels/threaded-wasm'
 import { isNotInstalled, loadFailureReason, missingLibraries } from './native-load'
 
 /** Backends in the order they are tried. */
@@ -20,6 +21,8 @@ export type BackendName = (typeof BACKEND_ORDER)[number]
 export interface BackendReport {
   name: BackendName
   skipped: { name: BackendName; reason: string }[]
+  /** How the chosen backend runs, e.g. `threaded SIMD, 2 threads` for wasm. */
+  detail?: string
 }
 
 const PACKAGES: Record<'tensorflow-gpu' | 'tensorflow', string> = {
@@ -32,6 +35,20 @@ let current: { preferred: BackendName | undefined; report: Promise<BackendReport
 
 /** Environment variable that forces a backend (same names as `initBackend`). */
 export const BACKEND_ENV = 'UNET_STUDIO_BACKEND'
+
+/** Environment variable setting the wasm backend's thread count (1 = single-threaded). */
+export const WASM_THREADS_ENV = 'UNET_STUDIO_WASM_THREADS'
+
+let wasmPrepared = false
+
+/** Once: our kernels, and the threaded build unless threads are set to 1. */
+function prepareWasm(): void {
+  if (wasmPrepared) return
+  wasmPrepared = true
+  registerWasmKernels()
+  const fromEnv = Number.parseInt(process.env[WASM_THREADS_ENV] ?? '', 10)
+  useThreadedWasm(Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : defaultWasmThreads())
+}
 
 function resolvePackage(pkg: string): string | null {
   try {
@@ -73,7 +90,7 @@ async function tryNative(name: 'tensorflow-gpu' | 'tensorflow'): Promise<string 
 
 async function tryBackend(name: BackendName): Promise<string | null> {
   if (name === 'tensorflow-gpu' || name === 'tensorflow') return tryNative(name)
-  if (name === 'wasm') registerWasmKernels()
+  if (name === 'wasm') prepareWasm()
   try {
     return (await tf.setBackend(name)) ? null : `${name} backend failed to initialise`
   } catch (error) {
@@ -81,19 +98,23 @@ async function tryBackend(name: BackendName): Promise<string | null> {
   }
 }
 
+function withDetail(report: BackendReport): BackendReport {
+  return report.name === 'wasm' ? { ...report, detail: wasmRuntime.note } : report
+}
+
 async function choose(preferred: BackendName | undefined): Promise<BackendReport> {
   if (preferred !== undefined) {
     const reason = await tryBackend(preferred)
     if (reason !== null) throw new Error(`Backend '${preferred}' unavailable: ${reason}`)
     await tf.ready()
-    return { name: preferred, skipped: [] }
+    return withDetail({ name: preferred, skipped: [] })
   }
   const skipped: BackendReport['skipped'] = []
   for (const name of BACKEND_ORDER) {
     const reason = await tryBackend(name)
     if (reason === null) {
       await tf.ready()
-      return { name, skipped }
+      return withDetail({ name, skipped })
     }
     skipped.push({ name, reason })
   }

@@ -12,7 +12,9 @@ function blobs(size: number, seed: number, classes = 2): Patch {
     const cy = rng.uniform(0, size)
     const r = rng.uniform(4, 10)
     const cls = 1 + rng.int(classes - 1)
-    for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) if ((x - cx) ** 2 + (y - cy) ** 2 < r * r) label[y * size + x] = cls
+    for (let y = 0; y < size; y++)
+      for (let x = 0; x < size; x++)
+        if ((x - cx) ** 2 + (y - cy) ** 2 < r * r) label[y * size + x] = cls
   }
   return { image: Float32Array.from(label), label, width: size, height: size, channels: 1 }
 }
@@ -56,7 +58,11 @@ describe('augmentPatch', () => {
 
   it('changes only intensities with intensity jitter and noise', () => {
     const p = blobs(32, 4)
-    const q = augmentPatch(p, augmentSchema.parse({ flip: false, rot90: false, intensity: 1, noise: 0.1 }), new Prng(1))
+    const q = augmentPatch(
+      p,
+      augmentSchema.parse({ flip: false, rot90: false, intensity: 1, noise: 0.1 }),
+      new Prng(1)
+    )
     expect(Array.from(q.label)).toEqual(Array.from(p.label))
     expect(Array.from(q.image)).not.toEqual(Array.from(p.image))
   })

@@ -9,7 +9,11 @@ const SHARED = join(import.meta.dirname, '../../../../shared/datasets')
 export async function copyDsb(n: number, group = 'fluorescence-256'): Promise<string> {
   const root = join(SHARED, 'dsb2018')
   const rows = readFileSync(join(root, 'samples.csv'), 'utf8').trim().split('\n').slice(1)
-  const ids = rows.map((l) => l.split(',')).filter((r) => r[1] === group).slice(0, n).map((r) => r[0])
+  const ids = rows
+    .map((l) => l.split(','))
+    .filter((r) => r[1] === group)
+    .slice(0, n)
+    .map((r) => r[0])
   const dir = await mkdtemp(join(tmpdir(), 'unet-dsb-'))
   for (const id of ids) await cp(join(root, 'stage1_train', id), join(dir, id), { recursive: true })
   return dir

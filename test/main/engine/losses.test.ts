@@ -1,6 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from '../../../src-main/engine/backend'
-import { bceDiceLoss, bceLoss, computeLoss, diceLoss, focalLoss } from '../../../src-main/engine/losses'
+import {
+  bceDiceLoss,
+  bceLoss,
+  computeLoss,
+  diceLoss,
+  focalLoss
+} from '../../../src-main/engine/losses'
 import { tf } from '../../../src-main/engine/tf'
 
 beforeAll(async () => {
@@ -12,7 +18,11 @@ const val = (t: tf.Scalar) => {
   t.dispose()
   return v
 }
-const bin = (logits: number[], labels: number[]) => [tf.tensor4d(logits, [1, 1, logits.length, 1]), tf.tensor4d(labels, [1, 1, labels.length, 1])] as const
+const bin = (logits: number[], labels: number[]) =>
+  [
+    tf.tensor4d(logits, [1, 1, logits.length, 1]),
+    tf.tensor4d(labels, [1, 1, labels.length, 1])
+  ] as const
 
 describe('binary losses', () => {
   it('BCE of logit 0 is ln 2, whatever the label; class weights give a weighted mean', () => {
@@ -29,7 +39,10 @@ describe('binary losses', () => {
     const [x2, y2] = bin([0, -50], [0, 0])
     // p = [0.5, 0]: 1 - (0 + 1) / (0.5 + 0 + 1)
     expect(val(diceLoss(x2, y2))).toBeCloseTo(1 - 1 / 1.5, 5)
-    expect(val(bceDiceLoss(x2, y2))).toBeCloseTo(0.5 * (Math.LN2 + Math.log1p(Math.exp(-50))) / 2 + 1 - 1 / 1.5, 5)
+    expect(val(bceDiceLoss(x2, y2))).toBeCloseTo(
+      (0.5 * (Math.LN2 + Math.log1p(Math.exp(-50)))) / 2 + 1 - 1 / 1.5,
+      5
+    )
   })
 
   it('focal with gamma 0 equals BCE; with gamma 2 at p = 0.5 it is BCE / 4', () => {
@@ -43,7 +56,9 @@ describe('multi-class losses', () => {
   it('cross-entropy of uniform logits is ln C and ignores the ignore index', () => {
     const logits = tf.tensor4d([0, 0, 0, 10, 0, 0], [1, 1, 2, 3])
     const labels = tf.tensor3d([2, 11], [1, 1, 2], 'int32')
-    expect(val(computeLoss(logits, labels, { loss: 'ce', classes: 3, ignoreIndex: 11 }))).toBeCloseTo(Math.log(3), 6)
+    expect(
+      val(computeLoss(logits, labels, { loss: 'ce', classes: 3, ignoreIndex: 11 }))
+    ).toBeCloseTo(Math.log(3), 6)
   })
 
   it('class weights weight each pixel by its true class', () => {

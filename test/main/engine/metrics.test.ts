@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { accumulate, createConfusion, logitsToClasses, scores } from '../../../src-main/engine/metrics'
+import {
+  accumulate,
+  createConfusion,
+  logitsToClasses,
+  scores
+} from '../../../src-main/engine/metrics'
 
 describe('pixel metrics', () => {
   it('computes foreground IoU and Dice by hand', () => {

@@ -4,10 +4,25 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from '../../../src-main/engine/backend'
 import { loadModel, saveModel } from '../../../src-main/engine/model-io'
-import { countTrainableParams, createModel, type ModelConfig } from '../../../src-main/engine/models'
+import {
+  countTrainableParams,
+  createModel,
+  type ModelConfig
+} from '../../../src-main/engine/models'
 import { tf } from '../../../src-main/engine/tf'
 
-const base: ModelConfig = { arch: 'unet', channels: 3, classes: 1, base: 32, depth: 4, batchNorm: true, dropout: 0, upsample: 'bilinear', deepSupervision: false, seed: 1 }
+const base: ModelConfig = {
+  arch: 'unet',
+  channels: 3,
+  classes: 1,
+  base: 32,
+  depth: 4,
+  batchNorm: true,
+  dropout: 0,
+  upsample: 'bilinear',
+  deepSupervision: false,
+  seed: 1
+}
 
 beforeAll(async () => {
   await initBackend('cpu')
@@ -21,19 +36,40 @@ describe('createModel', () => {
   })
 
   it('runs U-Net and UNet++ on any channel count, with 1 or C outputs and deep supervision', () => {
-    const unet = createModel({ ...base, channels: 1, classes: 4, base: 4, depth: 2, upsample: 'transpose', dropout: 0.2 })
-    const pp = createModel({ ...base, arch: 'unetpp', channels: 2, base: 4, depth: 3, deepSupervision: true })
+    const unet = createModel({
+      ...base,
+      channels: 1,
+      classes: 4,
+      base: 4,
+      depth: 2,
+      upsample: 'transpose',
+      dropout: 0.2
+    })
+    const pp = createModel({
+      ...base,
+      arch: 'unetpp',
+      channels: 2,
+      base: 4,
+      depth: 3,
+      deepSupervision: true
+    })
     tf.tidy(() => {
       expect((unet.predict(tf.zeros([2, 16, 24, 1])) as tf.Tensor).shape).toEqual([2, 16, 24, 4])
       const outs = pp.predict(tf.zeros([1, 32, 32, 2])) as tf.Tensor[]
-      expect(outs.map((t) => t.shape)).toEqual([[1, 32, 32, 1], [1, 32, 32, 1], [1, 32, 32, 1]])
+      expect(outs.map((t) => t.shape)).toEqual([
+        [1, 32, 32, 1],
+        [1, 32, 32, 1],
+        [1, 32, 32, 1]
+      ])
     })
     unet.dispose()
     pp.dispose()
   })
 
   it('rejects unknown kinds', () => {
-    expect(() => createModel({ ...base, arch: 'segnet' as 'unet' })).toThrow(/unknown model kind "segnet"/)
+    expect(() => createModel({ ...base, arch: 'segnet' as 'unet' })).toThrow(
+      /unknown model kind "segnet"/
+    )
   })
 
   it('saves and reloads in tfjs layers format with identical outputs', async () => {

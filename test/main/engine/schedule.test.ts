@@ -4,7 +4,15 @@ import { Prng } from '../../../src-main/engine/prng'
 import { afterEpoch, initialSchedule, lrForEpoch } from '../../../src-main/engine/schedule'
 import { splitIds } from '../../../src-main/engine/split'
 
-const opts = { schedule: 'cosine' as const, lr: 1e-3, minLr: 0, epochs: 5, plateauPatience: 2, plateauFactor: 0.5, earlyStop: 3 }
+const opts = {
+  schedule: 'cosine' as const,
+  lr: 1e-3,
+  minLr: 0,
+  epochs: 5,
+  plateauPatience: 2,
+  plateauFactor: 0.5,
+  earlyStop: 3
+}
 
 describe('schedules, early stopping, split, PRNG, config', () => {
   it('cosine runs from lr to minLr', () => {
@@ -46,7 +54,15 @@ describe('schedules, early stopping, split, PRNG, config', () => {
 
   it('fills defaults and rejects bad values', () => {
     const c = validateConfig({ data: 'd', out: 'o' })
-    expect([c.arch, c.size, c.base, c.depth, c.loss, c.seed, c.patches]).toEqual(['unet', 96, 16, 4, 'bce-dice', 41, 4])
+    expect([c.arch, c.size, c.base, c.depth, c.loss, c.seed, c.patches]).toEqual([
+      'unet',
+      96,
+      16,
+      4,
+      'bce-dice',
+      41,
+      4
+    ])
     expect(() => validateConfig({ data: 'd', out: 'o', arch: 'segnet' as 'unet' })).toThrow(/arch/)
     expect(() => validateConfig({ data: 'd', out: 'o', size: 100 })).toThrow(/multiple of 2\^depth/)
     expect(() => validateConfig({ data: 'd', out: 'o', loss: 'ce' })).toThrow(/classes/)

@@ -47,19 +47,40 @@ describe('trainRun on real data', () => {
     const isbi = await copyIsbi([0, 1, 2, 3, 4, 5])
     dirs.push(isbi)
     const out = join(isbi, 'run')
-    const s = await trainRun({ ...small, data: isbi, out, epochs: 6, patches: 8, val: 0.34, invertMask: true })
+    const s = await trainRun({
+      ...small,
+      data: isbi,
+      out,
+      epochs: 6,
+      patches: 8,
+      val: 0.34,
+      invertMask: true
+    })
     // measured 0.49 (seed 41); predicting membrane everywhere scores about 0.22
     expect(s.bestValIou).toBeGreaterThan(0.4)
     expect((await readRunConfig(out)).foreground).toMatch(/dark/)
   })
 
   it('resumes a stopped run exactly where it left off (same split, log continues at epoch 3)', async () => {
-    const tiny = { data: dsb, size: 32, base: 4, depth: 2, batch: 4, patches: 2, epochs: 3, limit: 6, val: 0.34 }
+    const tiny = {
+      data: dsb,
+      size: 32,
+      base: 4,
+      depth: 2,
+      batch: 4,
+      patches: 2,
+      epochs: 3,
+      limit: 6,
+      val: 0.34
+    }
     const straight = join(dsb, 'straight')
     const resumed = join(dsb, 'resumed')
     await trainRun({ ...tiny, out: straight })
     let epochs = 0
-    const first = await trainRun({ ...tiny, out: resumed }, { onEpoch: () => epochs++, shouldStop: () => epochs >= 2 })
+    const first = await trainRun(
+      { ...tiny, out: resumed },
+      { onEpoch: () => epochs++, shouldStop: () => epochs >= 2 }
+    )
     expect(first.stopped).toBe(true)
     expect(hasCheckpoint(join(resumed, 'last'))).toBe(true)
     expect((await readLog(resumed)).map((r) => r.epoch)).toEqual([1, 2])
