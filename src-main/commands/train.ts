@@ -36,6 +36,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--upsample <kind>', 'bilinear or transpose')
     .option('--deep-supervision', 'UNet++ deep supervision')
     .option('--no-augment', 'disable augmentation')
+    .option('--val-tiles <n>', 'validation tiles per image (0 = all)', num)
     .option('--limit <n>', 'use at most n images', num)
     .option('--backend <name>', 'tensorflow-gpu, tensorflow, wasm or cpu')
     .option('--resume', 'continue the run in --out from its last checkpoint')

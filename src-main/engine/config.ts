@@ -64,6 +64,8 @@ export const trainSchema = z.object({
   resize: z.boolean().default(false),
   /** Use at most this many images of the dataset (after sorting by id); 0 = all. */
   limit: z.number().int().min(0).default(0),
+  /** Validation tiles per image (spread evenly, centre first for one); 0 = every tile. */
+  valTiles: z.number().int().min(0).default(16),
   /** Validation images sent as previews per epoch (job host). */
   previews: z.number().int().min(0).default(1),
   augment: augmentSchema.default(augmentSchema.parse({})),

@@ -121,15 +121,22 @@ export function randomPatches(samples: LoadedSample[], size: number, perImage: n
   return refs
 }
 
-/** Tiles covering each sample (the last row/column aligned to the edge). */
-export function tilePatches(samples: LoadedSample[], size: number): PatchRef[] {
+/**
+ * Tiles covering each sample (the last row/column aligned to the edge); with `maxPerImage` > 0,
+ * at most that many per image, spread evenly over the image's tiles (one = the centre tile).
+ */
+export function tilePatches(samples: LoadedSample[], size: number, maxPerImage = 0): PatchRef[] {
   const starts = (n: number) => {
     const out: number[] = []
     for (let p = 0; p + size < n; p += size) out.push(p)
     out.push(n - size)
     return out
   }
-  return samples.flatMap((s, i) =>
-    starts(s.image.height).flatMap((y) => starts(s.image.width).map((x) => ({ sample: i, x, y })))
-  )
+  return samples.flatMap((s, i) => {
+    const all = starts(s.image.height).flatMap((y) => starts(s.image.width).map((x) => ({ sample: i, x, y })))
+    const m = maxPerImage > 0 ? Math.min(maxPerImage, all.length) : all.length
+    if (m === all.length) return all
+    if (m === 1) return [all[Math.floor(all.length / 2)]]
+    return Array.from({ length: m }, (_, k) => all[Math.round((k * (all.length - 1)) / (m - 1))])
+  })
 }

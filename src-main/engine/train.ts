@@ -116,7 +116,7 @@ async function loop(
 ): Promise<TrainSummary> {
   const paths = runPaths(config.out)
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable)
-  const valRefs = tilePatches(data.val, config.size)
+  const valRefs = tilePatches(data.val, config.size, config.valTiles ?? 0)
   const perImage = config.patches
   const stepsPerEpoch = Math.ceil((data.train.length * perImage) / config.batch)
   let state = { ...start }

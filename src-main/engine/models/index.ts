@@ -1,4 +1,5 @@
 import { tf } from '../tf'
+import './batch-norm-grad'
 import type { ModelConfig } from './blocks'
 import { createUnet } from './unet/unet'
 import { createUnetpp } from './unetpp/unetpp'

@@ -87,3 +87,26 @@ describe('createModel', () => {
     await rm(dir, { recursive: true, force: true })
   })
 })
+
+describe('batch-norm gradient', () => {
+  it('matches central finite differences through moments and scale', () => {
+    const x0 = tf.randomNormal([2, 3, 3, 2], 0, 1, 'float32', 7)
+    const w = tf.randomNormal([2, 3, 3, 2], 0, 1, 'float32', 8)
+    const gamma = tf.tensor1d([1.5, 0.7])
+    const f = (x: tf.Tensor) => {
+      const { mean, variance } = tf.moments(x, [0, 1, 2])
+      return tf.sum(tf.mul(tf.batchNorm4d(x as tf.Tensor4D, mean, variance, tf.zeros([2]), gamma, 1e-3), w))
+    }
+    const grad = tf.grad(f)(x0).dataSync()
+    const base = x0.dataSync()
+    const h = 1e-2
+    for (const i of [0, 5, 17, 30]) {
+      const plus = base.slice()
+      const minus = base.slice()
+      plus[i] += h
+      minus[i] -= h
+      const fd = (f(tf.tensor(plus, x0.shape)).dataSync()[0] - f(tf.tensor(minus, x0.shape)).dataSync()[0]) / (2 * h)
+      expect(grad[i]).toBeCloseTo(fd, 2)
+    }
+  })
+})
