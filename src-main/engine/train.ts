@@ -8,6 +8,7 @@ import { saveModel } from './model-io'
 import { createModel, inferenceView } from './models'
 import { createOptimizer, setLearningRate } from './optimizer'
 import { Prng } from './prng'
+import { writePreview } from './previews'
 import { appendLog, readLog, runPaths, writeLog } from './run-store'
 import { randomPatches, tilePatches } from './samples'
 import { afterEpoch, initialSchedule, lrForEpoch } from './schedule'
@@ -200,7 +201,10 @@ async function loop(
     await saveCheckpoint(paths.last, model, optimizer, state)
     const eta = (config.epochs - epoch) * seconds
     cb.onEpoch?.({ epoch, epochs: config.epochs, lr, loss: row.loss, iou: row.iou, dice: row.dice, valLoss: row.val_loss, valIou: row.val_iou, valDice: row.val_dice, seconds, best: next.improved, etaSeconds: eta })
-    if (val && val.previews.length) cb.onPreview?.(epoch, val.previews)
+    if (val && val.previews.length) {
+      await writePreview(paths.previews, epoch, val.previews[0], config.classes)
+      cb.onPreview?.(epoch, val.previews)
+    }
     if (next.stop) {
       earlyStopped = true
       cb.onLog?.(`early stop: no val loss improvement for ${config.earlyStop} epochs`)
