@@ -3,7 +3,8 @@ import type { TrainConfigInput } from '../engine/config'
 import { trainRun } from '../engine/train'
 
 const num = (v: string) => Number(v)
-const fmtTime = (s: number) => (s >= 3600 ? `${(s / 3600).toFixed(1)}h` : s >= 60 ? `${Math.round(s / 60)}m` : `${Math.round(s)}s`)
+const fmtTime = (s: number) =>
+  s >= 3600 ? `${(s / 3600).toFixed(1)}h` : s >= 60 ? `${Math.round(s / 60)}m` : `${Math.round(s)}s`
 
 /** `train`: train a U-Net / UNet++ on a dataset folder into a run folder. */
 export function registerTrainCommand(program: Command): void {
@@ -26,7 +27,9 @@ export function registerTrainCommand(program: Command): void {
     .option('--loss <kind>', 'bce, dice, bce-dice, focal, ce')
     .option('--classes <n>', '1 = binary; C >= 2 = class-index masks', num)
     .option('--ignore-index <n>', 'label value ignored by multi-class loss/metrics', num)
-    .option('--class-weights <list>', 'comma-separated class weights', (v) => v.split(',').map(Number))
+    .option('--class-weights <list>', 'comma-separated class weights', (v) =>
+      v.split(',').map(Number)
+    )
     .option('--invert-mask', 'foreground is the dark (zero) mask value, e.g. ISBI membranes')
     .option('--val <fraction>', 'validation fraction', num)
     .option('--seed <n>', 'seed for split, init, patches and augmentation', num)
@@ -44,8 +47,11 @@ export function registerTrainCommand(program: Command): void {
     .action(async (o) => {
       const { json, resume, augment, ...rest } = o
       if (!resume && !rest.data) throw new Error('--data is required (unless --resume)')
-      const input = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as TrainConfigInput
-      if (augment === false) input.augment = { flip: false, rot90: false, affine: 0, elastic: 0, intensity: 0, noise: 0 }
+      const input = Object.fromEntries(
+        Object.entries(rest).filter(([, v]) => v !== undefined)
+      ) as TrainConfigInput
+      if (augment === false)
+        input.augment = { flip: false, rot90: false, affine: 0, elastic: 0, intensity: 0, noise: 0 }
       if (rest.batchNorm !== false) delete (input as { batchNorm?: boolean }).batchNorm
       let stopping = false
       process.once('SIGINT', () => {
@@ -53,18 +59,31 @@ export function registerTrainCommand(program: Command): void {
         process.stderr.write('\nstopping after this step (checkpoint in last/)...\n')
       })
       const started = Date.now()
-      const summary = await trainRun(input, {
-        onLog: (m) => process.stderr.write(`${m}\n`),
-        onStep: (s) => {
-          if (s.step % 10 === 0 || s.step === s.steps)
-            process.stderr.write(`epoch ${s.epoch} step ${s.step}/${s.steps} loss ${s.loss.toFixed(4)} iou ${s.iou.toFixed(3)} ${s.imagesPerSec.toFixed(1)} img/s ETA ${fmtTime(s.etaSeconds)}\n`)
+      const summary = await trainRun(
+        input,
+        {
+          onLog: (m) => process.stderr.write(`${m}\n`),
+          onStep: (s) => {
+            if (s.step % 10 === 0 || s.step === s.steps)
+              process.stderr.write(
+                `epoch ${s.epoch} step ${s.step}/${s.steps} loss ${s.loss.toFixed(4)} iou ${s.iou.toFixed(3)} ${s.imagesPerSec.toFixed(1)} img/s ETA ${fmtTime(s.etaSeconds)}\n`
+              )
+          },
+          onEpoch: (e) =>
+            process.stderr.write(
+              `epoch ${e.epoch}/${e.epochs} lr ${e.lr.toExponential(2)} loss ${e.loss.toFixed(4)} iou ${e.iou.toFixed(3)} val_loss ${e.valLoss.toFixed(4)} val_iou ${e.valIou.toFixed(3)} val_dice ${e.valDice.toFixed(3)} ${e.seconds.toFixed(1)}s${e.best ? ' *best' : ''} ETA ${fmtTime(e.etaSeconds)}\n`
+            ),
+          shouldStop: () => stopping
         },
-        onEpoch: (e) =>
-          process.stderr.write(`epoch ${e.epoch}/${e.epochs} lr ${e.lr.toExponential(2)} loss ${e.loss.toFixed(4)} iou ${e.iou.toFixed(3)} val_loss ${e.valLoss.toFixed(4)} val_iou ${e.valIou.toFixed(3)} val_dice ${e.valDice.toFixed(3)} ${e.seconds.toFixed(1)}s${e.best ? ' *best' : ''} ETA ${fmtTime(e.etaSeconds)}\n`),
-        shouldStop: () => stopping
-      }, { resume: Boolean(resume) })
+        { resume: Boolean(resume) }
+      )
       const wall = (Date.now() - started) / 1000
-      process.stderr.write(`done: ${summary.epochs} epochs, best val IoU ${summary.bestValIou.toFixed(4)} at epoch ${summary.bestEpoch}, ${fmtTime(wall)}\n`)
-      if (json) process.stdout.write(JSON.stringify({ ...summary, backend: summary.backend.name, wallSeconds: wall }) + '\n')
+      process.stderr.write(
+        `done: ${summary.epochs} epochs, best val IoU ${summary.bestValIou.toFixed(4)} at epoch ${summary.bestEpoch}, ${fmtTime(wall)}\n`
+      )
+      if (json)
+        process.stdout.write(
+          JSON.stringify({ ...summary, backend: summary.backend.name, wallSeconds: wall }) + '\n'
+        )
     })
 }

@@ -75,7 +75,9 @@ export function flipRotate(p: Patch, flipX: boolean, flipY: boolean, k: number):
 /** 1-D Gaussian blur in place along rows then columns (separable). */
 function blur(field: Float32Array, w: number, h: number, sigma: number): void {
   const r = Math.ceil(2 * sigma)
-  const kernel = Array.from({ length: 2 * r + 1 }, (_, i) => Math.exp(-((i - r) ** 2) / (2 * sigma * sigma)))
+  const kernel = Array.from({ length: 2 * r + 1 }, (_, i) =>
+    Math.exp(-((i - r) ** 2) / (2 * sigma * sigma))
+  )
   const norm = kernel.reduce((a, b) => a + b, 0)
   const tmp = new Float32Array(field.length)
   for (let y = 0; y < h; y++)

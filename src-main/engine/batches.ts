@@ -29,7 +29,8 @@ export function makeBatch(
   const channels = samples[0].image.channels
   const plane = size * size
   const x = new Float32Array(refs.length * plane * channels)
-  const y = classes > 1 ? new Int32Array(refs.length * plane) : new Float32Array(refs.length * plane)
+  const y =
+    classes > 1 ? new Int32Array(refs.length * plane) : new Float32Array(refs.length * plane)
   const patches: Patch[] = []
   refs.forEach((ref, i) => {
     const s = samples[ref.sample]
@@ -46,9 +47,10 @@ export function makeBatch(
 /** Tensors for a host batch: x [B,N,N,C] and labels ([B,N,N,1] float or [B,N,N] int). */
 export function batchTensors(b: HostBatch): { xs: tf.Tensor4D; ys: tf.Tensor } {
   const xs = tf.tensor4d(b.x, [b.n, b.size, b.size, b.channels])
-  const ys = b.y instanceof Int32Array
-    ? tf.tensor3d(b.y, [b.n, b.size, b.size], 'int32')
-    : tf.tensor4d(b.y, [b.n, b.size, b.size, 1])
+  const ys =
+    b.y instanceof Int32Array
+      ? tf.tensor3d(b.y, [b.n, b.size, b.size], 'int32')
+      : tf.tensor4d(b.y, [b.n, b.size, b.size, 1])
   return { xs, ys }
 }
 
@@ -56,6 +58,8 @@ export function batchTensors(b: HostBatch): { xs: tf.Tensor4D; ys: tf.Tensor } {
 export function logitsToClassTensor(logits: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     const c = logits.shape[logits.shape.length - 1]
-    return c === 1 ? tf.cast(tf.greater(tf.squeeze(logits, [-1]), 0), 'int32') : tf.argMax(logits, -1)
+    return c === 1
+      ? tf.cast(tf.greater(tf.squeeze(logits, [-1]), 0), 'int32')
+      : tf.argMax(logits, -1)
   })
 }

@@ -55,7 +55,10 @@ export async function loadCheckpoint(dir: string): Promise<{
   const state = JSON.parse(await readFile(join(dir, STATE), 'utf8')) as CheckpointState
   const { specs } = JSON.parse(await readFile(join(dir, OPT_JSON), 'utf8'))
   const bytes = await readFile(join(dir, OPT_BIN))
-  const data = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
+  const data = bytes.buffer.slice(
+    bytes.byteOffset,
+    bytes.byteOffset + bytes.byteLength
+  ) as ArrayBuffer
   const model = await loadModel(dir)
   return { model, state, restoreOptimizer: (opt) => loadOptimizerState(opt, { specs, data }) }
 }

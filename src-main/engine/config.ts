@@ -106,7 +106,9 @@ export function validateConfig(input: TrainConfigInput): TrainConfig {
   const cfg = parsed.data
   if (cfg.classes === 1 && cfg.loss === 'ce') throw new Error('loss "ce" needs --classes >= 2')
   if (cfg.classes > 1 && cfg.loss !== 'ce' && cfg.loss !== 'focal' && cfg.loss !== 'dice') {
-    throw new Error(`loss "${cfg.loss}" is binary only; use ce, focal or dice for ${cfg.classes} classes`)
+    throw new Error(
+      `loss "${cfg.loss}" is binary only; use ce, focal or dice for ${cfg.classes} classes`
+    )
   }
   if (cfg.classWeights && cfg.classWeights.length !== Math.max(2, cfg.classes)) {
     throw new Error(`classWeights needs ${Math.max(2, cfg.classes)} values`)

@@ -29,7 +29,10 @@ export interface EvalResult {
 export async function evaluateRun(
   runDir: string,
   dataDir: string,
-  opts: { backend?: BackendName; onImage?: (id: string, iou: number, done: number, total: number) => void } = {}
+  opts: {
+    backend?: BackendName
+    onImage?: (id: string, iou: number, done: number, total: number) => void
+  } = {}
 ): Promise<EvalResult> {
   await initBackend(opts.backend)
   const predictor = await loadPredictor(runDir)
@@ -45,7 +48,8 @@ export async function evaluateRun(
       try {
         const raw = await readImage(sample.imagePath)
         const lab = await readLabel(sample, config.classes > 1 ? 'classes' : 'binary')
-        if (lab.width !== raw.width || lab.height !== raw.height) throw new Error('label size differs from image')
+        if (lab.width !== raw.width || lab.height !== raw.height)
+          throw new Error('label size differs from image')
         const image = normalizeImage(raw, config.channels)
         const scale = config.resize ? config.size / Math.sqrt(raw.width * raw.height) : 1
         const map = await predictImage(predictor, image, { tile: 0, scale })
@@ -57,7 +61,8 @@ export async function evaluateRun(
             truth[i] = config.invertMask ? (lab.data[i] ? 0 : 1) : lab.data[i] ? 1 : 0
           } else {
             let best = 0
-            for (let c = 1; c < config.classes; c++) if (map.data[i * config.classes + c] > map.data[i * config.classes + best]) best = c
+            for (let c = 1; c < config.classes; c++)
+              if (map.data[i * config.classes + c] > map.data[i * config.classes + best]) best = c
             pred[i] = best
             truth[i] = Math.min(255, lab.data[i])
           }
@@ -66,7 +71,9 @@ export async function evaluateRun(
         if (sample.instanceMaskPaths?.length && config.classes === 1) {
           instances.add(map, (await readLabel(sample, 'instances')).data)
         }
-        const one = scores(accumulate(createConfusion(config.classes), pred, truth, config.ignoreIndex))
+        const one = scores(
+          accumulate(createConfusion(config.classes), pred, truth, config.ignoreIndex)
+        )
         perImage.push(one.mainIou)
         opts.onImage?.(sample.id, one.mainIou, perImage.length, samples.length)
       } catch (err) {
@@ -74,10 +81,20 @@ export async function evaluateRun(
       }
     }
     const s = scores(total)
-    const meanImageIou = perImage.length ? perImage.reduce((a, b) => a + b, 0) / perImage.length : NaN
+    const meanImageIou = perImage.length
+      ? perImage.reduce((a, b) => a + b, 0) / perImage.length
+      : NaN
     const objects = instances.result()
     const { f1, ap50, f1Components } = objects ?? {}
-    return { iou: s.mainIou, dice: s.mainDice, meanImageIou, perClassIou: s.iou, images: perImage.length, skipped, ...(objects && { f1, ap50, f1Components }) }
+    return {
+      iou: s.mainIou,
+      dice: s.mainDice,
+      meanImageIou,
+      perClassIou: s.iou,
+      images: perImage.length,
+      skipped,
+      ...(objects && { f1, ap50, f1Components })
+    }
   } finally {
     predictor.model.dispose()
   }

@@ -21,7 +21,10 @@ function weightedMean(l: tf.Tensor, w: tf.Tensor | null): tf.Scalar {
 
 /** Per-pixel binary cross-entropy on logits, stable form max(x,0) - x*y + log(1 + e^-|x|). */
 function bcePixels(logits: tf.Tensor, y: tf.Tensor): tf.Tensor {
-  return tf.add(tf.sub(tf.relu(logits), tf.mul(logits, y)), tf.log1p(tf.exp(tf.neg(tf.abs(logits)))))
+  return tf.add(
+    tf.sub(tf.relu(logits), tf.mul(logits, y)),
+    tf.log1p(tf.exp(tf.neg(tf.abs(logits))))
+  )
 }
 
 /** Per-pixel binary weights from [w0, w1], or null. */
@@ -40,17 +43,27 @@ export function diceLoss(logits: tf.Tensor, y: tf.Tensor, smooth = DICE_SMOOTH):
   return tf.tidy(() => {
     const p = tf.sigmoid(logits)
     const inter = tf.sum(tf.mul(p, y))
-    return tf.sub(1, tf.div(tf.add(tf.mul(inter, 2), smooth), tf.add(tf.add(tf.sum(p), tf.sum(y)), smooth))) as tf.Scalar
+    return tf.sub(
+      1,
+      tf.div(tf.add(tf.mul(inter, 2), smooth), tf.add(tf.add(tf.sum(p), tf.sum(y)), smooth))
+    ) as tf.Scalar
   })
 }
 
 /** 0.5 * BCE + Dice (the UNet++ reference recipe). */
 export function bceDiceLoss(logits: tf.Tensor, y: tf.Tensor, weights?: number[]): tf.Scalar {
-  return tf.tidy(() => tf.add(tf.mul(bceLoss(logits, y, weights), 0.5), diceLoss(logits, y)) as tf.Scalar)
+  return tf.tidy(
+    () => tf.add(tf.mul(bceLoss(logits, y, weights), 0.5), diceLoss(logits, y)) as tf.Scalar
+  )
 }
 
 /** Binary focal loss: (1 - p_t)^gamma * BCE, averaged over pixels. */
-export function focalLoss(logits: tf.Tensor, y: tf.Tensor, gamma = 2, weights?: number[]): tf.Scalar {
+export function focalLoss(
+  logits: tf.Tensor,
+  y: tf.Tensor,
+  gamma = 2,
+  weights?: number[]
+): tf.Scalar {
   return tf.tidy(() => {
     const p = tf.sigmoid(logits)
     const pt = tf.add(tf.mul(p, y), tf.mul(tf.sub(1, p), tf.sub(1, y)))
@@ -63,8 +76,14 @@ export function focalLoss(logits: tf.Tensor, y: tf.Tensor, gamma = 2, weights?: 
 function multiParts(logits: tf.Tensor, labels: tf.Tensor, o: LossOptions) {
   const c = o.classes
   const lab = tf.cast(labels, 'int32')
-  const valid = o.ignoreIndex != null && o.ignoreIndex >= 0 ? tf.cast(tf.notEqual(lab, o.ignoreIndex), 'float32') : tf.onesLike(lab).toFloat()
-  const oneHot = tf.oneHot(tf.clipByValue(lab, 0, c - 1).flatten(), c).reshape([...lab.shape, c]).toFloat()
+  const valid =
+    o.ignoreIndex != null && o.ignoreIndex >= 0
+      ? tf.cast(tf.notEqual(lab, o.ignoreIndex), 'float32')
+      : tf.onesLike(lab).toFloat()
+  const oneHot = tf
+    .oneHot(tf.clipByValue(lab, 0, c - 1).flatten(), c)
+    .reshape([...lab.shape, c])
+    .toFloat()
   let w = valid
   if (o.classWeights) w = tf.mul(valid, tf.sum(tf.mul(oneHot, tf.tensor1d(o.classWeights)), -1))
   return { oneHot, valid, w, logp: tf.logSoftmax(logits, -1) }
@@ -98,7 +117,10 @@ export function multiDiceLoss(logits: tf.Tensor, labels: tf.Tensor, o: LossOptio
     const y = tf.mul(oneHot, v)
     const axes = [0, 1, 2]
     const inter = tf.sum(tf.mul(p, y), axes)
-    const dice = tf.div(tf.add(tf.mul(inter, 2), DICE_SMOOTH), tf.add(tf.add(tf.sum(p, axes), tf.sum(y, axes)), DICE_SMOOTH))
+    const dice = tf.div(
+      tf.add(tf.mul(inter, 2), DICE_SMOOTH),
+      tf.add(tf.add(tf.sum(p, axes), tf.sum(y, axes)), DICE_SMOOTH)
+    )
     return tf.sub(1, tf.mean(dice)) as tf.Scalar
   })
 }

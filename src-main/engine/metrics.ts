@@ -28,7 +28,8 @@ export function accumulate(
   truth: ArrayLike<number>,
   ignore = -1
 ): Confusion {
-  if (pred.length !== truth.length) throw new Error(`prediction has ${pred.length} pixels, truth ${truth.length}`)
+  if (pred.length !== truth.length)
+    throw new Error(`prediction has ${pred.length} pixels, truth ${truth.length}`)
   const c = conf.classes
   for (let i = 0; i < pred.length; i++) {
     const t = truth[i]
@@ -58,7 +59,8 @@ export function scores(conf: Confusion): Scores {
     dice.push(denom === 0 ? 1 : (2 * tp) / (2 * tp + fp + fn))
     if (denom > 0) present.push(k)
   }
-  const mean = (xs: number[]) => (present.length ? present.reduce((s, k) => s + xs[k], 0) / present.length : 1)
+  const mean = (xs: number[]) =>
+    present.length ? present.reduce((s, k) => s + xs[k], 0) / present.length : 1
   const binary = c === 2
   return {
     iou,
@@ -76,7 +78,8 @@ export function logitsToClasses(logits: Float32Array, classes: number): Uint8Arr
   const out = new Uint8Array(n)
   for (let i = 0; i < n; i++) {
     let best = 0
-    for (let k = 1; k < classes; k++) if (logits[i * classes + k] > logits[i * classes + best]) best = k
+    for (let k = 1; k < classes; k++)
+      if (logits[i * classes + k] > logits[i * classes + best]) best = k
     out[i] = best
   }
   return out

@@ -44,7 +44,10 @@ export function folderWriter(dir: string): tf.io.IOHandler {
  * Replace folder `dir` atomically: `fill` writes into a fresh temp folder next to it, which is
  * then renamed into place (the previous folder is removed only after the rename).
  */
-export async function writeFolderAtomic(dir: string, fill: (tmp: string) => Promise<void>): Promise<void> {
+export async function writeFolderAtomic(
+  dir: string,
+  fill: (tmp: string) => Promise<void>
+): Promise<void> {
   const tmp = join(dirname(dir), `.${basename(dir)}.tmp-${process.pid}`)
   const old = join(dirname(dir), `.${basename(dir)}.old-${process.pid}`)
   await rm(tmp, { recursive: true, force: true })
@@ -67,7 +70,13 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
   const json = JSON.parse(await readFile(join(dir, MODEL_JSON), 'utf8'))
   const manifest = json.weightsManifest as tf.io.WeightsManifestConfig
   const specs = manifest.flatMap((g) => g.weights)
-  const buffers = await Promise.all(manifest.flatMap((g) => g.paths.map((p) => readFile(join(dir, p)))))
-  const weightData = joinWeights(buffers.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer)).buffer as ArrayBuffer
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData }))
+  const buffers = await Promise.all(
+    manifest.flatMap((g) => g.paths.map((p) => readFile(join(dir, p))))
+  )
+  const weightData = joinWeights(
+    buffers.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer)
+  ).buffer as ArrayBuffer
+  return tf.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData })
+  )
 }

@@ -23,7 +23,8 @@ export function toUnit(raw: RawImage, channels: number): UnitImage {
       for (let k = 0; k < colour; k++) s += raw.data[i * c + k]
       data[i] = (s / colour) * scale
     } else {
-      for (let k = 0; k < channels; k++) data[i * channels + k] = raw.data[i * c + Math.min(k, c - 1)] * scale
+      for (let k = 0; k < channels; k++)
+        data[i * channels + k] = raw.data[i * c + Math.min(k, c - 1)] * scale
     }
   }
   return { data, width, height, channels }

@@ -9,7 +9,12 @@ function classGrey(v: number, classes: number): number {
 }
 
 /** Write `previews/epoch-NNN.png`: image | label | prediction side by side (RGB). */
-export async function writePreview(dir: string, epoch: number, p: Preview, classes: number): Promise<string> {
+export async function writePreview(
+  dir: string,
+  epoch: number,
+  p: Preview,
+  classes: number
+): Promise<string> {
   const { width: w, height: h } = p
   const out = new Uint8Array(w * 3 * h * 3)
   for (let y = 0; y < h; y++)

@@ -8,7 +8,17 @@ import { inferenceView } from './models'
 import type { tf } from './tf'
 
 /** Column order of `log.csv`. */
-export const LOG_COLUMNS = ['epoch', 'lr', 'loss', 'iou', 'dice', 'val_loss', 'val_iou', 'val_dice', 'seconds'] as const
+export const LOG_COLUMNS = [
+  'epoch',
+  'lr',
+  'loss',
+  'iou',
+  'dice',
+  'val_loss',
+  'val_iou',
+  'val_dice',
+  'seconds'
+] as const
 
 /** One epoch row of `log.csv`. */
 export type LogRow = Record<(typeof LOG_COLUMNS)[number], number>
@@ -37,7 +47,9 @@ export async function readRunConfig(out: string): Promise<RunConfig> {
 }
 
 function formatRow(row: LogRow): string {
-  return LOG_COLUMNS.map((k) => (k === 'epoch' ? String(row[k]) : Number(row[k].toPrecision(6)).toString())).join(',')
+  return LOG_COLUMNS.map((k) =>
+    k === 'epoch' ? String(row[k]) : Number(row[k].toPrecision(6)).toString()
+  ).join(',')
 }
 
 /** Read `log.csv` rows (empty when absent). */
@@ -66,11 +78,14 @@ export async function appendLog(out: string, row: LogRow): Promise<void> {
  * Open a run for prediction: its config and the best model (`model/`), or the last checkpoint's
  * final output when no best model was written yet. The caller disposes the model.
  */
-export async function loadRun(runDir: string): Promise<{ model: tf.LayersModel; config: RunConfig }> {
+export async function loadRun(
+  runDir: string
+): Promise<{ model: tf.LayersModel; config: RunConfig }> {
   const config = await readRunConfig(runDir)
   const paths = runPaths(runDir)
   const dir = existsSync(join(paths.model, 'model.json')) ? paths.model : paths.last
-  if (!existsSync(join(dir, 'model.json'))) throw new Error(`${runDir}: no model/ or last/ checkpoint yet`)
+  if (!existsSync(join(dir, 'model.json')))
+    throw new Error(`${runDir}: no model/ or last/ checkpoint yet`)
   const full = await loadModel(dir)
   return { model: inferenceView(full), config }
 }

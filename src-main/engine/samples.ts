@@ -38,7 +38,11 @@ export async function probeChannels(sample: Sample): Promise<number> {
 }
 
 /** Pad (mirror) to at least size x size, or resize to exactly size x size (bilinear / nearest). */
-function fit(img: UnitImage, label: Uint8Array, o: LoadOptions): { image: UnitImage; label: Uint8Array } {
+function fit(
+  img: UnitImage,
+  label: Uint8Array,
+  o: LoadOptions
+): { image: UnitImage; label: Uint8Array } {
   const { width: w, height: h, channels: c } = img
   const ow = o.resize ? o.size : Math.max(w, o.size)
   const oh = o.resize ? o.size : Math.max(h, o.size)
@@ -64,8 +68,10 @@ function fit(img: UnitImage, label: Uint8Array, o: LoadOptions): { image: UnitIm
       const ax = fx - x0
       const ay = fy - y0
       for (let k = 0; k < c; k++) {
-        const top = img.data[(y0 * w + x0) * c + k] * (1 - ax) + img.data[(y0 * w + x1) * c + k] * ax
-        const bot = img.data[(y1 * w + x0) * c + k] * (1 - ax) + img.data[(y1 * w + x1) * c + k] * ax
+        const top =
+          img.data[(y0 * w + x0) * c + k] * (1 - ax) + img.data[(y0 * w + x1) * c + k] * ax
+        const bot =
+          img.data[(y1 * w + x0) * c + k] * (1 - ax) + img.data[(y1 * w + x1) * c + k] * ax
         data[o2 * c + k] = top * (1 - ay) + bot * ay
       }
     }
@@ -77,7 +83,9 @@ export async function loadSample(sample: Sample, o: LoadOptions): Promise<Loaded
   const raw = await readImage(sample.imagePath)
   const lab = await readLabel(sample, o.classes > 1 ? 'classes' : 'binary')
   if (lab.width !== raw.width || lab.height !== raw.height) {
-    throw new Error(`${sample.maskPath ?? sample.id}: label ${lab.width}x${lab.height} differs from image ${raw.width}x${raw.height}`)
+    throw new Error(
+      `${sample.maskPath ?? sample.id}: label ${lab.width}x${lab.height} differs from image ${raw.width}x${raw.height}`
+    )
   }
   const label = new Uint8Array(lab.data.length)
   for (let i = 0; i < label.length; i++) {
@@ -111,11 +119,20 @@ export interface PatchRef {
 }
 
 /** Random crop positions, `perImage` per sample (whole image in resize mode). */
-export function randomPatches(samples: LoadedSample[], size: number, perImage: number, rng: Prng): PatchRef[] {
+export function randomPatches(
+  samples: LoadedSample[],
+  size: number,
+  perImage: number,
+  rng: Prng
+): PatchRef[] {
   const refs: PatchRef[] = []
   samples.forEach((s, i) => {
     for (let k = 0; k < perImage; k++) {
-      refs.push({ sample: i, x: rng.int(s.image.width - size + 1), y: rng.int(s.image.height - size + 1) })
+      refs.push({
+        sample: i,
+        x: rng.int(s.image.width - size + 1),
+        y: rng.int(s.image.height - size + 1)
+      })
     }
   })
   return refs
@@ -133,7 +150,9 @@ export function tilePatches(samples: LoadedSample[], size: number, maxPerImage =
     return out
   }
   return samples.flatMap((s, i) => {
-    const all = starts(s.image.height).flatMap((y) => starts(s.image.width).map((x) => ({ sample: i, x, y })))
+    const all = starts(s.image.height).flatMap((y) =>
+      starts(s.image.width).map((x) => ({ sample: i, x, y }))
+    )
     const m = maxPerImage > 0 ? Math.min(maxPerImage, all.length) : all.length
     if (m === all.length) return all
     if (m === 1) return [all[Math.floor(all.length / 2)]]

@@ -24,8 +24,13 @@ export async function prepareRun(
   const paths = runPaths(input.out)
   if (resume && hasCheckpoint(paths.last)) {
     const saved = await readRunConfig(input.out)
-    const config: RunConfig = { ...saved, epochs: input.epochs ?? saved.epochs, backend: input.backend ?? saved.backend }
-    if (input.data && input.data !== saved.data) log(`resume: using the run's dataset ${saved.data}`)
+    const config: RunConfig = {
+      ...saved,
+      epochs: input.epochs ?? saved.epochs,
+      backend: input.backend ?? saved.backend
+    }
+    if (input.data && input.data !== saved.data)
+      log(`resume: using the run's dataset ${saved.data}`)
     const scan = await scanDataset(saved.data)
     await writeRunConfig(input.out, config)
     return { config, samples: scan.samples, resumed: true }
@@ -37,8 +42,13 @@ export async function prepareRun(
   let samples = scan.samples.filter((s) => s.maskPath || s.instanceMaskPaths?.length)
   samples.sort((a, b) => a.id.localeCompare(b.id))
   if (cfg.limit > 0) samples = samples.slice(0, cfg.limit)
-  if (samples.length < 2) throw new Error(`${cfg.data}: need at least 2 labelled images, found ${samples.length}`)
-  const split = splitIds(samples.map((s) => s.id), cfg.val, cfg.seed)
+  if (samples.length < 2)
+    throw new Error(`${cfg.data}: need at least 2 labelled images, found ${samples.length}`)
+  const split = splitIds(
+    samples.map((s) => s.id),
+    cfg.val,
+    cfg.seed
+  )
   const config: RunConfig = {
     ...cfg,
     version: RUN_FORMAT_VERSION,
@@ -62,7 +72,13 @@ export async function loadSplit(
   log: (msg: string) => void
 ): Promise<{ train: LoadedSample[]; val: LoadedSample[] }> {
   const byId = new Map(samples.map((s) => [s.id, s]))
-  const opts = { channels: config.channels, classes: config.classes, invertMask: config.invertMask, size: config.size, resize: config.resize }
+  const opts = {
+    channels: config.channels,
+    classes: config.classes,
+    invertMask: config.invertMask,
+    size: config.size,
+    resize: config.resize
+  }
   const load = async (ids: string[]) => {
     const out: LoadedSample[] = []
     for (const id of ids) {

@@ -1,74 +1,19 @@
-import { initBackend, type BackendReport } from './backend'
-import { batchTensors, logitsToClassTensor, makeBatch } from './batches'
-import { loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint'
-import type { RunConfig, TrainConfigInput } from './config'
-import { computeLoss, type LossOptions } from './losses'
-import { accumulate, createConfusion, scores } from './metrics'
-import { saveModel } from './model-io'
-import { createModel, inferenceView } from './models'
-import { createOptimizer, setLearningRate } from './optimizer'
+import { initBackend } from './backend'
+import { loadCheckpoint, type CheckpointState } from './checkpoint'
+import type { TrainConfigInput } from './config'
+import type { LossOptions } from './losses'
+import { createModel } from './models'
+import { createOptimizer } from './optimizer'
 import { Prng } from './prng'
-import { writePreview } from './previews'
-import { appendLog, readLog, runPaths, writeLog } from './run-store'
-import { randomPatches, tilePatches } from './samples'
-import { afterEpoch, initialSchedule, lrForEpoch } from './schedule'
-import { tf } from './tf'
+import { readLog, runPaths, writeLog } from './run-store'
+import { initialSchedule } from './schedule'
+import type { tf } from './tf'
+import { runEpochs } from './train-loop'
 import { loadSplit, prepareRun } from './train-setup'
-import { validate, type Preview } from './validate'
+import type { TrainCallbacks, TrainSummary } from './train-types'
 
-/** Progress after one optimisation step. */
-export interface StepInfo {
-  epoch: number
-  step: number
-  steps: number
-  loss: number
-  iou: number
-  dice: number
-  lr: number
-  imagesPerSec: number
-  etaSeconds: number
-}
-
-/** Summary of one epoch (the same figures as the log.csv row). */
-export interface EpochInfo {
-  epoch: number
-  epochs: number
-  lr: number
-  loss: number
-  iou: number
-  dice: number
-  valLoss: number
-  valIou: number
-  valDice: number
-  seconds: number
-  best: boolean
-  etaSeconds: number
-}
-
-/** Hooks called by {@link trainRun}; `shouldStop` is polled before every step. */
-export interface TrainCallbacks {
-  onStep?: (s: StepInfo) => void
-  onEpoch?: (e: EpochInfo) => void
-  onPreview?: (epoch: number, previews: Preview[]) => void
-  onLog?: (msg: string) => void
-  shouldStop?: () => boolean
-}
-
-/** What a finished (or stopped) run reports. */
-export interface TrainSummary {
-  out: string
-  backend: BackendReport
-  epochs: number
-  stopped: boolean
-  earlyStopped: boolean
-  bestEpoch: number
-  bestValIou: number
-  bestValDice: number
-  lastValIou: number
-  seconds: number
-  trainImages: number
-  valImages: number
-}
+export type { EpochInfo, StepInfo, TrainCallbacks, TrainSummary } from './train-types'
+export type { Preview } from './validate'
 
 /** Train (or resume) a run into `config.out`: config.json, log.csv, model/ (best), last/. */
 export async function trainRun(
@@ -78,164 +23,50 @@ export async function trainRun(
 ): Promise<TrainSummary> {
   const log = cb.onLog ?? (() => undefined)
   const backend = await initBackend(input.backend)
-  log(`backend ${backend.name}${backend.skipped.map((s) => `; skipped ${s.name}: ${s.reason}`).join('')}`)
+  log(
+    `backend ${backend.name}${backend.skipped.map((s) => `; skipped ${s.name}: ${s.reason}`).join('')}`
+  )
   const { config, samples, resumed } = await prepareRun(input, opts.resume ?? false, log)
   const paths = runPaths(config.out)
   const data = await loadSplit(config, samples, log)
-  log(`${data.train.length} training and ${data.val.length} validation images, ${config.channels} channel(s)`)
-  const lossOpts: LossOptions = { loss: config.loss, classes: config.classes, classWeights: config.classWeights, ignoreIndex: config.ignoreIndex, focalGamma: config.focalGamma }
+  log(
+    `${data.train.length} training and ${data.val.length} validation images, ${config.channels} channel(s)`
+  )
+  const lossOpts: LossOptions = {
+    loss: config.loss,
+    classes: config.classes,
+    classWeights: config.classWeights,
+    ignoreIndex: config.ignoreIndex,
+    focalGamma: config.focalGamma
+  }
   const optimizer = createOptimizer(config.optimizer, config.lr, config.momentum)
   let model: tf.LayersModel
-  let state: CheckpointState = { epoch: 0, prng: new Prng(config.seed).state(), schedule: initialSchedule(config), bestValIou: -1, bestValDice: -1, seconds: 0, savedAt: '' }
+  let state: CheckpointState = {
+    epoch: 0,
+    prng: new Prng(config.seed).state(),
+    schedule: initialSchedule(config),
+    bestValIou: -1,
+    bestValDice: -1,
+    seconds: 0,
+    savedAt: ''
+  }
   if (resumed) {
     const ck = await loadCheckpoint(paths.last)
     model = ck.model
     state = ck.state
     await ck.restoreOptimizer(optimizer)
-    await writeLog(config.out, (await readLog(config.out)).filter((r) => r.epoch <= state.epoch))
+    await writeLog(
+      config.out,
+      (await readLog(config.out)).filter((r) => r.epoch <= state.epoch)
+    )
     log(`resuming after epoch ${state.epoch}`)
   } else {
     model = createModel({ ...config, seed: config.seed })
   }
   try {
-    return await loop(config, model, optimizer, state, data, lossOpts, backend, cb)
+    return await runEpochs(config, model, optimizer, state, data, lossOpts, backend, cb)
   } finally {
     model.dispose()
     optimizer.dispose()
   }
-}
-
-async function loop(
-  config: RunConfig,
-  model: tf.LayersModel,
-  optimizer: tf.Optimizer,
-  start: CheckpointState,
-  data: Awaited<ReturnType<typeof loadSplit>>,
-  lossOpts: LossOptions,
-  backend: BackendReport,
-  cb: TrainCallbacks
-): Promise<TrainSummary> {
-  const paths = runPaths(config.out)
-  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable)
-  const valRefs = tilePatches(data.val, config.size, config.valTiles ?? 0)
-  const perImage = config.patches
-  const stepsPerEpoch = Math.ceil((data.train.length * perImage) / config.batch)
-  let state = { ...start }
-  let stopped = false
-  let earlyStopped = false
-  let lastValIou = NaN
-  let stepSeconds = 0
-  let stepsTimed = 0
-  let valSeconds = 0
-  const summary = (): TrainSummary => ({
-    out: config.out, backend, epochs: state.epoch, stopped, earlyStopped, bestEpoch: state.schedule.bestEpoch,
-    bestValIou: state.bestValIou, bestValDice: state.bestValDice, lastValIou, seconds: state.seconds,
-    trainImages: data.train.length, valImages: data.val.length
-  })
-  for (let epoch = state.epoch + 1; epoch <= config.epochs; epoch++) {
-    if (cb.shouldStop?.()) {
-      stopped = true
-      break
-    }
-    const t0 = performance.now()
-    const rng = new Prng(state.prng)
-    const lr = lrForEpoch(config, state.schedule, epoch)
-    setLearningRate(optimizer, lr)
-    const refs = rng.shuffle(randomPatches(data.train, config.size, perImage, rng))
-    const conf = createConfusion(config.classes)
-    let lossSum = 0
-    let seen = 0
-    for (let step = 0; step < stepsPerEpoch; step++) {
-      await new Promise((resolve) => setImmediate(resolve))
-      if (cb.shouldStop?.()) {
-        stopped = true
-        break
-      }
-      const ts = performance.now()
-      const chunk = refs.slice(step * config.batch, (step + 1) * config.batch)
-      const hb = makeBatch(data.train, chunk, config.size, config.classes, config.augment, rng)
-      const { cost, pred } = trainStep(model, optimizer, vars, hb, lossOpts)
-      const loss = cost.dataSync()[0]
-      const classes = pred.dataSync() as Int32Array
-      cost.dispose()
-      pred.dispose()
-      if (!Number.isFinite(loss)) throw new Error(`loss became ${loss} at epoch ${epoch} step ${step + 1}; try a lower --lr`)
-      accumulate(conf, classes, hb.y, lossOpts.ignoreIndex ?? -1)
-      lossSum += loss * hb.n
-      seen += hb.n
-      const dt = (performance.now() - ts) / 1000
-      stepSeconds += dt
-      stepsTimed++
-      const s = scores(createConfusionFrom(classes, hb.y, config.classes, lossOpts.ignoreIndex ?? -1))
-      const remaining = (config.epochs - epoch) * stepsPerEpoch + (stepsPerEpoch - step - 1)
-      cb.onStep?.({
-        epoch, step: step + 1, steps: stepsPerEpoch, loss, iou: s.mainIou, dice: s.mainDice, lr,
-        imagesPerSec: seen / ((performance.now() - t0) / 1000),
-        etaSeconds: remaining * (stepSeconds / stepsTimed) + (config.epochs - epoch + 1) * valSeconds
-      })
-    }
-    if (stopped) {
-      state = { ...state, seconds: state.seconds + (performance.now() - t0) / 1000, savedAt: new Date().toISOString() }
-      await saveCheckpoint(paths.last, model, optimizer, state)
-      break
-    }
-    const tv = performance.now()
-    const val = data.val.length
-      ? validate(model, data.val, valRefs, config.size, config.batch, lossOpts, config.previews)
-      : null
-    valSeconds = (performance.now() - tv) / 1000
-    const train = scores(conf)
-    const monitored = val ? val.loss : lossSum / seen
-    const next = afterEpoch(config, state.schedule, epoch, monitored)
-    const seconds = (performance.now() - t0) / 1000
-    lastValIou = val ? val.iou : NaN
-    const row = { epoch, lr, loss: lossSum / seen, iou: train.mainIou, dice: train.mainDice, val_loss: val?.loss ?? NaN, val_iou: val?.iou ?? NaN, val_dice: val?.dice ?? NaN, seconds }
-    if (next.improved) await saveModel(inferenceView(model), paths.model)
-    state = {
-      epoch, prng: rng.state(), schedule: next.state,
-      bestValIou: next.improved ? (val?.iou ?? train.mainIou) : state.bestValIou,
-      bestValDice: next.improved ? (val?.dice ?? train.mainDice) : state.bestValDice,
-      seconds: state.seconds + seconds, savedAt: new Date().toISOString()
-    }
-    await appendLog(config.out, row)
-    await saveCheckpoint(paths.last, model, optimizer, state)
-    const eta = (config.epochs - epoch) * seconds
-    cb.onEpoch?.({ epoch, epochs: config.epochs, lr, loss: row.loss, iou: row.iou, dice: row.dice, valLoss: row.val_loss, valIou: row.val_iou, valDice: row.val_dice, seconds, best: next.improved, etaSeconds: eta })
-    if (val && val.previews.length) {
-      await writePreview(paths.previews, epoch, val.previews[0], config.classes)
-      cb.onPreview?.(epoch, val.previews)
-    }
-    if (next.stop) {
-      earlyStopped = true
-      cb.onLog?.(`early stop: no val loss improvement for ${config.earlyStop} epochs`)
-      break
-    }
-  }
-  return summary()
-}
-
-/** One optimisation step in a single tidy scope; returns the (kept) loss and predicted classes. */
-function trainStep(
-  model: tf.LayersModel,
-  optimizer: tf.Optimizer,
-  vars: tf.Variable[],
-  hb: ReturnType<typeof makeBatch>,
-  lossOpts: LossOptions
-): { cost: tf.Scalar; pred: tf.Tensor } {
-  return tf.tidy(() => {
-    const { xs, ys } = batchTensors(hb)
-    let pred: tf.Tensor | null = null
-    const cost = optimizer.minimize(() => {
-      const out = model.apply(xs, { training: true }) as tf.Tensor | tf.Tensor[]
-      const outs = Array.isArray(out) ? out : [out]
-      pred = tf.keep(logitsToClassTensor(outs[outs.length - 1]))
-      const losses = outs.map((o) => computeLoss(o, ys, lossOpts))
-      return (losses.length === 1 ? losses[0] : tf.div(tf.addN(losses), losses.length)) as tf.Scalar
-    }, true, vars) as tf.Scalar
-    return { cost, pred: pred as unknown as tf.Tensor }
-  })
-}
-
-function createConfusionFrom(pred: Int32Array, truth: ArrayLike<number>, classes: number, ignore: number) {
-  return accumulate(createConfusion(classes), pred, truth, ignore)
 }

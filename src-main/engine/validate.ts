@@ -73,5 +73,11 @@ export function validate(
     }
   }
   const s = scores(conf)
-  return { loss: refs.length ? lossSum / refs.length : 0, iou: s.mainIou, dice: s.mainDice, perClassIou: s.iou, previews: out }
+  return {
+    loss: refs.length ? lossSum / refs.length : 0,
+    iou: s.mainIou,
+    dice: s.mainDice,
+    perClassIou: s.iou,
+    previews: out
+  }
 }

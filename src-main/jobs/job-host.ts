@@ -17,15 +17,25 @@ export interface JobHandle {
 /** The worker entry: the .ts source under tsx, the built .js otherwise. */
 function workerEntry(): { path: string; execArgv: string[] } {
   const fromSource = import.meta.url.endsWith('.ts')
-  const path = fileURLToPath(new URL(fromSource ? './job-worker.ts' : './job-worker.js', import.meta.url))
+  const path = fileURLToPath(
+    new URL(fromSource ? './job-worker.ts' : './job-worker.js', import.meta.url)
+  )
   if (!existsSync(path)) throw new Error(`job worker not found at ${path}`)
   return { path, execArgv: fromSource ? ['--import', 'tsx'] : [] }
 }
 
 /** Start a job of `kind` in a child process (`child_process.fork`); every message goes to `onMessage`. */
-export function startJob(kind: string, config: unknown, onMessage: (msg: WorkerMessage) => void = () => undefined): JobHandle {
+export function startJob(
+  kind: string,
+  config: unknown,
+  onMessage: (msg: WorkerMessage) => void = () => undefined
+): JobHandle {
   const entry = workerEntry()
-  const child = fork(entry.path, [], { execArgv: entry.execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const child = fork(entry.path, [], {
+    execArgv: entry.execArgv,
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc']
+  })
   const post = (msg: HostMessage) => {
     if (child.connected) child.send(msg)
   }
@@ -47,7 +57,8 @@ export function startJob(kind: string, config: unknown, onMessage: (msg: WorkerM
       settled = true
     })
     child.on('exit', (code, signal) => {
-      if (!settled) reject(new Error(`job worker exited (${signal ?? `code ${code}`}) before finishing`))
+      if (!settled)
+        reject(new Error(`job worker exited (${signal ?? `code ${code}`}) before finishing`))
       settled = true
     })
   })

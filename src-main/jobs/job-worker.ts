@@ -29,9 +29,13 @@ function send(msg: WorkerMessage): Promise<void> {
 async function run(kind: string, config: unknown): Promise<void> {
   try {
     const load = JOB_KINDS[kind]
-    if (!load) throw new Error(`unknown job kind "${kind}" (known: ${Object.keys(JOB_KINDS).join(', ')})`)
+    if (!load)
+      throw new Error(`unknown job kind "${kind}" (known: ${Object.keys(JOB_KINDS).join(', ')})`)
     const runner = await load()
-    const result = await runner(config, { send: (m) => void send(m), shouldStop: () => stopRequested })
+    const result = await runner(config, {
+      send: (m) => void send(m),
+      shouldStop: () => stopRequested
+    })
     await send({ type: 'done', result })
     process.exit(0)
   } catch (err) {

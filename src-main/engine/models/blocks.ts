@@ -33,10 +33,18 @@ export class Builder {
   doubleConv(x: Sym, filters: number, name: string, dropout = 0): Sym {
     for (const k of [1, 2]) {
       x = tf.layers
-        .conv2d({ filters, kernelSize: 3, padding: 'same', kernelInitializer: this.init(), name: `${name}_conv${k}` })
+        .conv2d({
+          filters,
+          kernelSize: 3,
+          padding: 'same',
+          kernelInitializer: this.init(),
+          name: `${name}_conv${k}`
+        })
         .apply(x) as Sym
       if (this.cfg.batchNorm) {
-        x = tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5, name: `${name}_bn${k}` }).apply(x) as Sym
+        x = tf.layers
+          .batchNormalization({ momentum: 0.9, epsilon: 1e-5, name: `${name}_bn${k}` })
+          .apply(x) as Sym
       }
       x = tf.layers.activation({ activation: 'relu', name: `${name}_relu${k}` }).apply(x) as Sym
     }
@@ -53,7 +61,14 @@ export class Builder {
   up(x: Sym, filters: number, name: string): Sym {
     if (this.cfg.upsample === 'bilinear') return new BilinearUpsample({ name }).apply(x) as Sym
     return tf.layers
-      .conv2dTranspose({ filters, kernelSize: 2, strides: 2, padding: 'same', kernelInitializer: this.init(), name })
+      .conv2dTranspose({
+        filters,
+        kernelSize: 2,
+        strides: 2,
+        padding: 'same',
+        kernelInitializer: this.init(),
+        name
+      })
       .apply(x) as Sym
   }
 
@@ -65,7 +80,12 @@ export class Builder {
   /** 1x1 conv head giving logits. */
   head(x: Sym, name: string): Sym {
     return tf.layers
-      .conv2d({ filters: this.cfg.classes, kernelSize: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: this.cfg.seed + this.n++ }), name })
+      .conv2d({
+        filters: this.cfg.classes,
+        kernelSize: 1,
+        kernelInitializer: tf.initializers.glorotUniform({ seed: this.cfg.seed + this.n++ }),
+        name
+      })
       .apply(x) as Sym
   }
 

@@ -15,7 +15,8 @@ const FACTORIES: Record<ModelConfig['arch'], (cfg: ModelConfig) => tf.LayersMode
 /** Build a model by kind; unknown kinds and bad sizes are rejected. */
 export function createModel(cfg: ModelConfig): tf.LayersModel {
   const factory = FACTORIES[cfg.arch]
-  if (!factory) throw new Error(`unknown model kind "${String(cfg.arch)}" (expected unet or unetpp)`)
+  if (!factory)
+    throw new Error(`unknown model kind "${String(cfg.arch)}" (expected unet or unetpp)`)
   if (cfg.channels < 1) throw new Error(`channels must be >= 1, got ${cfg.channels}`)
   if (cfg.classes < 1) throw new Error(`classes must be >= 1, got ${cfg.classes}`)
   return factory(cfg)
@@ -23,7 +24,10 @@ export function createModel(cfg: ModelConfig): tf.LayersModel {
 
 /** Number of trainable parameters (what PyTorch's `parameters()` counts). */
 export function countTrainableParams(model: tf.LayersModel): number {
-  return model.trainableWeights.reduce((n, w) => n + (w.shape as number[]).reduce((a, b) => a * b, 1), 0)
+  return model.trainableWeights.reduce(
+    (n, w) => n + (w.shape as number[]).reduce((a, b) => a * b, 1),
+    0
+  )
 }
 
 /** The single final output of a (possibly deeply supervised) model, for saving and prediction. */

@@ -95,7 +95,9 @@ describe('batch-norm gradient', () => {
     const gamma = tf.tensor1d([1.5, 0.7])
     const f = (x: tf.Tensor) => {
       const { mean, variance } = tf.moments(x, [0, 1, 2])
-      return tf.sum(tf.mul(tf.batchNorm4d(x as tf.Tensor4D, mean, variance, tf.zeros([2]), gamma, 1e-3), w))
+      return tf.sum(
+        tf.mul(tf.batchNorm4d(x as tf.Tensor4D, mean, variance, tf.zeros([2]), gamma, 1e-3), w)
+      )
     }
     const grad = tf.grad(f)(x0).dataSync()
     const base = x0.dataSync()
@@ -105,7 +107,9 @@ describe('batch-norm gradient', () => {
       const minus = base.slice()
       plus[i] += h
       minus[i] -= h
-      const fd = (f(tf.tensor(plus, x0.shape)).dataSync()[0] - f(tf.tensor(minus, x0.shape)).dataSync()[0]) / (2 * h)
+      const fd =
+        (f(tf.tensor(plus, x0.shape)).dataSync()[0] - f(tf.tensor(minus, x0.shape)).dataSync()[0]) /
+        (2 * h)
       expect(grad[i]).toBeCloseTo(fd, 2)
     }
   })

@@ -46,7 +46,9 @@ describe('trainRun on real data', () => {
     expect(existsSync(join(out, 'previews', 'epoch-006.png'))).toBe(true)
     // whole images at original resolution (train + val images of this folder)
     const ev = await evaluateRun(out, dsb)
-    console.info(`DSB: best val IoU ${s.bestValIou.toFixed(3)}, eval IoU ${ev.iou.toFixed(3)} on ${ev.images} images`)
+    console.info(
+      `DSB: best val IoU ${s.bestValIou.toFixed(3)}, eval IoU ${ev.iou.toFixed(3)} on ${ev.images} images`
+    )
     expect(ev.images).toBe(12)
     expect(ev.iou).toBeGreaterThan(0.5)
   })

@@ -18,18 +18,25 @@ describe('job host', () => {
     dirs.push(data)
     const out = join(data, 'run')
     const messages: WorkerMessage[] = []
-    const job = startJob('train', { data, out, size: 32, base: 4, depth: 2, batch: 2, patches: 4, epochs: 50, val: 0.25 }, (m) => {
-      messages.push(m)
-      if (m.type === 'epoch') job.stop()
-    })
+    const job = startJob(
+      'train',
+      { data, out, size: 32, base: 4, depth: 2, batch: 2, patches: 4, epochs: 50, val: 0.25 },
+      (m) => {
+        messages.push(m)
+        if (m.type === 'epoch') job.stop()
+      }
+    )
     const result = (await job.done) as { stopped: boolean; epochs: number }
     expect(job.child.pid).not.toBe(process.pid)
     expect(result.stopped).toBe(true)
     expect(result.epochs).toBeGreaterThanOrEqual(1)
     expect(result.epochs).toBeLessThan(50)
     const types = new Set(messages.map((m) => m.type))
-    for (const t of ['log', 'step', 'epoch', 'preview', 'done']) expect(types.has(t as WorkerMessage['type'])).toBe(true)
-    const preview = messages.find((m) => m.type === 'preview') as { previews: { image: Uint8Array; pred: Uint8Array; label: Uint8Array; width: number }[] }
+    for (const t of ['log', 'step', 'epoch', 'preview', 'done'])
+      expect(types.has(t as WorkerMessage['type'])).toBe(true)
+    const preview = messages.find((m) => m.type === 'preview') as {
+      previews: { image: Uint8Array; pred: Uint8Array; label: Uint8Array; width: number }[]
+    }
     expect(preview.previews[0].pred).toBeInstanceOf(Uint8Array)
     expect(preview.previews[0].pred.length).toBe(32 * 32)
     expect(hasCheckpoint(join(out, 'last'))).toBe(true)
