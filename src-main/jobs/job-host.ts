@@ -14,8 +14,8 @@ export interface JobHandle {
   child: ChildProcess
 }
 
-/** The worker entry: the .ts source under tsx, the built .js otherwise. */
-function workerEntry(): { path: string; execArgv: string[] } {
+/** The worker entry (for `fork` or Electron's `utilityProcess.fork`): .ts under tsx, else .js. */
+export function workerEntry(): { path: string; execArgv: string[] } {
   const fromSource = import.meta.url.endsWith('.ts')
   const path = fileURLToPath(
     new URL(fromSource ? './job-worker.ts' : './job-worker.js', import.meta.url)
