@@ -1,13 +1,14 @@
 /** Messages between a job host and its worker process (plain data only: no tensors, no functions). */
+import type { EpochInfo, Preview, StepInfo } from '../engine/train'
 
 /** Host → worker: start one job of a kind with its config, or ask it to stop cleanly. */
 export type HostMessage = { type: 'start'; kind: string; config: unknown } | { type: 'stop' }
 
 /** Worker → host: progress, previews, log lines, and the final result or error. */
 export type WorkerMessage =
-  | { type: 'step'; [key: string]: unknown }
-  | { type: 'epoch'; [key: string]: unknown }
-  | { type: 'preview'; [key: string]: unknown }
+  | ({ type: 'step' } & StepInfo)
+  | ({ type: 'epoch' } & EpochInfo)
+  | { type: 'preview'; epoch: number; previews: Preview[] }
   | { type: 'progress'; [key: string]: unknown }
   | { type: 'log'; message: string }
   | { type: 'done'; result: unknown }

@@ -34,9 +34,8 @@ describe('job host', () => {
     const types = new Set(messages.map((m) => m.type))
     for (const t of ['log', 'step', 'epoch', 'preview', 'done'])
       expect(types.has(t as WorkerMessage['type'])).toBe(true)
-    const preview = messages.find((m) => m.type === 'preview') as {
-      previews: { image: Uint8Array; pred: Uint8Array; label: Uint8Array; width: number }[]
-    }
+    const preview = messages.find((m) => m.type === 'preview')
+    if (preview?.type !== 'preview') throw new Error('no preview message')
     expect(preview.previews[0].pred).toBeInstanceOf(Uint8Array)
     expect(preview.previews[0].pred.length).toBe(32 * 32)
     expect(hasCheckpoint(join(out, 'last'))).toBe(true)
