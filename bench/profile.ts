@@ -27,10 +27,14 @@ export async function profileYardstick(
   s: YardstickSettings
 ): Promise<{ train: KernelTimes; infer: KernelTimes }> {
   const x = tf.randomNormal([s.batch, s.size, s.size, s.channels], 0, 1, 'float32', 1)
-  const y = tf.randomUniform([s.batch, s.size, s.size, 1], 0, 1, 'float32', 2).greater(0.5).toFloat()
+  const y = tf
+    .randomUniform([s.batch, s.size, s.size, 1], 0, 1, 'float32', 2)
+    .greater(0.5)
+    .toFloat()
   const optimizer = tf.train.adam(1e-3)
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable)
-  const loss = () => tf.losses.sigmoidCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor)
+  const loss = () =>
+    tf.losses.sigmoidCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor)
   const train = await profileOnce(() => optimizer.minimize(loss as () => tf.Scalar, true, vars)!)
   const infer = await profileOnce(() => model.predict(x) as tf.Tensor)
   optimizer.dispose()
@@ -44,6 +48,8 @@ export function formatKernelTimes(times: KernelTimes, top = 15): string[] {
   const total = [...times.values()].reduce((n, t) => n + t.ms, 0)
   return [
     `  total kernel time ${total.toFixed(0)} ms`,
-    ...rows.map(([name, t]) => `  ${name.padEnd(28)} ${t.ms.toFixed(1).padStart(9)} ms  x${t.calls}`)
+    ...rows.map(
+      ([name, t]) => `  ${name.padEnd(28)} ${t.ms.toFixed(1).padStart(9)} ms  x${t.calls}`
+    )
   ]
 }

@@ -59,7 +59,10 @@ export async function timeYardstick(
   onProgress: (line: string) => void = () => {}
 ): Promise<{ trainMs: number; inferMs: number; trainAll: number[]; inferAll: number[] }> {
   const x = tf.randomNormal([s.batch, s.size, s.size, s.channels], 0, 1, 'float32', 1)
-  const y = tf.randomUniform([s.batch, s.size, s.size, 1], 0, 1, 'float32', 2).greater(0.5).toFloat()
+  const y = tf
+    .randomUniform([s.batch, s.size, s.size, 1], 0, 1, 'float32', 2)
+    .greater(0.5)
+    .toFloat()
   const optimizer = tf.train.adam(1e-3)
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable)
   const step = async (): Promise<void> => {

@@ -1,4 +1,7 @@
+import { spawnSync } from 'node:child_process'
 import { createRequire } from 'node:module'
+import { availableParallelism } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { initBackend } from '../../../src-main/engine/backend'
 import {
@@ -41,6 +44,34 @@ describe('initBackend', () => {
         "Backend 'tensorflow' unavailable: not installed"
       )
     }
+  })
+})
+
+describe('threaded wasm', () => {
+  it('uses every core and still lets a process exit on its own', () => {
+    const backend = join(import.meta.dirname, '../../../src-main/engine/backend.ts')
+    const code = [
+      `import { initBackend } from ${JSON.stringify(backend)}`,
+      `import { tf } from ${JSON.stringify(backend.replace('backend.ts', 'tf.ts'))}`,
+      "const report = await initBackend('wasm')",
+      'const sum = tf.matMul(tf.ones([64, 64]), tf.ones([64, 64])).sum().dataSync()[0]',
+      'console.log(JSON.stringify({ ...report, sum }))'
+    ].join('\n')
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', code],
+      {
+        encoding: 'utf8',
+        timeout: 60_000
+      }
+    )
+    expect(run.status).toBe(0)
+    const out = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}')
+    expect(out.sum).toBe(64 * 64 * 64)
+    const threads = Math.min(8, availableParallelism())
+    expect(out.detail).toBe(
+      threads > 1 ? `threaded SIMD, ${threads} threads` : 'single-threaded SIMD'
+    )
   })
 })
 

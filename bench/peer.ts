@@ -1,0 +1,59 @@
+/**
+ * Runs the PyTorch CPU yardstick (`../shared/bench/torch_unet_peer.py`, resolved from the repo root)
+ * with the same settings, and reads its one JSON line.
+ */
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { YardstickSettings } from './yardstick'
+
+/** The peer's JSON summary (see torch_unet_peer.py). */
+export interface PeerResult {
+  torch: string
+  threads: number
+  params: number
+  train_step_ms: number
+  infer_batch_ms: number
+}
+
+/** Interpreter with Debian's python3-torch. */
+export const DEFAULT_PEER_PYTHON = '/usr/bin/python3'
+
+/** Path of the peer script: `<repo>/../shared/bench/torch_unet_peer.py`. */
+export function peerScript(repoRoot: string): string {
+  return resolve(repoRoot, '..', 'shared', 'bench', 'torch_unet_peer.py')
+}
+
+/** Runs the peer; returns its figures, or why it could not run (with how to fix it). */
+export function runPeer(
+  repoRoot: string,
+  s: YardstickSettings,
+  python = DEFAULT_PEER_PYTHON
+): { result: PeerResult } | { problem: string } {
+  const script = peerScript(repoRoot)
+  if (!existsSync(script)) return { problem: `peer script not found: ${script}` }
+  if (!existsSync(python)) return { problem: `${python} not found: apt-get install python3-torch` }
+  const args = ['--size', s.size, '--base', s.base, '--depth', s.depth, '--batch', s.batch]
+  const run = spawnSync(
+    python,
+    [script, ...[...args, '--channels', s.channels, '--steps', s.steps].map(String)],
+    {
+      encoding: 'utf8',
+      cwd: join(repoRoot),
+      timeout: 30 * 60_000
+    }
+  )
+  if (/No module named .?torch/.test(run.stderr ?? '')) {
+    return {
+      problem: 'PyTorch is not installed for /usr/bin/python3: apt-get install python3-torch'
+    }
+  }
+  const line = (run.stdout ?? '').trim().split('\n').pop() ?? ''
+  try {
+    return { result: JSON.parse(line) as PeerResult }
+  } catch {
+    return {
+      problem: `peer failed (exit ${run.status}): ${(run.stderr ?? '').trim().split('\n').pop()}`
+    }
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * `npm run bench [-- --json] [--steps N] [--backend NAME] [--predict-images N] [--no-peer]
+ * [--profile]`: trains and runs the yardstick U-Net (same architecture and settings as
+ * ../shared/bench/torch_unet_peer.py) on our engine, runs the PyTorch peer in the same run, and
+ * prints a table; with `--json` one summary line last. Also merge and folder-prediction throughput.
+ */
+import { existsSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { initBackend, type BackendName } from '../src-main/engine/backend'
+import { runPeer, type PeerResult } from './peer'
+import { predictThroughput } from './predict-throughput'
+import { formatKernelTimes, profileYardstick } from './profile'
+import {
+  DEFAULT_YARDSTICK,
+  PEER_PARAMS_BASE32_DEPTH4,
+  timeYardstick,
+  yardstickModel
+} from './yardstick'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const ISBI = resolve(ROOT, '..', 'shared', 'datasets', 'isbi2012-em', 'images')
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(name)
+  return i >= 0 ? process.argv[i + 1] : undefined
+}
+
+const log = (line: string): void => void process.stderr.write(`${line}\n`)
+const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits
+
+async function mergeRow(): Promise<unknown> {
+  const path = join(ROOT, 'bench', 'merge.ts')
+  if (!existsSync(path)) {
+    log('merge: bench/merge.ts is not there, merge throughput skipped')
+    return null
+  }
+  const mod = (await import(path)) as { benchMerge?: () => Promise<unknown> }
+  if (typeof mod.benchMerge !== 'function') {
+    log('merge: bench/merge.ts exports no benchMerge(), merge throughput skipped')
+    return null
+  }
+  return mod.benchMerge()
+}
+
+async function main(): Promise<void> {
+  const json = process.argv.includes('--json')
+  const settings = {
+    ...DEFAULT_YARDSTICK,
+    steps: Number(option('--steps') ?? DEFAULT_YARDSTICK.steps)
+  }
+  const report = await initBackend(option('--backend') as BackendName | undefined)
+  log(`backend: ${report.name}${report.detail ? ` (${report.detail})` : ''}`)
+  for (const s of report.skipped) log(`  skipped ${s.name}: ${s.reason}`)
+  const { model, params } = yardstickModel(settings)
+  const isDefault = settings.base === 32 && settings.depth === 4 && settings.channels === 3
+  if (isDefault && params !== PEER_PARAMS_BASE32_DEPTH4) {
+    throw new Error(
+      `yardstick has ${params} parameters, PyTorch's has ${PEER_PARAMS_BASE32_DEPTH4}`
+    )
+  }
+  log(`model: U-Net base ${settings.base} depth ${settings.depth}, ${params} parameters`)
+  const ours = await timeYardstick(model, settings, log)
+  if (process.argv.includes('--profile')) {
+    const p = await profileYardstick(model, settings)
+    log('kernels, one training step:')
+    formatKernelTimes(p.train).forEach(log)
+    log('kernels, one inference batch:')
+    formatKernelTimes(p.infer).forEach(log)
+  }
+  model.dispose()
+  const peakRss = (): number => process.resourceUsage().maxRSS / 1024
+  let peer: PeerResult | null = null
+  if (!process.argv.includes('--no-peer')) {
+    log('running the PyTorch peer ...')
+    const run = runPeer(ROOT, settings)
+    if ('problem' in run) log(`peer: ${run.problem}`)
+    else peer = run.result
+    if (peer && peer.params !== params) {
+      throw new Error(`parameter counts differ: ours ${params}, PyTorch ${peer.params}`)
+    }
+  }
+  const merge = await mergeRow()
+  const predictImages = Number(option('--predict-images') ?? 3)
+  const predict =
+    predictImages > 0 && existsSync(ISBI)
+      ? await predictThroughput(ISBI, settings, predictImages)
+      : null
+  const ratio = (a: number, b: number | undefined): number | null => (b ? round(a / b, 2) : null)
+  const rows: [string, string, string, string][] = [
+    [
+      '',
+      `ours (${report.name})`,
+      peer ? `PyTorch ${peer.torch} (${peer.threads} thr)` : 'PyTorch',
+      'ratio'
+    ],
+    [
+      'train step, batch 16 (ms)',
+      round(ours.trainMs).toString(),
+      String(peer?.train_step_ms ?? '-'),
+      String(ratio(ours.trainMs, peer?.train_step_ms) ?? '-')
+    ],
+    [
+      'inference, batch 16 (ms)',
+      round(ours.inferMs).toString(),
+      String(peer?.infer_batch_ms ?? '-'),
+      String(ratio(ours.inferMs, peer?.infer_batch_ms) ?? '-')
+    ]
+  ]
+  const out = rows.map(
+    (r) => `${r[0].padEnd(28)}${r[1].padStart(16)}${r[2].padStart(26)}${r[3].padStart(8)}`
+  )
+  out.push(
+    `peak RSS: ${round(peakRss(), 0)} MB   train steps: ${ours.trainAll.map((t) => round(t, 0)).join(', ')} ms`
+  )
+  if (predict) {
+    out.push(
+      `folder prediction (ISBI ${predict.size}, 96 px tiles): ${round(predict.imagesPerSecond, 2)} images/s over ${predict.images} images`
+    )
+  }
+  if (merge !== null) out.push(`merge: ${JSON.stringify(merge)}`)
+  process.stdout.write(`${out.join('\n')}\n`)
+  if (json) {
+    const summary = {
+      backend: report.name,
+      detail: report.detail ?? null,
+      train_step_ms: round(ours.trainMs),
+      peer_train_step_ms: peer?.train_step_ms ?? null,
+      train_ratio: ratio(ours.trainMs, peer?.train_step_ms),
+      infer_batch_ms: round(ours.inferMs),
+      peer_infer_batch_ms: peer?.infer_batch_ms ?? null,
+      infer_ratio: ratio(ours.inferMs, peer?.infer_batch_ms),
+      peak_rss_mb: round(peakRss(), 0),
+      predict_images_per_s: predict ? round(predict.imagesPerSecond, 3) : null,
+      merge
+    }
+    process.stdout.write(`${JSON.stringify(summary)}\n`)
+  }
+}
+
+main().catch((error: unknown) => {
+  log(`bench failed: ${(error as Error)?.stack ?? error}`)
+  process.exitCode = 1
+})
