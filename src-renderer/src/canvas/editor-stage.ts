@@ -216,6 +216,9 @@ export class EditorStage {
       if (this.settings.tool === 'polygon') this.finishPolygon()
     }
     const menu = (e: Event) => e.preventDefault()
+    const middle = (e: MouseEvent) => {
+      if (e.button === 1) e.preventDefault()
+    }
     c.addEventListener('pointerdown', down)
     c.addEventListener('pointermove', move)
     c.addEventListener('pointerup', up)
@@ -224,7 +227,9 @@ export class EditorStage {
     c.addEventListener('wheel', wheel, { passive: false })
     c.addEventListener('dblclick', dbl)
     c.addEventListener('contextmenu', menu)
+    c.addEventListener('mousedown', middle)
     return () => {
+      c.removeEventListener('mousedown', middle)
       c.removeEventListener('pointerdown', down)
       c.removeEventListener('pointermove', move)
       c.removeEventListener('pointerup', up)
