@@ -12,6 +12,7 @@ import type { EditorSession } from '../stores/editor-session'
 import type { EditorTool } from '../stores/editor'
 import { PolygonInput } from './polygon-tool'
 import { ImageRaster, OverlayRaster } from './rasters'
+import { ToolOverlay } from './tool-overlay'
 
 /** What the stage reports back. */
 export interface StageCallbacks {
@@ -40,13 +41,7 @@ export class EditorStage {
   private stage: Konva.Stage
   private imageNode = new Konva.Image({ image: undefined, listening: false })
   private overlayNode = new Konva.Image({ image: undefined, listening: false })
-  private cursorOuter = new Konva.Circle({ stroke: 'black', listening: false, visible: false })
-  private cursorInner = new Konva.Circle({ stroke: 'white', listening: false, visible: false })
-  private polyLine = new Konva.Line({
-    stroke: '#ffd54f',
-    fill: 'rgba(255,213,79,0.18)',
-    listening: false
-  })
+  private toolLayer = new ToolOverlay()
   private session: EditorSession | null = null
   private imageRaster: ImageRaster | null = null
   private overlay: OverlayRaster | null = null
@@ -56,7 +51,6 @@ export class EditorStage {
   private painting: { last: { x: number; y: number }; value: number } | null = null
   private panning: { x: number; y: number; vx: number; vy: number } | null = null
   private spaceHeld = false
-  private pointer: { x: number; y: number } | null = null
   private observer: ResizeObserver
   private detach: () => void
 
@@ -71,9 +65,7 @@ export class EditorStage {
     })
     const pixels = new Konva.Layer({ listening: false, imageSmoothingEnabled: false })
     pixels.add(this.imageNode, this.overlayNode)
-    const ui = new Konva.Layer({ listening: false })
-    ui.add(this.polyLine, this.cursorOuter, this.cursorInner)
-    this.stage.add(pixels, ui)
+    this.stage.add(pixels, this.toolLayer.layer)
     this.observer = new ResizeObserver(() => this.resize())
     this.observer.observe(container)
     this.detach = this.listen()
@@ -203,8 +195,7 @@ export class EditorStage {
     const up = (e: PointerEvent) => this.pointerUp(e)
     const leave = () => {
       this.callbacks.onCursor(null)
-      this.cursorOuter.visible(false)
-      this.cursorInner.visible(false)
+      this.toolLayer.hideCursor()
       this.stage.batchDraw()
     }
     const wheel = (e: WheelEvent) => {
@@ -219,26 +210,19 @@ export class EditorStage {
     const middle = (e: MouseEvent) => {
       if (e.button === 1) e.preventDefault()
     }
-    c.addEventListener('pointerdown', down)
-    c.addEventListener('pointermove', move)
-    c.addEventListener('pointerup', up)
-    c.addEventListener('pointercancel', up)
-    c.addEventListener('pointerleave', leave)
-    c.addEventListener('wheel', wheel, { passive: false })
-    c.addEventListener('dblclick', dbl)
-    c.addEventListener('contextmenu', menu)
-    c.addEventListener('mousedown', middle)
-    return () => {
-      c.removeEventListener('mousedown', middle)
-      c.removeEventListener('pointerdown', down)
-      c.removeEventListener('pointermove', move)
-      c.removeEventListener('pointerup', up)
-      c.removeEventListener('pointercancel', up)
-      c.removeEventListener('pointerleave', leave)
-      c.removeEventListener('wheel', wheel)
-      c.removeEventListener('dblclick', dbl)
-      c.removeEventListener('contextmenu', menu)
-    }
+    const ac = new AbortController()
+    const on = (type: string, fn: (e: never) => void, passive = true) =>
+      c.addEventListener(type, fn as EventListener, { signal: ac.signal, passive })
+    on('pointerdown', down)
+    on('pointermove', move)
+    on('pointerup', up)
+    on('pointercancel', up)
+    on('pointerleave', leave)
+    on('wheel', wheel, false)
+    on('dblclick', dbl)
+    on('contextmenu', menu, false)
+    on('mousedown', middle, false)
+    return () => ac.abort()
   }
 
   private pointerDown(e: PointerEvent): void {
@@ -327,28 +311,11 @@ export class EditorStage {
 
   private drawUi(p?: { x: number; y: number }): void {
     const { tool, brushSize } = this.settings
-    const k = 1 / this.view.scale
-    const brush = (tool === 'brush' || tool === 'eraser') && !this.spaceHeld
-    if (p) {
-      this.cursorOuter.position(p)
-      this.cursorInner.position(p)
-    }
-    for (const [node, w] of [
-      [this.cursorOuter, 3],
-      [this.cursorInner, 1.2]
-    ] as const) {
-      node.radius(Math.max(0.5, brushSize / 2))
-      node.strokeWidth(w * k)
-      node.visible(brush && (p !== undefined || node.visible()))
-    }
-    this.cursorInner.dash(tool === 'eraser' ? [4 * k, 3 * k] : [])
-    if (p) this.pointer = p
-    const rubber =
-      tool === 'polygon' && !this.polygon.lasso && this.polygon.count > 0 && this.pointer
-    const points = this.polygon.points
-    this.polyLine.points(rubber ? [...points, this.pointer!.x, this.pointer!.y] : points)
-    this.polyLine.strokeWidth(1.5 * k)
-    this.polyLine.closed(this.polygon.lasso || (rubber && this.polygon.count >= 2))
+    this.toolLayer.draw(
+      { tool, brushSize, scale: this.view.scale, spaceHeld: this.spaceHeld },
+      this.polygon,
+      p
+    )
     this.updateCursorStyle()
     this.stage.batchDraw()
   }
