@@ -32,6 +32,7 @@ export function registerTrainCommand(program: Command): void {
     )
     .option('--invert-mask', 'foreground is the dark (zero) mask value, e.g. ISBI membranes')
     .option('--val <fraction>', 'validation fraction', num)
+    .option('--split-mode <mode>', 'random, or block (a contiguous run of ids, e.g. EM sections)')
     .option('--seed <n>', 'seed for split, init, patches and augmentation', num)
     .option('--resize', 'scale whole images to size x size instead of random crops')
     .option('--no-batch-norm', 'disable batch normalisation')

@@ -59,6 +59,8 @@ export const trainSchema = z.object({
   /** Binary only: foreground is the mask's zero (dark) pixels, e.g. ISBI membranes. */
   invertMask: z.boolean().default(false),
   val: z.number().min(0).max(0.9).default(C.DEFAULT_VAL_FRACTION),
+  /** random: seeded shuffle; block: a seeded contiguous run of ids (serial sections, video). */
+  splitMode: z.enum(['random', 'block']).default('random'),
   seed: z.number().int().default(C.DEFAULT_SEED),
   /** Scale whole images to size x size instead of random native-resolution crops. */
   resize: z.boolean().default(false),

@@ -47,7 +47,8 @@ export async function prepareRun(
   const split = splitIds(
     samples.map((s) => s.id),
     cfg.val,
-    cfg.seed
+    cfg.seed,
+    cfg.splitMode
   )
   const config: RunConfig = {
     ...cfg,

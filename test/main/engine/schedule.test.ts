@@ -45,6 +45,15 @@ describe('schedules, early stopping, split, PRNG, config', () => {
     expect(splitIds(ids, 0.2, 42)).not.toEqual(a)
   })
 
+  it('block split keeps a contiguous run of naturally ordered ids', () => {
+    const ids = Array.from({ length: 24 }, (_, i) => `${i}`)
+    const { val, train } = splitIds(ids, 0.25, 41, 'block')
+    expect(val).toHaveLength(6)
+    const nums = val.map(Number)
+    expect(nums).toEqual(Array.from({ length: 6 }, (_, k) => nums[0] + k))
+    expect(train).toHaveLength(18)
+  })
+
   it('restores the PRNG from its state', () => {
     const r = new Prng(5)
     r.next()

@@ -61,14 +61,15 @@ describe('trainRun on real data', () => {
       ...small,
       data: isbi,
       out,
-      epochs: 6,
+      epochs: 8,
       patches: 8,
       val: 0.34,
+      splitMode: 'block',
       invertMask: true
     })
-    // measured 0.504 (seed 41, wasm); predicting membrane everywhere scores 0.25
+    // measured 0.438 (seed 41, wasm, block split); predicting membrane everywhere scores 0.25
     console.info(`ISBI: best val IoU ${s.bestValIou.toFixed(3)}`)
-    expect(s.bestValIou).toBeGreaterThan(0.4)
+    expect(s.bestValIou).toBeGreaterThan(0.36)
     expect((await readRunConfig(out)).foreground).toMatch(/dark/)
   })
 
