@@ -1,5 +1,5 @@
 import { cp, mkdir, mkdtemp } from 'node:fs/promises'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -26,6 +26,18 @@ export async function copyIsbi(sections: number[]): Promise<string> {
   for (const sub of ['images', 'masks']) {
     await mkdir(join(dir, sub))
     for (const s of sections) await cp(join(root, sub, `${s}.png`), join(dir, sub, `${s}.png`))
+  }
+  return dir
+}
+
+/** Copy the first `n` CamVid frames (images/ + masks/ with class indices, 11 = void). */
+export async function copyCamvid(n: number): Promise<string> {
+  const root = join(SHARED, 'camvid-segnet')
+  const names = readdirSync(join(root, 'images')).sort().slice(0, n)
+  const dir = await mkdtemp(join(tmpdir(), 'unet-camvid-'))
+  for (const sub of ['images', 'masks']) {
+    await mkdir(join(dir, sub))
+    for (const name of names) await cp(join(root, sub, name), join(dir, sub, name))
   }
   return dir
 }

@@ -7,7 +7,7 @@ import { hasCheckpoint } from '../../../src-main/engine/checkpoint'
 import { readLog, readRunConfig, loadRun } from '../../../src-main/engine/run-store'
 import { trainRun } from '../../../src-main/engine/train'
 import { tf } from '../../../src-main/engine/tf'
-import { copyDsb, copyIsbi } from './copy-datasets'
+import { copyCamvid, copyDsb, copyIsbi } from './copy-datasets'
 
 const small = { size: 64, base: 8, depth: 3, batch: 8 }
 const dirs: string[] = []
@@ -71,6 +71,33 @@ describe('trainRun on real data', () => {
     console.info(`ISBI: best val IoU ${s.bestValIou.toFixed(3)}`)
     expect(s.bestValIou).toBeGreaterThan(0.36)
     expect((await readRunConfig(out)).foreground).toMatch(/dark/)
+  })
+
+  it('trains multi-class CamVid with softmax cross-entropy, ignoring void (index 11)', async () => {
+    const cam = await copyCamvid(6)
+    dirs.push(cam)
+    const out = join(cam, 'run')
+    const s = await trainRun({
+      data: cam,
+      out,
+      size: 32,
+      base: 4,
+      depth: 2,
+      batch: 4,
+      patches: 2,
+      epochs: 2,
+      val: 0.34,
+      classes: 11,
+      loss: 'ce',
+      ignoreIndex: 11
+    })
+    expect(Number.isFinite(s.lastValIou)).toBe(true)
+    const log = await readLog(out)
+    expect(log[1].val_loss).toBeLessThan(Math.log(11) + 0.5)
+    const { model, config } = await loadRun(out)
+    expect(model.outputs[0].shape).toEqual([null, null, null, 11])
+    expect(config.foreground).toMatch(/class indices 0..10/)
+    model.dispose()
   })
 
   it('resumes a stopped run exactly where it left off (same split, log continues at epoch 3)', async () => {
