@@ -5,6 +5,7 @@
  */
 import { tf } from '../tf'
 import { im2colTransposed, type ConvGeometry } from './im2col'
+import { imagesPerCall, nativeFilterGrad, nativeShiftFilterGrad } from './native-filter-grad'
 import { gridChannelsMajor, gridPixelsMajor, shiftGrid } from './shift-layout'
 import {
   allocView,
@@ -21,7 +22,11 @@ import {
 export const DEFAULT_MAX_SCRATCH_FLOATS = 64 * 1024 * 1024
 
 /** Tunables of the filter-gradient kernel (tests shrink the scratch limit to force chunking). */
-export const filterGradOptions = { maxScratchFloats: DEFAULT_MAX_SCRATCH_FLOATS }
+export const filterGradOptions = {
+  maxScratchFloats: DEFAULT_MAX_SCRATCH_FLOATS,
+  /** Stride 1 on our own SIMD module (else shifted XNNPACK GEMMs). */
+  native: true
+}
 
 interface Attrs {
   strides: number | [number, number]
@@ -212,7 +217,20 @@ function conv2DBackpropFilter(args: {
   const cout = attrs.filterShape[3]
   const out = backend.makeOutput([...attrs.filterShape], 'float32')
   const outOffset = offsetOf(backend, out)
-  if (g.strideHeight === 1 && g.strideWidth === 1) {
+  const native = filterGradOptions.native ? nativeFilterGrad() : null
+  if (g.strideHeight === 1 && g.strideWidth === 1 && native !== null) {
+    const size = g.filterHeight * g.filterWidth * g.inChannels * cout
+    heap(backend).fill(0, outOffset / 4, outOffset / 4 + size)
+    const batch = x.shape[0]
+    const perCall = imagesPerCall(g, cout, batch, filterGradOptions.maxScratchFloats / 2)
+    for (let first = 0; first < batch; first += perCall) {
+      const h = heap(backend)
+      const count = Math.min(perCall, batch - first)
+      const xBase = offsetOf(backend, x) / 4
+      const dyBase = offsetOf(backend, dy) / 4
+      nativeShiftFilterGrad(native, h, xBase, h, dyBase, g, cout, first, count, h, outOffset / 4)
+    }
+  } else if (g.strideHeight === 1 && g.strideWidth === 1) {
     shiftedFilterGrad(backend, x, dy, g, cout, outOffset)
   } else {
     im2colFilterGrad(backend, x, dy, g, cout, outOffset)

@@ -10,6 +10,7 @@ type TensorInfo = tf.TensorInfo
 export interface WasmBackendLike {
   wasm: {
     HEAPF32: Float32Array
+    wasmMemory?: WebAssembly.Memory
     HEAPU8: Uint8Array
     _malloc(bytes: number): number
     _free(ptr: number): void
@@ -43,7 +44,11 @@ export function idOf(backend: WasmBackendLike, t: TensorInfo): number {
 
 /** The current heap as floats (re-read after every allocation: the heap may grow). */
 export function heap(backend: WasmBackendLike): Float32Array {
-  return backend.wasm.HEAPF32
+  const { HEAPF32, wasmMemory } = backend.wasm
+  if (wasmMemory && wasmMemory.buffer.byteLength !== HEAPF32.buffer.byteLength) {
+    return new Float32Array(wasmMemory.buffer)
+  }
+  return HEAPF32
 }
 
 /** Registers `size` floats at `offset` (owned by someone else) under a fresh id. */

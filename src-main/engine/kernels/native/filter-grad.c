@@ -1,0 +1,93 @@
+// Filter gradient of a stride-1 convolution as shifted outer-product sums, for wasm SIMD:
+//   C[t][i][o] += sum_q X[(q + off[t]) * cin + i] * D[q * cout + o]
+// X: the input on a zero-padded grid, pixel-major; D: dy on the same grid (zero where no output
+// exists); off[t]: grid offset of filter tap t. Blocks of the reduction stay in cache; a 4x8
+// register tile (8 f32x4 accumulators) does 64 flops per reduction step.
+#include <wasm_simd128.h>
+
+#define TILE_I 4
+
+static void tile4x8(const float *x, const float *d, float *c, int q0, int q1, int cin, int cout) {
+  v128_t a00 = wasm_f32x4_splat(0), a01 = a00, a10 = a00, a11 = a00;
+  v128_t a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+  for (int q = q0; q < q1; q++) {
+    const float *xr = x + q * cin;
+    const float *dr = d + q * cout;
+    v128_t b0 = wasm_v128_load(dr), b1 = wasm_v128_load(dr + 4);
+    v128_t s0 = wasm_f32x4_splat(xr[0]), s1 = wasm_f32x4_splat(xr[1]);
+    v128_t s2 = wasm_f32x4_splat(xr[2]), s3 = wasm_f32x4_splat(xr[3]);
+    a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(s0, b0));
+    a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(s0, b1));
+    a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(s1, b0));
+    a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(s1, b1));
+    a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(s2, b0));
+    a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(s2, b1));
+    a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(s3, b0));
+    a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(s3, b1));
+  }
+  float *c0 = c, *c1 = c + cout, *c2 = c + 2 * cout, *c3 = c + 3 * cout;
+  wasm_v128_store(c0, wasm_f32x4_add(wasm_v128_load(c0), a00));
+  wasm_v128_store(c0 + 4, wasm_f32x4_add(wasm_v128_load(c0 + 4), a01));
+  wasm_v128_store(c1, wasm_f32x4_add(wasm_v128_load(c1), a10));
+  wasm_v128_store(c1 + 4, wasm_f32x4_add(wasm_v128_load(c1 + 4), a11));
+  wasm_v128_store(c2, wasm_f32x4_add(wasm_v128_load(c2), a20));
+  wasm_v128_store(c2 + 4, wasm_f32x4_add(wasm_v128_load(c2 + 4), a21));
+  wasm_v128_store(c3, wasm_f32x4_add(wasm_v128_load(c3), a30));
+  wasm_v128_store(c3 + 4, wasm_f32x4_add(wasm_v128_load(c3 + 4), a31));
+}
+
+static void tile1x8(const float *x, const float *d, float *c, int q0, int q1, int cin, int cout) {
+  v128_t a0 = wasm_f32x4_splat(0), a1 = a0;
+  for (int q = q0; q < q1; q++) {
+    const float *dr = d + q * cout;
+    v128_t s = wasm_f32x4_splat(x[q * cin]);
+    a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(s, wasm_v128_load(dr)));
+    a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(s, wasm_v128_load(dr + 4)));
+  }
+  wasm_v128_store(c, wasm_f32x4_add(wasm_v128_load(c), a0));
+  wasm_v128_store(c + 4, wasm_f32x4_add(wasm_v128_load(c + 4), a1));
+}
+
+static void tile1x1(const float *x, const float *d, float *c, int q0, int q1, int cin, int cout) {
+  float s = 0;
+  for (int q = q0; q < q1; q++) s += x[q * cin] * d[q * cout];
+  *c += s;
+}
+
+static void tiles(const float *xt, const float *d, float *ct, int i0, int i1, int o0, int o1,
+                  int q0, int q1, int cin, int cout) {
+  for (int i = i0; i < i1;) {
+    const int rows = i + TILE_I <= i1 ? TILE_I : 1;
+    int o = o0;
+    for (; o + 8 <= o1; o += 8) {
+      if (rows == TILE_I) tile4x8(xt + i, d + o, ct + i * cout + o, q0, q1, cin, cout);
+      else tile1x8(xt + i, d + o, ct + i * cout + o, q0, q1, cin, cout);
+    }
+    for (int r = 0; r < rows; r++) {
+      for (int oo = o; oo < o1; oo++) {
+        tile1x1(xt + i + r, d + oo, ct + (i + r) * cout + oo, q0, q1, cin, cout);
+      }
+    }
+    i += rows;
+  }
+}
+
+// Accumulates into c (taps x cin x cout), reducing over grid cells q in [0, cells). Blocked as a
+// GEMM: `mc` input channels x `nc` output channels x `kc` cells, so the block of c (all taps) and
+// the x / dy rows of a cell block stay in cache.
+__attribute__((export_name("shift_filter_grad"))) void shift_filter_grad(
+    const float *x, const float *d, float *c, const int *off, int taps, int cells, int cin,
+    int cout, int mc, int nc, int kc) {
+  for (int i0 = 0; i0 < cin; i0 += mc) {
+    const int i1 = i0 + mc < cin ? i0 + mc : cin;
+    for (int o0 = 0; o0 < cout; o0 += nc) {
+      const int o1 = o0 + nc < cout ? o0 + nc : cout;
+      for (int q0 = 0; q0 < cells; q0 += kc) {
+        const int q1 = q0 + kc < cells ? q0 + kc : cells;
+        for (int t = 0; t < taps; t++) {
+          tiles(x + off[t] * cin, d, c + t * cin * cout, i0, i1, o0, o1, q0, q1, cin, cout);
+        }
+      }
+    }
+  }
+}
