@@ -95,9 +95,15 @@ describe('batch-norm gradient', () => {
     const gamma = tf.tensor1d([1.5, 0.7])
     const f = (x: tf.Tensor) => {
       const { mean, variance } = tf.moments(x, [0, 1, 2])
-      return tf.sum(
-        tf.mul(tf.batchNorm4d(x as tf.Tensor4D, mean, variance, tf.zeros([2]), gamma, 1e-3), w)
+      const y = tf.batchNorm4d(
+        x as tf.Tensor4D,
+        mean as tf.Tensor1D,
+        variance as tf.Tensor1D,
+        tf.zeros([2]) as tf.Tensor1D,
+        gamma,
+        1e-3
       )
+      return tf.sum(tf.mul(y, w))
     }
     const grad = tf.grad(f)(x0).dataSync()
     const base = x0.dataSync()
