@@ -8,8 +8,19 @@ import type { ConvGeometry } from './im2col'
 import { FILTER_GRAD_WASM } from './native/filter-grad-wasm'
 import { shiftGrid } from './shift-layout'
 
+/** The slice of the WebAssembly API we use (the node tsconfig has no DOM lib). */
+interface WasmMemory {
+  buffer: ArrayBuffer
+  grow(pages: number): number
+}
+
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> }
+}
+
 interface Native {
-  memory: WebAssembly.Memory
+  memory: WasmMemory
   run: (...args: number[]) => void
 }
 
@@ -22,8 +33,9 @@ export function nativeFilterGrad(): Native | null {
   if (native !== undefined) return native
   try {
     const bytes = Buffer.from(FILTER_GRAD_WASM, 'base64')
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {})
-    const e = instance.exports as { memory: WebAssembly.Memory; shift_filter_grad: Native['run'] }
+    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
+    const instance = new wasm.Instance(new wasm.Module(bytes), {})
+    const e = instance.exports as { memory: WasmMemory; shift_filter_grad: Native['run'] }
     native = { memory: e.memory, run: e.shift_filter_grad }
   } catch {
     native = null
@@ -31,7 +43,7 @@ export function nativeFilterGrad(): Native | null {
   return native
 }
 
-function ensureBytes(memory: WebAssembly.Memory, bytes: number): void {
+function ensureBytes(memory: WasmMemory, bytes: number): void {
   const missing = BASE + bytes - memory.buffer.byteLength
   if (missing > 0) memory.grow(Math.ceil(missing / 65536))
 }

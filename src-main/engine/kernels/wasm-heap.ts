@@ -10,7 +10,7 @@ type TensorInfo = tf.TensorInfo
 export interface WasmBackendLike {
   wasm: {
     HEAPF32: Float32Array
-    wasmMemory?: WebAssembly.Memory
+    wasmMemory?: { buffer: ArrayBufferLike }
     HEAPU8: Uint8Array
     _malloc(bytes: number): number
     _free(ptr: number): void

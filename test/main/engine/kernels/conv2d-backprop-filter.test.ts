@@ -29,7 +29,10 @@ const CASES: Case[] = [
   { x: [4, 6, 6, 32], filter: [1, 1, 32, 1], strides: 1, pad: 'same' }
 ]
 
-function inputsFor(c: Case, seed: number): { inputs: KernelInputs; attrs: object } {
+function inputsFor(
+  c: Case,
+  seed: number
+): { inputs: KernelInputs; attrs: Record<string, unknown> } {
   const dyShape = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad).outShape
   const size = (shape: number[]): number => shape.reduce((a, b) => a * b)
   const inputs = {
