@@ -15,6 +15,15 @@ export interface CheckpointState {
   schedule: ScheduleState
   bestValIou: number
   bestValDice: number
+  /** Set when stopped mid-epoch: where epoch `epoch + 1` continues (generator, sums so far). */
+  partial?: {
+    step: number
+    prng: number[]
+    lossSum: number
+    seen: number
+    confusion: number[]
+    seconds: number
+  }
   /** Training seconds so far, summed over sessions. */
   seconds: number
   savedAt: string

@@ -59,15 +59,22 @@ export async function runEpochs(
       stopped = true
       break
     }
-    const t0 = performance.now()
-    const rng = new Prng(state.prng)
+    const partial = state.partial
+    const epochPrng = state.prng
+    const t0 = performance.now() - (partial?.seconds ?? 0) * 1000
+    let rng = new Prng(epochPrng)
     const lr = lrForEpoch(config, state.schedule, epoch)
     setLearningRate(optimizer, lr)
     const refs = rng.shuffle(randomPatches(data.train, config.size, perImage, rng))
     const conf = createConfusion(config.classes)
-    let lossSum = 0
-    let seen = 0
-    for (let step = 0; step < stepsPerEpoch; step++) {
+    let lossSum = partial?.lossSum ?? 0
+    let seen = partial?.seen ?? 0
+    let step = partial?.step ?? 0
+    if (partial) {
+      rng = new Prng(partial.prng)
+      conf.counts.set(partial.confusion)
+    }
+    for (; step < stepsPerEpoch; step++) {
       await new Promise((resolve) => setImmediate(resolve))
       if (cb.shouldStop?.()) {
         stopped = true
@@ -107,9 +114,18 @@ export async function runEpochs(
       })
     }
     if (stopped) {
+      const elapsed = (performance.now() - t0) / 1000
       state = {
         ...state,
-        seconds: state.seconds + (performance.now() - t0) / 1000,
+        partial: {
+          step,
+          prng: rng.state(),
+          lossSum,
+          seen,
+          confusion: Array.from(conf.counts),
+          seconds: elapsed
+        },
+        seconds: state.seconds + elapsed - (partial?.seconds ?? 0),
         savedAt: new Date().toISOString()
       }
       await saveCheckpoint(paths.last, model, optimizer, state)
@@ -143,7 +159,7 @@ export async function runEpochs(
       schedule: next.state,
       bestValIou: next.improved ? (val?.iou ?? train.mainIou) : state.bestValIou,
       bestValDice: next.improved ? (val?.dice ?? train.mainDice) : state.bestValDice,
-      seconds: state.seconds + seconds,
+      seconds: state.seconds + seconds - (partial?.seconds ?? 0),
       savedAt: new Date().toISOString()
     }
     await appendLog(config.out, row)

@@ -132,5 +132,19 @@ describe('trainRun on real data', () => {
     expect(b.map((r) => r.epoch)).toEqual([1, 2, 3])
     for (let i = 0; i < 3; i++) expect(b[i].loss).toBeCloseTo(a[i].loss, 4)
     expect(b[2].val_iou).toBeCloseTo(a[2].val_iou, 3)
+    // stopped in the middle of epoch 2: resume continues at the next step of that epoch
+    const mid = join(dsb, 'mid')
+    let steps = 0
+    const cut = await trainRun(
+      { ...tiny, out: mid },
+      { onStep: () => steps++, shouldStop: () => steps >= 3 }
+    )
+    expect(cut.stopped).toBe(true)
+    expect((await readLog(mid)).map((r) => r.epoch)).toEqual([1])
+    await trainRun({ out: mid, data: dsb }, {}, { resume: true })
+    const c = await readLog(mid)
+    expect(c.map((r) => r.epoch)).toEqual([1, 2, 3])
+    for (let i = 0; i < 3; i++) expect(c[i].loss).toBeCloseTo(a[i].loss, 4)
+    expect(c[2].val_iou).toBeCloseTo(a[2].val_iou, 3)
   })
 })
