@@ -4,8 +4,9 @@ import { basename, dirname, join } from 'node:path'
 import { tf } from './tf'
 import './models'
 
-/** Files written into a model folder. */
+/** Topology + weights manifest file of a model folder. */
 export const MODEL_JSON = 'model.json'
+/** Weight bytes file of a model folder. */
 export const WEIGHTS_BIN = 'weights.bin'
 
 /** Flatten weight data (one buffer or several) into one buffer. */
