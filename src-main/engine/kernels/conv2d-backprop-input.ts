@@ -4,6 +4,7 @@
  * which runs on the backend's XNNPACK Conv2D. Other strides fall back to the original kernel.
  */
 import { tf } from '../tf'
+import { runOriginal } from './original-kernels'
 import { heap, offsetOf, type WasmBackendLike } from './wasm-heap'
 
 interface Attrs {
@@ -16,22 +17,8 @@ interface Attrs {
 
 type Args = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: unknown }
 
-let original: tf.KernelConfig | undefined
-const setUp = new WeakSet<object>()
-
-/** Remembers tfjs-backend-wasm's own kernel (used for strides > 1); call before replacing it. */
-export function keepOriginalBackpropInput(): void {
-  original ??= tf.getKernel('Conv2DBackpropInput', 'wasm')
-}
-
 function fallback(args: Args): tf.TensorInfo {
-  if (original === undefined) throw new Error('Conv2DBackpropInput (wasm): original kernel missing')
-  const backend = args.backend as object
-  if (!setUp.has(backend)) {
-    original.setupFunc?.(backend as tf.KernelBackend)
-    setUp.add(backend)
-  }
-  return original.kernelFunc(args as never) as tf.TensorInfo
+  return runOriginal('Conv2DBackpropInput', args) as tf.TensorInfo
 }
 
 /** Writes W'[kh, kw, co, ci] = W[KH-1-kh, KW-1-kw, ci, co]. */

@@ -3,18 +3,22 @@
  */
 import { tf } from '../tf'
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter'
-import { conv2DBackpropInputConfig, keepOriginalBackpropInput } from './conv2d-backprop-input'
+import { conv2DBackpropInputConfig } from './conv2d-backprop-input'
+import { keepOriginal } from './original-kernels'
+import { meanConfig, sumConfig } from './reduce-leading'
 
 /** Every kernel we add to (or replace in) the wasm backend. */
 export const WASM_KERNELS: tf.KernelConfig[] = [
   conv2DBackpropFilterConfig,
-  conv2DBackpropInputConfig
+  conv2DBackpropInputConfig,
+  sumConfig,
+  meanConfig
 ]
 
 /** Registers our wasm kernels (safe to call more than once). */
 export function registerWasmKernels(): void {
-  keepOriginalBackpropInput()
   for (const config of WASM_KERNELS) {
+    keepOriginal(config.kernelName)
     if (tf.getKernel(config.kernelName, 'wasm') !== undefined) {
       tf.unregisterKernel(config.kernelName, 'wasm')
     }
