@@ -30,6 +30,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--class-weights <list>', 'comma-separated class weights', (v) =>
       v.split(',').map(Number)
     )
+    .option('--auto-class-weights', 'median-frequency class weights from the training labels')
     .option('--invert-mask', 'foreground is the dark (zero) mask value, e.g. ISBI membranes')
     .option('--val <fraction>', 'validation fraction', num)
     .option('--split-mode <mode>', 'random, or block (a contiguous run of ids, e.g. EM sections)')

@@ -55,6 +55,8 @@ export const trainSchema = z.object({
   /** 1 = binary (sigmoid); C >= 2 = multi-class (softmax) with class-index labels. */
   classes: z.number().int().min(1).max(255).default(1),
   classWeights: z.array(z.number().min(0)).optional(),
+  /** Compute median-frequency class weights from the training labels (when none are given). */
+  autoClassWeights: z.boolean().default(false),
   ignoreIndex: z.number().int().default(C.DEFAULT_IGNORE_INDEX),
   /** Binary only: foreground is the mask's zero (dark) pixels, e.g. ISBI membranes. */
   invertMask: z.boolean().default(false),

@@ -84,3 +84,24 @@ export function logitsToClasses(logits: Float32Array, classes: number): Uint8Arr
   }
   return out
 }
+
+/**
+ * Median-frequency class weights (SegNet): weight_c = median(freq) / freq_c over the pixels of the
+ * given labels, ignoring `ignore`; classes that never occur get weight 0.
+ */
+export function medianFrequencyWeights(
+  labels: Uint8Array[],
+  classes: number,
+  ignore = -1
+): number[] {
+  const counts = new Float64Array(classes)
+  for (const label of labels) for (const v of label) if (v !== ignore && v < classes) counts[v]++
+  const total = counts.reduce((a, b) => a + b, 0) || 1
+  const freq = Array.from(counts, (c) => c / total)
+  const present = freq.filter((f) => f > 0).sort((a, b) => a - b)
+  const mid =
+    present.length % 2
+      ? present[(present.length - 1) / 2]
+      : (present[present.length / 2 - 1] + present[present.length / 2]) / 2
+  return freq.map((f) => (f > 0 ? mid / f : 0))
+}

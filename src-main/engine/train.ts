@@ -5,8 +5,9 @@ import type { LossOptions } from './losses'
 import { createModel } from './models'
 import { createOptimizer } from './optimizer'
 import { Prng } from './prng'
-import { readLog, runPaths, writeLog } from './run-store'
+import { readLog, runPaths, writeLog, writeRunConfig } from './run-store'
 import { initialSchedule } from './schedule'
+import { medianFrequencyWeights } from './metrics'
 import type { tf } from './tf'
 import { runEpochs } from './train-loop'
 import { loadSplit, prepareRun } from './train-setup'
@@ -32,6 +33,17 @@ export async function trainRun(
   log(
     `${data.train.length} training and ${data.val.length} validation images, ${config.channels} channel(s)`
   )
+  if (config.autoClassWeights && !config.classWeights && !resumed) {
+    config.classWeights = medianFrequencyWeights(
+      data.train.map((s) => s.label),
+      Math.max(2, config.classes),
+      config.ignoreIndex
+    )
+    log(
+      `class weights (median frequency): ${config.classWeights.map((w) => w.toFixed(3)).join(', ')}`
+    )
+    await writeRunConfig(config.out, config)
+  }
   const lossOpts: LossOptions = {
     loss: config.loss,
     classes: config.classes,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   accumulate,
+  medianFrequencyWeights,
   createConfusion,
   logitsToClasses,
   scores
@@ -27,5 +28,14 @@ describe('pixel metrics', () => {
   it('turns logits into classes', () => {
     expect([...logitsToClasses(Float32Array.from([-1, 2, 0]), 1)]).toEqual([0, 1, 0])
     expect([...logitsToClasses(Float32Array.from([1, 3, 2, 5, 0, 1]), 3)]).toEqual([1, 0])
+  })
+
+  it('computes median-frequency class weights, skipping the ignore index', () => {
+    // class 0: 4 px, class 1: 2 px, class 2: 1 px (11 ignored): freq 4/7, 2/7, 1/7, median 2/7
+    const w = medianFrequencyWeights([Uint8Array.from([0, 0, 0, 0, 1, 1, 2, 11, 11])], 4, 11)
+    expect(w[0]).toBeCloseTo(0.5)
+    expect(w[1]).toBeCloseTo(1)
+    expect(w[2]).toBeCloseTo(2)
+    expect(w[3]).toBe(0)
   })
 })

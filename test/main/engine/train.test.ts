@@ -73,7 +73,7 @@ describe('trainRun on real data', () => {
     expect((await readRunConfig(out)).foreground).toMatch(/dark/)
   })
 
-  it('trains multi-class CamVid with softmax cross-entropy, ignoring void (index 11)', async () => {
+  it('trains multi-class CamVid with weighted softmax cross-entropy, ignoring void (index 11)', async () => {
     const cam = await copyCamvid(6)
     dirs.push(cam)
     const out = join(cam, 'run')
@@ -89,7 +89,8 @@ describe('trainRun on real data', () => {
       val: 0.34,
       classes: 11,
       loss: 'ce',
-      ignoreIndex: 11
+      ignoreIndex: 11,
+      autoClassWeights: true
     })
     expect(Number.isFinite(s.lastValIou)).toBe(true)
     const log = await readLog(out)
@@ -97,6 +98,7 @@ describe('trainRun on real data', () => {
     const { model, config } = await loadRun(out)
     expect(model.outputs[0].shape).toEqual([null, null, null, 11])
     expect(config.foreground).toMatch(/class indices 0..10/)
+    expect(config.classWeights).toHaveLength(11)
     model.dispose()
   })
 
