@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { initBackend, type BackendName } from '../src-main/engine/backend'
+import { tf } from '../src-main/engine/tf'
 import { runPeer, type PeerResult } from './peer'
 import { predictThroughput } from './predict-throughput'
 import { formatKernelTimes, profileYardstick } from './profile'
@@ -68,6 +69,8 @@ async function main(): Promise<void> {
     log('kernels, one inference batch:')
     formatKernelTimes(p.infer).forEach(log)
   }
+  const wasmHeap = (tf.engine().backend as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8
+  const heapMb = wasmHeap ? round(wasmHeap.length / 2 ** 20, 0) : null
   model.dispose()
   const peakRss = (): number => process.resourceUsage().maxRSS / 1024
   let peer: PeerResult | null = null
@@ -111,7 +114,7 @@ async function main(): Promise<void> {
     (r) => `${r[0].padEnd(28)}${r[1].padStart(16)}${r[2].padStart(26)}${r[3].padStart(8)}`
   )
   out.push(
-    `peak RSS: ${round(peakRss(), 0)} MB   train steps: ${ours.trainAll.map((t) => round(t, 0)).join(', ')} ms`
+    `peak RSS: ${round(peakRss(), 0)} MB${heapMb === null ? '' : ` (wasm heap ${heapMb} MB)`}   train steps: ${ours.trainAll.map((t) => round(t, 0)).join(', ')} ms`
   )
   if (predict) {
     out.push(
@@ -131,6 +134,7 @@ async function main(): Promise<void> {
       peer_infer_batch_ms: peer?.infer_batch_ms ?? null,
       infer_ratio: ratio(ours.inferMs, peer?.infer_batch_ms),
       peak_rss_mb: round(peakRss(), 0),
+      wasm_heap_mb: heapMb,
       predict_images_per_s: predict ? round(predict.imagesPerSecond, 3) : null,
       merge
     }

@@ -8,7 +8,9 @@ import { createRequire } from 'node:module'
 import '@tensorflow/tfjs-backend-wasm'
 import { tf } from './tf'
 import { registerWasmKernels } from './kernels'
-import { defaultWasmThreads, useThreadedWasm, wasmRuntime } from './kernels/threaded-wasm'
+import { configuredWasmThreads, useThreadedWasm, wasmRuntime } from './kernels/threaded-wasm'
+
+export { WASM_THREADS_ENV } from './kernels/threaded-wasm'
 import { isNotInstalled, loadFailureReason, missingLibraries } from './native-load'
 
 /** Backends in the order they are tried. */
@@ -36,9 +38,6 @@ let current: { preferred: BackendName | undefined; report: Promise<BackendReport
 /** Environment variable that forces a backend (same names as `initBackend`). */
 export const BACKEND_ENV = 'UNET_STUDIO_BACKEND'
 
-/** Environment variable setting the wasm backend's thread count (1 = single-threaded). */
-export const WASM_THREADS_ENV = 'UNET_STUDIO_WASM_THREADS'
-
 let wasmPrepared = false
 
 /** Once: our kernels, and the threaded build unless threads are set to 1. */
@@ -46,8 +45,7 @@ function prepareWasm(): void {
   if (wasmPrepared) return
   wasmPrepared = true
   registerWasmKernels()
-  const fromEnv = Number.parseInt(process.env[WASM_THREADS_ENV] ?? '', 10)
-  useThreadedWasm(Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : defaultWasmThreads())
+  useThreadedWasm(configuredWasmThreads())
 }
 
 function resolvePackage(pkg: string): string | null {

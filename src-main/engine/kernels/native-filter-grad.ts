@@ -1,12 +1,15 @@
 /**
  * Stride-1 filter gradient on our own small wasm SIMD module (native/filter-grad.c): the input and
  * dy are copied row by row onto a zero-padded grid in the module's memory (no transposes), and a
- * cache-blocked 4x8 outer-product kernel sums every filter tap. XNNPACK's GEMM, built for long
+ * cache-blocked 4x8 outer-product kernel sums every filter tap, input channels split between the
+ * caller and helper threads sharing the module's memory. XNNPACK's GEMM, built for long
  * rows and short reductions, runs this reduction-shaped product 3-4x slower.
  */
+import { Worker } from 'node:worker_threads'
 import type { ConvGeometry } from './im2col'
 import { FILTER_GRAD_WASM } from './native/filter-grad-wasm'
 import { shiftGrid } from './shift-layout'
+import { configuredWasmThreads } from './threaded-wasm'
 
 /** The slice of the WebAssembly API we use (the node tsconfig has no DOM lib). */
 interface WasmMemory {
@@ -17,30 +20,82 @@ interface WasmMemory {
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> }
+  Memory: new (d: { initial: number; maximum: number; shared: boolean }) => WasmMemory
 }
 
 interface Native {
   memory: WasmMemory
   run: (...args: number[]) => void
+  /** Helper threads (the caller is one more) and their completion counter [done, failed]. */
+  workers: Worker[]
+  signal: Int32Array
 }
 
-/** Our buffers start above the module's own stack. */
+/** Our buffers start above the module's own (unused) stack. */
 const BASE = 1 << 20
+/** Longest wait for a helper thread before giving up. */
+const WORKER_TIMEOUT_MS = 10 * 60_000
 let native: Native | null | undefined
 
-/** The compiled module, or null when this runtime cannot run it (no wasm SIMD). */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads')
+const { module, memory, signal } = workerData
+const run = new WebAssembly.Instance(module, { env: { memory } }).exports.shift_filter_grad
+parentPort.on('message', (args) => {
+  try {
+    run(...args)
+  } catch (error) {
+    Atomics.store(signal, 1, 1)
+  }
+  Atomics.add(signal, 0, 1)
+  Atomics.notify(signal, 0)
+})
+`
+
+/** The compiled module and `threads - 1` helper threads, or null without wasm SIMD/threads. */
 export function nativeFilterGrad(): Native | null {
   if (native !== undefined) return native
   try {
-    const bytes = Buffer.from(FILTER_GRAD_WASM, 'base64')
     const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
-    const instance = new wasm.Instance(new wasm.Module(bytes), {})
-    const e = instance.exports as { memory: WasmMemory; shift_filter_grad: Native['run'] }
-    native = { memory: e.memory, run: e.shift_filter_grad }
+    const module = new wasm.Module(Buffer.from(FILTER_GRAD_WASM, 'base64'))
+    const memory = new wasm.Memory({ initial: BASE / 65536 + 1, maximum: 65536, shared: true })
+    const run = new wasm.Instance(module, { env: { memory } }).exports.shift_filter_grad
+    const signal = new Int32Array(new SharedArrayBuffer(8))
+    const workers = Array.from({ length: configuredWasmThreads() - 1 }, () => {
+      const workerData = { module, memory, signal }
+      const w = new Worker(WORKER_SOURCE, { eval: true, workerData, execArgv: [] })
+      w.unref()
+      return w
+    })
+    native = { memory, run: run as Native['run'], workers, signal }
   } catch {
     native = null
   }
   return native
+}
+
+/** Runs the kernel over input-channel ranges split between the caller and the helpers. */
+function runParallel(n: Native, args: number[], cin: number): void {
+  const parts = Math.min(n.workers.length + 1, Math.max(1, Math.floor(cin / 4)))
+  const bounds = Array.from({ length: parts + 1 }, (_, k) =>
+    k === parts ? cin : Math.floor((cin * k) / parts / 4) * 4
+  )
+  const start = Atomics.load(n.signal, 0)
+  for (let k = 1; k < parts; k++) n.workers[k - 1].postMessage([...args, bounds[k], bounds[k + 1]])
+  n.run(...args, bounds[0], bounds[1])
+  const deadline = Date.now() + WORKER_TIMEOUT_MS
+  for (
+    let seen = Atomics.load(n.signal, 0);
+    seen - start < parts - 1;
+    seen = Atomics.load(n.signal, 0)
+  ) {
+    if (Date.now() > deadline)
+      throw new Error('Conv2DBackpropFilter (wasm): helper thread timed out')
+    Atomics.wait(n.signal, 0, seen, 1000)
+  }
+  if (Atomics.exchange(n.signal, 1, 0) !== 0) {
+    throw new Error('Conv2DBackpropFilter (wasm): a helper thread failed')
+  }
 }
 
 function ensureBytes(memory: WasmMemory, bytes: number): void {
@@ -117,7 +172,7 @@ export function nativeShiftFilterGrad(
       offsets[kh * g.filterWidth + kw] = kh * grid.gridW + kw
   }
   const { mc, nc, kc } = nativeBlocking
-  n.run(xo * 4, d0 * 4, c0 * 4, o0 * 4, taps, grid.cells, cin, cout, mc, nc, kc)
+  runParallel(n, [xo * 4, d0 * 4, c0 * 4, o0 * 4, taps, grid.cells, cin, cout, mc, nc, kc], cin)
   const result = new Float32Array(n.memory.buffer, c0 * 4, cFloats)
   for (let k = 0; k < cFloats; k++) out[outBase + k] += result[k]
 }

@@ -98,6 +98,15 @@ export function defaultWasmThreads(): number {
   return Math.max(1, Math.min(8, cores))
 }
 
+/** Environment variable setting the wasm backend's thread count (1 = single-threaded). */
+export const WASM_THREADS_ENV = 'UNET_STUDIO_WASM_THREADS'
+
+/** Threads from UNET_STUDIO_WASM_THREADS, else `defaultWasmThreads()`. */
+export function configuredWasmThreads(): number {
+  const fromEnv = Number.parseInt(process.env[WASM_THREADS_ENV] ?? '', 10)
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? Math.min(8, fromEnv) : defaultWasmThreads()
+}
+
 /** What the wasm backend ended up running as. */
 export const wasmRuntime = { threads: 1, note: 'single-threaded SIMD' }
 

@@ -48,13 +48,16 @@ describe('initBackend', () => {
 })
 
 describe('threaded wasm', () => {
-  it('uses every core and still lets a process exit on its own', () => {
+  it('uses every core (tfjs and our kernels) and still lets a process exit on its own', () => {
     const backend = join(import.meta.dirname, '../../../src-main/engine/backend.ts')
     const code = [
       `import { initBackend } from ${JSON.stringify(backend)}`,
       `import { tf } from ${JSON.stringify(backend.replace('backend.ts', 'tf.ts'))}`,
       "const report = await initBackend('wasm')",
+      'const x = tf.ones([2, 8, 8, 16])',
+      'const grad = tf.grad((w) => tf.conv2d(x, w, 1, "same").sum())(tf.ones([3, 3, 16, 8]))',
       'const sum = tf.matMul(tf.ones([64, 64]), tf.ones([64, 64])).sum().dataSync()[0]',
+      'if (grad.dataSync().some((v) => !(v > 0))) throw new Error("bad gradient")',
       'console.log(JSON.stringify({ ...report, sum }))'
     ].join('\n')
     const run = spawnSync(

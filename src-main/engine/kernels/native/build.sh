@@ -3,8 +3,8 @@
 set -e
 cd "$(dirname "$0")"
 CLANG=${CLANG:-$(command -v clang-14 || command -v clang)}
-"$CLANG" --target=wasm32 -O3 -msimd128 -nostdlib -ffreestanding \
-  -Wl,--no-entry -Wl,--initial-memory=1048576 -Wl,--max-memory=4294967296 \
+"$CLANG" --target=wasm32 -O3 -msimd128 -matomics -mbulk-memory -nostdlib -ffreestanding \
+  -Wl,--no-entry -Wl,--import-memory -Wl,--shared-memory -Wl,--max-memory=4294967296 \
   -Wl,-z,stack-size=65536 -Wl,--strip-all -fuse-ld="$(command -v wasm-ld-14 || command -v wasm-ld)" \
   -o filter-grad.wasm filter-grad.c
 # Embed the module so bundlers need no asset handling.

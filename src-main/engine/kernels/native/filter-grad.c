@@ -72,14 +72,15 @@ static void tiles(const float *xt, const float *d, float *ct, int i0, int i1, in
   }
 }
 
-// Accumulates into c (taps x cin x cout), reducing over grid cells q in [0, cells). Blocked as a
-// GEMM: `mc` input channels x `nc` output channels x `kc` cells, so the block of c (all taps) and
-// the x / dy rows of a cell block stay in cache.
+// Accumulates into c (taps x cin x cout) the rows of input channels [i_begin, i_end), reducing
+// over grid cells q in [0, cells). Blocked as a GEMM: `mc` input channels x `nc` output channels
+// x `kc` cells, so the block of c (all taps) and the x / dy rows of a cell block stay in cache.
+// Threads take disjoint channel ranges. No stack or static data: safe on shared memory.
 __attribute__((export_name("shift_filter_grad"))) void shift_filter_grad(
     const float *x, const float *d, float *c, const int *off, int taps, int cells, int cin,
-    int cout, int mc, int nc, int kc) {
-  for (int i0 = 0; i0 < cin; i0 += mc) {
-    const int i1 = i0 + mc < cin ? i0 + mc : cin;
+    int cout, int mc, int nc, int kc, int i_begin, int i_end) {
+  for (int i0 = i_begin; i0 < i_end; i0 += mc) {
+    const int i1 = i0 + mc < i_end ? i0 + mc : i_end;
     for (int o0 = 0; o0 < cout; o0 += nc) {
       const int o1 = o0 + nc < cout ? o0 + nc : cout;
       for (int q0 = 0; q0 < cells; q0 += kc) {
