@@ -1,0 +1,83 @@
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { Command } from 'commander'
+import { afterAll, describe, expect, it, vi } from 'vitest'
+import { registerEvalCommand } from '../../../src-main/commands/eval'
+import { registerTrainCommand } from '../../../src-main/commands/train'
+import { readRunConfig } from '../../../src-main/engine/run-store'
+import { copyDsb } from '../engine/copy-datasets'
+
+const dirs: string[] = []
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true })
+})
+
+/** Run one command in-process and return the last stdout line parsed as JSON. */
+async function run(args: string[]): Promise<Record<string, unknown>> {
+  const program = new Command().exitOverride()
+  registerTrainCommand(program)
+  registerEvalCommand(program)
+  const lines: string[] = []
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    lines.push(String(chunk))
+    return true
+  })
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
+  try {
+    await program.parseAsync(args, { from: 'user' })
+  } finally {
+    out.mockRestore()
+    err.mockRestore()
+  }
+  return JSON.parse(lines.join('').trim().split('\n').pop() ?? '{}')
+}
+
+describe('train and eval commands', () => {
+  it('parse options into the run config and print a JSON summary last', async () => {
+    const data = await copyDsb(4)
+    dirs.push(data)
+    const out = join(data, 'run')
+    const summary = await run([
+      'train',
+      '--data',
+      data,
+      '--out',
+      out,
+      '--size',
+      '32',
+      '--base',
+      '4',
+      '--depth',
+      '2',
+      '--epochs',
+      '1',
+      '--patches',
+      '2',
+      '--batch',
+      '4',
+      '--loss',
+      'focal',
+      '--optimizer',
+      'sgd',
+      '--no-augment',
+      '--seed',
+      '7',
+      '--json'
+    ])
+    expect(summary.epochs).toBe(1)
+    const config = await readRunConfig(out)
+    expect([
+      config.size,
+      config.base,
+      config.depth,
+      config.loss,
+      config.optimizer,
+      config.seed
+    ]).toEqual([32, 4, 2, 'focal', 'sgd', 7])
+    expect(config.batchNorm).toBe(true)
+    expect(config.augment.flip).toBe(false)
+    const ev = await run(['eval', '--model', out, '--data', data, '--json'])
+    expect(ev.images).toBe(4)
+    expect(typeof ev.iou).toBe('number')
+  })
+})
