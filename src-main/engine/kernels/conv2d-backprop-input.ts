@@ -1,11 +1,21 @@
 /**
  * Conv2DBackpropInput for the wasm backend. tfjs-backend-wasm's own kernel is a scalar loop; for
  * stride 1 the input gradient is a plain convolution of dy with the flipped, in/out-swapped filter,
- * which runs on the backend's XNNPACK Conv2D. Other strides fall back to the original kernel.
+ * which runs on the backend's XNNPACK Conv2D. When windows do not overlap (stride = filter size,
+ * no padding: transposed-conv upsampling) it is one XNNPACK GEMM plus a scatter. Other cases fall
+ * back to the original kernel.
  */
 import { tf } from '../tf'
 import { runOriginal } from './original-kernels'
-import { heap, offsetOf, type WasmBackendLike } from './wasm-heap'
+import {
+  allocView,
+  batchMatMul,
+  heap,
+  idOf,
+  offsetOf,
+  releaseView,
+  type WasmBackendLike
+} from './wasm-heap'
 
 interface Attrs {
   strides: number | [number, number]
@@ -41,6 +51,48 @@ function flipSwap(
   }
 }
 
+/** dx for stride = filter size, no padding: Y = dy · Wᵀ-rows (one GEMM), then each row to its window. */
+function nonOverlapping(
+  backend: WasmBackendLike,
+  dy: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  inputShape: number[]
+): tf.TensorInfo {
+  const [kh, kw, cin, cout] = filter.shape
+  const [n, ho, wo] = dy.shape
+  const [, height, width] = inputShape
+  const cols = kh * kw * cin
+  const positions = n * ho * wo
+  const wt = allocView(backend, cout * cols)
+  const y = allocView(backend, positions * cols)
+  let h = heap(backend)
+  const w0 = offsetOf(backend, filter) / 4
+  const t0 = wt.offset / 4
+  for (let k = 0; k < cols; k++) {
+    for (let co = 0; co < cout; co++) h[t0 + co * cols + k] = h[w0 + k * cout + co]
+  }
+  const lhs = { id: idOf(backend, dy), shape: [1, positions, cout] }
+  batchMatMul(backend, lhs, { id: wt.id, shape: [1, cout, cols] }, false, false, y.id)
+  const out = backend.makeOutput([...inputShape], 'float32')
+  h = heap(backend)
+  const o0 = offsetOf(backend, out) / 4
+  let src = y.offset / 4
+  for (let b = 0; b < n; b++) {
+    for (let oh = 0; oh < ho; oh++) {
+      for (let ow = 0; ow < wo; ow++) {
+        for (let i = 0; i < kh; i++) {
+          const row = o0 + ((b * height + oh * kh + i) * width + ow * kw) * cin
+          h.copyWithin(row, src, src + kw * cin)
+          src += kw * cin
+        }
+      }
+    }
+  }
+  releaseView(backend, wt, true)
+  releaseView(backend, y, true)
+  return out
+}
+
 function conv2DBackpropInput(args: Args): tf.TensorInfo {
   const backend = args.backend as WasmBackendLike & { disposeData(id: object): void }
   const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo }
@@ -58,6 +110,17 @@ function conv2DBackpropInput(args: Args): tf.TensorInfo {
   )
   const p = info.padInfo
   const pads = [kh - 1 - p.top, kh - 1 - p.bottom, kw - 1 - p.left, kw - 1 - p.right]
+  const [, height, width] = attrs.inputShape
+  if (
+    attrs.dataFormat !== 'NCHW' &&
+    info.strideHeight === kh &&
+    info.strideWidth === kw &&
+    p.top + p.bottom + p.left + p.right === 0 &&
+    height === dy.shape[1] * kh &&
+    width === dy.shape[2] * kw
+  ) {
+    return nonOverlapping(backend, dy, filter, attrs.inputShape)
+  }
   const conv = tf.getKernel('Conv2D', 'wasm')
   if (
     attrs.dataFormat === 'NCHW' ||
