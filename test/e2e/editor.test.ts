@@ -1,0 +1,191 @@
+import { createHash } from 'node:crypto'
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readImage } from '../../src-main/data/image-io'
+import { readLabel } from '../../src-main/data/labels'
+import { createHandlers } from '../../src-main/handlers'
+import { startWebHost, type WebHost } from '../../src-main/web-host'
+import { buildEditorPage } from './editor-page/build'
+import {
+  copyDsbSamples,
+  DSB_SAMPLES,
+  launchBrowser,
+  makeTemp,
+  removeTemp,
+  shot,
+  type Browser
+} from './support'
+
+const [FIRST, SECOND] = DSB_SAMPLES
+
+async function hashTree(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>()
+  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile()) continue
+    const p = join(e.parentPath, e.name)
+    if (!p.includes('.unet-studio'))
+      out.set(
+        p,
+        createHash('sha256')
+          .update(await readFile(p))
+          .digest('hex')
+      )
+  }
+  return out
+}
+
+/** Opens sample `id` of `root` in the editor and waits until it is drawn. */
+async function openSample(page: Page, host: WebHost, root: string, id: string): Promise<void> {
+  await page.goto(`${host.url}&root=${encodeURIComponent(root)}&id=${id}`)
+  await page
+    .locator(`[data-testid="editor-canvas"][data-ready="true"]`)
+    .waitFor({ timeout: 30_000 })
+}
+
+/** Moves the mouse to a screen point and reads the image pixel under it from the status bar. */
+async function pixelAt(page: Page, x: number, y: number): Promise<{ x: number; y: number }> {
+  await page.mouse.move(x, y)
+  const text = (await page.getByTestId('editor-status').textContent()) ?? ''
+  const m = /x (\d+) · y (\d+)/.exec(text)
+  if (!m) throw new Error(`no cursor position in status bar: ${text}`)
+  return { x: Number(m[1]), y: Number(m[2]) }
+}
+
+function distToSegment(
+  px: number,
+  py: number,
+  a: { x: number; y: number },
+  b: { x: number; y: number }
+) {
+  const dx = b.x - a.x
+  const dy = b.y - a.y
+  const t = Math.max(0, Math.min(1, ((px - a.x) * dx + (py - a.y) * dy) / (dx * dx + dy * dy)))
+  return Math.hypot(px - (a.x + t * dx), py - (a.y + t * dy))
+}
+
+describe('label editor in a browser', () => {
+  let tmp: string
+  let root: string
+  let host: WebHost
+  let browser: Browser
+
+  beforeAll(async () => {
+    tmp = await makeTemp()
+    root = await copyDsbSamples(tmp, [FIRST, SECOND])
+    const page = await buildEditorPage(join(tmp, 'editor-page'))
+    host = await startWebHost({
+      staticDir: page,
+      handlers: createHandlers(),
+      version: 'e2e',
+      initialDataset: root
+    })
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await host?.close()
+    await removeTemp(tmp)
+  })
+
+  it('paints a stroke, undoes, redoes and saves it as a 16-bit label beside the originals', async () => {
+    const { page } = browser
+    const before = await hashTree(root)
+    await openSample(page, host, root, FIRST)
+    await shot(page, 'editor-open')
+    const activeText = await page.getByTestId('active-instance').textContent()
+    const active = Number(/#(\d+)/.exec(activeText ?? '')![1])
+    expect(active).toBeGreaterThan(1)
+
+    const box = (await page.getByTestId('editor-canvas').boundingBox())!
+    const from = { x: box.x + box.width * 0.3, y: box.y + box.height * 0.75 }
+    const to = { x: box.x + box.width * 0.6, y: box.y + box.height * 0.8 }
+    const a = await pixelAt(page, from.x, from.y)
+    await page.mouse.down()
+    for (let k = 1; k <= 12; k++) {
+      await page.mouse.move(
+        from.x + ((to.x - from.x) * k) / 12,
+        from.y + ((to.y - from.y) * k) / 12
+      )
+    }
+    await page.mouse.up()
+    const b = await pixelAt(page, to.x, to.y)
+    await shot(page, 'editor-stroke')
+    await expect.poll(() => page.getByTestId('undo').isEnabled()).toBe(true)
+
+    await page.keyboard.press('Control+z')
+    await expect.poll(() => page.getByTestId('redo').isEnabled()).toBe(true)
+    expect(await page.getByTestId('undo').isEnabled()).toBe(false)
+    await shot(page, 'editor-undo')
+    await page.keyboard.press('Control+Shift+z')
+    await expect.poll(() => page.getByTestId('undo').isEnabled()).toBe(true)
+    await page.getByTestId('save-label').click()
+    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved')
+    await shot(page, 'editor-saved')
+
+    const file = join(root, '.unet-studio/labels', `${FIRST}.png`)
+    const saved = await readImage(file)
+    expect(saved.bitDepth).toBe(16)
+    const original = await readLabel(
+      {
+        id: FIRST,
+        imagePath: join(root, FIRST, 'images', `${FIRST}.png`),
+        instanceMaskPaths: await maskFiles(root, FIRST)
+      },
+      'instances'
+    )
+    let painted = 0
+    let changedFar = 0
+    for (let y = 0; y < saved.height; y++) {
+      for (let x = 0; x < saved.width; x++) {
+        const i = y * saved.width + x
+        const d = distToSegment(
+          x + 0.5,
+          y + 0.5,
+          { x: a.x + 0.5, y: a.y + 0.5 },
+          { x: b.x + 0.5, y: b.y + 0.5 }
+        )
+        if (d <= 4) {
+          expect(saved.data[i]).toBe(active)
+          painted++
+        } else if (d > 9 && saved.data[i] !== original.data[i]) changedFar++
+      }
+    }
+    expect(painted).toBeGreaterThan(50)
+    expect(changedFar).toBe(0)
+    expect(await hashTree(root)).toEqual(before)
+  })
+
+  it('saves edits when switching to another image', async () => {
+    const { page } = browser
+    await openSample(page, host, root, SECOND)
+    await page.keyboard.press('p')
+    const box = (await page.getByTestId('editor-canvas').boundingBox())!
+    const cx = box.x + box.width / 2
+    const cy = box.y + box.height / 2
+    for (const [dx, dy] of [
+      [-60, -60],
+      [60, -50],
+      [40, 60],
+      [-50, 50]
+    ]) {
+      await page.mouse.click(cx + dx, cy + dy)
+    }
+    await page.keyboard.press('Enter')
+    await shot(page, 'editor-polygon')
+    await expect
+      .poll(() => page.getByTestId('save-state').textContent())
+      .toMatch(/Unsaved|Saving|Saved/)
+    const centre = await pixelAt(page, cx, cy)
+    await openSample(page, host, root, FIRST)
+    const saved = await readImage(join(root, '.unet-studio/labels', `${SECOND}.png`))
+    expect(saved.data[centre.y * saved.width + centre.x]).toBeGreaterThan(0)
+    expect(browser.errors.filter((e) => !e.includes('404'))).toEqual([])
+  })
+})
+
+async function maskFiles(root: string, id: string): Promise<string[]> {
+  const dir = join(root, id, 'masks')
+  return (await readdir(dir)).sort().map((f) => join(dir, f))
+}
