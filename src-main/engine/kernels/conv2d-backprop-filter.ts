@@ -5,7 +5,13 @@
  */
 import { tf } from '../tf'
 import { im2colTransposed, type ConvGeometry } from './im2col'
-import { imagesPerCall, nativeFilterGrad, nativeShiftFilterGrad } from './native-filter-grad'
+import {
+  imagesPerCall,
+  isNonOverlapping,
+  nativeFilterGrad,
+  nativeShiftFilterGrad,
+  nativeWindowFilterGrad
+} from './native-filter-grad'
 import { gridChannelsMajor, gridPixelsMajor, shiftGrid } from './shift-layout'
 import {
   allocView,
@@ -218,17 +224,28 @@ function conv2DBackpropFilter(args: {
   const out = backend.makeOutput([...attrs.filterShape], 'float32')
   const outOffset = offsetOf(backend, out)
   const native = filterGradOptions.native ? nativeFilterGrad() : null
-  if (g.strideHeight === 1 && g.strideWidth === 1 && native !== null) {
+  const stride1 = g.strideHeight === 1 && g.strideWidth === 1
+  if (native !== null && (stride1 || isNonOverlapping(g))) {
     const size = g.filterHeight * g.filterWidth * g.inChannels * cout
     heap(backend).fill(0, outOffset / 4, outOffset / 4 + size)
     const batch = x.shape[0]
-    const perCall = imagesPerCall(g, cout, batch, filterGradOptions.maxScratchFloats / 2)
+    const perCall = stride1
+      ? imagesPerCall(g, cout, batch, filterGradOptions.maxScratchFloats / 2)
+      : Math.max(
+          1,
+          Math.floor(
+            filterGradOptions.maxScratchFloats /
+              2 /
+              (g.outHeight * g.outWidth * (size / cout + cout))
+          )
+        )
+    const kernel = stride1 ? nativeShiftFilterGrad : nativeWindowFilterGrad
     for (let first = 0; first < batch; first += perCall) {
       const h = heap(backend)
       const count = Math.min(perCall, batch - first)
       const xBase = offsetOf(backend, x) / 4
       const dyBase = offsetOf(backend, dy) / 4
-      nativeShiftFilterGrad(native, h, xBase, h, dyBase, g, cout, first, count, h, outOffset / 4)
+      kernel(native, h, xBase, h, dyBase, g, cout, first, count, h, outOffset / 4)
     }
   } else if (g.strideHeight === 1 && g.strideWidth === 1) {
     shiftedFilterGrad(backend, x, dy, g, cout, outOffset)

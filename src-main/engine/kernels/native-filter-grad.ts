@@ -176,3 +176,63 @@ export function nativeShiftFilterGrad(
   const result = new Float32Array(n.memory.buffer, c0 * 4, cFloats)
   for (let k = 0; k < cFloats; k++) out[outBase + k] += result[k]
 }
+
+/** True for stride = filter size without padding (windows tile the input exactly). */
+export function isNonOverlapping(g: ConvGeometry): boolean {
+  return (
+    g.strideHeight === g.filterHeight &&
+    g.strideWidth === g.filterWidth &&
+    g.padTop === 0 &&
+    g.padLeft === 0 &&
+    g.inHeight === g.outHeight * g.filterHeight &&
+    g.inWidth === g.outWidth * g.filterWidth
+  )
+}
+
+/**
+ * dW for non-overlapping windows, images `[first, first + count)`: each window becomes one row
+ * (space-to-depth, contiguous copies), so dW = Σ_rows window ⊗ dy is one "tap" of the same kernel.
+ */
+export function nativeWindowFilterGrad(
+  n: Native,
+  x: Float32Array,
+  xBase: number,
+  dy: Float32Array,
+  dyBase: number,
+  g: ConvGeometry,
+  cout: number,
+  first: number,
+  count: number,
+  out: Float32Array,
+  outBase: number
+): void {
+  const cols = g.filterHeight * g.filterWidth * g.inChannels
+  const rows = count * g.outHeight * g.outWidth
+  const run = g.filterWidth * g.inChannels
+  ensureBytes(n.memory, (rows * (cols + cout) + cols * cout + 1) * 4)
+  const f = new Float32Array(n.memory.buffer)
+  const xo = BASE / 4
+  const d0 = xo + rows * cols
+  const c0 = d0 + rows * cout
+  const o0 = c0 + cols * cout
+  f.fill(0, c0, o0 + 1)
+  let dst = xo
+  for (let b = first; b < first + count; b++) {
+    for (let oh = 0; oh < g.outHeight; oh++) {
+      for (let ow = 0; ow < g.outWidth; ow++) {
+        for (let i = 0; i < g.filterHeight; i++) {
+          const ih = oh * g.filterHeight + i
+          const s = xBase + ((b * g.inHeight + ih) * g.inWidth + ow * g.filterWidth) * g.inChannels
+          f.set(x.subarray(s, s + run), dst)
+          dst += run
+        }
+      }
+    }
+  }
+  const dyStart = dyBase + first * g.outHeight * g.outWidth * cout
+  f.set(dy.subarray(dyStart, dyStart + rows * cout), d0)
+  const { mc, nc, kc } = nativeBlocking
+  runParallel(n, [xo * 4, d0 * 4, c0 * 4, o0 * 4, 1, rows, cols, cout, mc, nc, kc], cols)
+  const result = new Float32Array(n.memory.buffer, c0 * 4, cols * cout)
+  for (let k = 0; k < cols * cout; k++) out[outBase + k] += result[k]
+}
