@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto'
-import { readdir, readFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readImage } from '../../src-main/data/image-io'
+import { readImage, writeImage } from '../../src-main/data/image-io'
 import { readLabel } from '../../src-main/data/labels'
 import { createHandlers } from '../../src-main/handlers'
 import { startWebHost, type WebHost } from '../../src-main/web-host'
@@ -182,6 +182,51 @@ describe('label editor in a browser', () => {
     const saved = await readImage(join(root, '.unet-studio/labels', `${SECOND}.png`))
     expect(saved.data[centre.y * saved.width + centre.x]).toBeGreaterThan(0)
     expect(browser.errors.filter((e) => !e.includes('404'))).toEqual([])
+  })
+
+  it('windows a 16-bit image and annotates it from scratch as instances', async () => {
+    const { page } = browser
+    const dir = join(tmp, 'deep')
+    await mkdir(dir)
+    const w = 320
+    const h = 240
+    const px = new Uint16Array(w * h).map((_, i) => {
+      const x = i % w
+      const y = Math.floor(i / w)
+      return 30000 + (Math.hypot(x - 160, y - 120) < 50 ? 2500 : 0) + ((x * 7 + y * 13) % 400)
+    })
+    await writeImage(
+      join(dir, 'cells16.tif'),
+      { data: px, width: w, height: h, channels: 1, bitDepth: 16 },
+      'tiff'
+    )
+    await openSample(page, host, dir, 'cells16', true)
+    const min = Number(await page.getByTestId('window-min').inputValue())
+    const max = Number(await page.getByTestId('window-max').inputValue())
+    expect(min).toBeGreaterThanOrEqual(30000)
+    expect(max).toBeLessThanOrEqual(32900)
+    await page.getByTestId('label-kind-instances').click()
+    const box = (await page.getByTestId('editor-canvas').boundingBox())!
+    await page.keyboard.press('p')
+    const cx = box.x + box.width / 2
+    const cy = box.y + box.height / 2
+    await page.mouse.move(cx - 40, cy - 40)
+    await page.mouse.down()
+    for (const [dx, dy] of [
+      [40, -40],
+      [40, 40],
+      [-40, 40],
+      [-40, -38]
+    ])
+      await page.mouse.move(cx + dx, cy + dy, { steps: 4 })
+    await page.mouse.up()
+    const centre = await pixelAt(page, cx, cy)
+    await page.keyboard.press('Control+s')
+    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved')
+    await shot(page, 'editor-16bit')
+    const saved = await readImage(join(dir, '.unet-studio/labels/cells16.png'))
+    expect(saved.bitDepth).toBe(16)
+    expect(saved.data[centre.y * w + centre.x]).toBe(1)
   })
 })
 
