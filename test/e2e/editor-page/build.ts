@@ -14,7 +14,7 @@ export async function buildEditorPage(outDir: string): Promise<string> {
     configFile: false,
     root: HERE,
     base: './',
-    logLevel: 'warn',
+    logLevel: 'error',
     plugins: [
       vue(),
       {
