@@ -109,10 +109,12 @@ export class EditorStage {
     this.stage.batchDraw()
   }
 
-  /** Highlights one label value (the active instance) in the overlay. */
-  setHighlight(value: number): void {
-    if (!this.overlay || this.overlay.highlight === value) return
-    this.overlay.highlight = value
+  /** Highlights one label value (the active instance); `outline` draws edges only. */
+  setOverlayStyle(highlight: number, outline: boolean): void {
+    const o = this.overlay
+    if (!o || (o.highlight === highlight && o.outline === outline)) return
+    o.highlight = highlight
+    o.outline = outline
     this.redrawOverlay(null)
   }
 

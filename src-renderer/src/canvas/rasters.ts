@@ -36,6 +36,7 @@ export class OverlayRaster {
   private ctx: CanvasRenderingContext2D
   palette: readonly Rgb[] = DEFAULT_CLASS_COLORS
   highlight = 0
+  outline = false
 
   constructor(private readonly label: LabelBuffer) {
     ;[this.canvas, this.ctx] = canvas2d(label.width, label.height)
@@ -47,7 +48,10 @@ export class OverlayRaster {
     const r = rect ? growRect(rect, 1, width, height) : { x: 0, y: 0, width, height }
     if (!r) return
     const img = this.ctx.createImageData(r.width, r.height)
-    renderOverlayRect(this.label, r, this.palette, img.data, this.highlight)
+    renderOverlayRect(this.label, r, this.palette, img.data, {
+      highlight: this.highlight,
+      outline: this.outline
+    })
     this.ctx.putImageData(img, r.x, r.y)
   }
 }

@@ -30,6 +30,14 @@ export const INSTANCE_FILL_ALPHA = 150
 /** Edge colour of the highlighted (active) instance. */
 export const HIGHLIGHT_EDGE: Rgb = [255, 255, 255]
 
+/** How {@link renderOverlayRect} draws. */
+export interface OverlayOptions {
+  /** Instance drawn with a white edge (the active one); 0 for none. */
+  highlight?: number
+  /** Edges only, no fill. */
+  outline?: boolean
+}
+
 /** A stable, well-spread colour for instance `id` (golden-ratio hue walk, bright and saturated). */
 export function instanceColor(id: number): Rgb {
   const h = (id * 0.618033988749895) % 1
@@ -61,16 +69,19 @@ export function colorFor(kind: LabelBuffer['kind'], v: number, palette: readonly
 /**
  * Renders the overlay RGBA for `rect` of the label into `out` (rect.width × rect.height × 4):
  * background transparent, classes and binary opaque, instances translucent with opaque edges
- * (white edges for the `highlight` instance).
+ * (white edges for the `highlight` instance); `outline` draws only the edges of every region.
  */
 export function renderOverlayRect(
   label: LabelBuffer,
   rect: Rect,
   palette: readonly Rgb[],
   out: Uint8ClampedArray,
-  highlight = 0
+  opts: OverlayOptions = {}
 ): void {
   const { data, width, height, kind } = label
+  const highlight = opts.highlight ?? 0
+  const outline = opts.outline ?? false
+  const interior = outline ? 0 : kind === 'instances' ? INSTANCE_FILL_ALPHA : 255
   const cache = new Map<number, Rgb>()
   let lastV = -1
   let lastC: Rgb = DEFAULT_BINARY_COLOR
@@ -90,14 +101,14 @@ export function renderOverlayRect(
       }
       let c = lastC
       let alpha = 255
-      if (kind === 'instances') {
+      if (kind === 'instances' || outline) {
         const edge =
           (x > 0 && data[i - 1] !== v) ||
           (x < width - 1 && data[i + 1] !== v) ||
           (y > 0 && data[i - width] !== v) ||
           (y < height - 1 && data[i + width] !== v)
-        alpha = edge ? 255 : INSTANCE_FILL_ALPHA
-        if (edge && v === highlight) c = HIGHLIGHT_EDGE
+        alpha = edge ? 255 : interior
+        if (edge && v === highlight && kind === 'instances') c = HIGHLIGHT_EDGE
       }
       out[o] = c[0]
       out[o + 1] = c[1]

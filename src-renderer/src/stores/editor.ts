@@ -34,6 +34,7 @@ export const useEditorStore = defineStore('editor', () => {
   const brushSize = ref(DEFAULT_BRUSH_SIZE)
   const opacity = ref(DEFAULT_OVERLAY_OPACITY)
   const overlayVisible = ref(true)
+  const outline = ref(false)
   const activeValue = ref(1)
   const root = ref<string | null>(null)
   const sampleId = ref<string | null>(null)
@@ -260,6 +261,7 @@ export const useEditorStore = defineStore('editor', () => {
     brushSize,
     opacity,
     overlayVisible,
+    outline,
     activeValue,
     root,
     sampleId,

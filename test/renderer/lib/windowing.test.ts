@@ -62,6 +62,16 @@ describe('overlay colours', () => {
     renderOverlayRect(inst, { x: 0, y: 0, width: 5, height: 5 }, DEFAULT_CLASS_COLORS, big)
     expect(big[(2 * 5 + 2) * 4 + 3]).toBeLessThan(255)
     expect(instanceColor(1)).not.toEqual(instanceColor(2))
+    const ring = createLabel(5, 5, 'instances')
+    for (const i of [6, 7, 8, 11, 12, 13, 16, 17, 18]) ring.data[i] = 4
+    const outline = new Uint8ClampedArray(100)
+    renderOverlayRect(ring, { x: 0, y: 0, width: 5, height: 5 }, DEFAULT_CLASS_COLORS, outline, {
+      outline: true,
+      highlight: 4
+    })
+    expect(outline[(2 * 5 + 2) * 4 + 3]).toBe(0)
+    expect(Array.from(outline.subarray(6 * 4, 7 * 4))).toEqual([255, 255, 255, 255])
+    expect(outline[3]).toBe(0)
   })
 })
 

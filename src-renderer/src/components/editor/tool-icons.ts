@@ -13,6 +13,7 @@ export const TOOL_ICONS = {
   redo: 'M15 14l5-5-5-5 M20 9H9.5a5.5 5.5 0 0 0 0 11H13',
   fit: 'M4 9V4h5 M20 9V4h-5 M4 15v5h5 M20 15v5h-5',
   save: 'M5 4h11l3 3v13H5z M8 4v5h7V4 M8 20v-6h8v6',
+  outline: 'M12 4c4.5 0 8 3 8 7.5S16.5 20 12 20s-8-3.5-8-8.5S7.5 4 12 4z M12 4v0',
   eye: 'M2 12s3.6-7 10-7 10 7 10 7-3.6 7-10 7S2 12 2 12z M12 9a3 3 0 1 1 0 6 3 3 0 0 1 0-6z'
 } as const
 

@@ -47,6 +47,7 @@ export function useEditorKeys(stage: () => EditorStage | null): void {
     else if (e.key === '+' || e.key === '=') stage()?.zoomBy(1.25)
     else if (e.key === '-') stage()?.zoomBy(0.8)
     else if (key === 'o') editor.overlayVisible = !editor.overlayVisible
+    else if (key === 'u') editor.outline = !editor.outline
     else if (key === 'n') editor.newInstance()
     else if (e.key === 'Delete' || e.key === 'Backspace') editor.deleteActive()
     else if (e.key === 'Enter') stage()?.finishPolygon()
