@@ -123,6 +123,10 @@ describe('label editor in a browser', () => {
     await page.getByTestId('save-label').click()
     await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved')
     await shot(page, 'editor-saved')
+    await page.keyboard.press('u')
+    expect(await page.getByTestId('overlay-outline').getAttribute('aria-pressed')).toBe('true')
+    await shot(page, 'editor-outline')
+    await page.keyboard.press('u')
 
     const file = join(root, '.unet-studio/labels', `${FIRST}.png`)
     const saved = await readImage(file)
