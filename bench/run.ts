@@ -108,6 +108,12 @@ async function main(): Promise<void> {
       round(ours.inferMs).toString(),
       String(peer?.infer_batch_ms ?? '-'),
       String(ratio(ours.inferMs, peer?.infer_batch_ms) ?? '-')
+    ],
+    [
+      '  via model.predict (ms)',
+      round(ours.predictMs).toString(),
+      '',
+      String(ratio(ours.predictMs, peer?.infer_batch_ms) ?? '-')
     ]
   ]
   const out = rows.map(
@@ -133,6 +139,7 @@ async function main(): Promise<void> {
       infer_batch_ms: round(ours.inferMs),
       peer_infer_batch_ms: peer?.infer_batch_ms ?? null,
       infer_ratio: ratio(ours.inferMs, peer?.infer_batch_ms),
+      infer_model_predict_ms: round(ours.predictMs),
       peak_rss_mb: round(peakRss(), 0),
       wasm_heap_mb: heapMb,
       predict_images_per_s: predict ? round(predict.imagesPerSecond, 3) : null,

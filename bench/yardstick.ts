@@ -2,6 +2,7 @@
  * The yardstick U-Net (same architecture as torch_unet_peer.py and as the app trains) and timed
  * training steps / inference batches on the current backend.
  */
+import { buildInferGraph } from '../src-main/engine/infer-graph'
 import { countTrainableParams, createModel } from '../src-main/engine/models'
 import { tf } from '../src-main/engine/tf'
 
@@ -52,12 +53,27 @@ export function yardstickModel(s: YardstickSettings): { model: tf.LayersModel; p
   return { model, params: countTrainableParams(model) }
 }
 
-/** Median milliseconds of a training step and of an inference batch, after one warm-up each. */
+/** Timings of the yardstick; inference both through the inference graph and `model.predict`. */
+export interface YardstickTimes {
+  trainMs: number
+  /** Inference batch through the inference graph (BN folded, ReLU fused), as the app predicts. */
+  inferMs: number
+  /** Inference batch through `model.predict` (separate BN and ReLU kernels). */
+  predictMs: number
+  trainAll: number[]
+  inferAll: number[]
+  predictAll: number[]
+}
+
+/**
+ * Median milliseconds of a training step and of an inference batch (inference graph and
+ * `model.predict`, alternated), after one warm-up each.
+ */
 export async function timeYardstick(
   model: tf.LayersModel,
   s: YardstickSettings,
   onProgress: (line: string) => void = () => {}
-): Promise<{ trainMs: number; inferMs: number; trainAll: number[]; inferAll: number[] }> {
+): Promise<YardstickTimes> {
   const x = tf.randomNormal([s.batch, s.size, s.size, s.channels], 0, 1, 'float32', 1)
   const y = tf
     .randomUniform([s.batch, s.size, s.size, 1], 0, 1, 'float32', 2)
@@ -74,10 +90,14 @@ export async function timeYardstick(
     await loss!.data()
     loss!.dispose()
   }
-  const infer = async (): Promise<void> => {
-    const out = model.predict(x) as tf.Tensor
+  const graph = buildInferGraph(model)
+  if (graph === null) throw new Error('the yardstick model has no inference graph')
+  const infer = async (viaGraph: boolean): Promise<number> => {
+    const t = performance.now()
+    const out = viaGraph ? graph.predict(x as tf.Tensor4D) : (model.predict(x) as tf.Tensor)
     await out.data()
     out.dispose()
+    return performance.now() - t
   }
   const trainAll: number[] = []
   const inferAll: number[] = []
@@ -87,13 +107,25 @@ export async function timeYardstick(
     if (i > 0) trainAll.push(performance.now() - t)
     onProgress(`train step ${i}/${s.steps}: ${(performance.now() - t).toFixed(0)} ms`)
   }
+  const predictAll: number[] = []
   for (let i = 0; i <= s.steps; i++) {
-    const t = performance.now()
-    await infer()
-    if (i > 0) inferAll.push(performance.now() - t)
-    onProgress(`inference batch ${i}/${s.steps}: ${(performance.now() - t).toFixed(0)} ms`)
+    const g = await infer(true)
+    const p = await infer(false)
+    if (i > 0) inferAll.push(g)
+    if (i > 0) predictAll.push(p)
+    onProgress(
+      `inference batch ${i}/${s.steps}: ${g.toFixed(0)} ms (model.predict ${p.toFixed(0)})`
+    )
   }
+  graph.dispose()
   optimizer.dispose()
   tf.dispose([x, y])
-  return { trainMs: median(trainAll), inferMs: median(inferAll), trainAll, inferAll }
+  return {
+    trainMs: median(trainAll),
+    inferMs: median(inferAll),
+    predictMs: median(predictAll),
+    trainAll,
+    inferAll,
+    predictAll
+  }
 }

@@ -1,4 +1,5 @@
 import type { RunConfig } from '../config'
+import { buildInferGraph } from '../infer-graph'
 import type { TargetKind } from '../postprocess/postprocess'
 import { loadRun } from '../run-store'
 import type { Predictor } from './predict-image'
@@ -19,11 +20,24 @@ export function targetOf(config: RunConfig): TargetKind {
   return config.classes > 1 ? 'classes' : 'binary'
 }
 
-/** A predictor for a model and its run config (logits → sigmoid or softmax). */
+/**
+ * A predictor for a model and its run config (logits → sigmoid or softmax). It predicts through
+ * the inference graph (BN folded into the convs, ReLU fused) when the model allows; disposing the
+ * model also frees the graph's folded weights.
+ */
 export function predictorFor(model: Predictor['model'], config: RunConfig): LoadedPredictor {
   const classes = config.classes
+  const graph = buildInferGraph(model)
+  if (graph) {
+    const disposeModel = model.dispose.bind(model)
+    model.dispose = () => {
+      graph.dispose()
+      return disposeModel()
+    }
+  }
   return {
     model,
+    forward: graph ? (x) => graph.predict(x) : undefined,
     config,
     channels: config.channels,
     classes,

@@ -13,6 +13,8 @@ export interface Predictor {
   divisor: number
   /** What turns the raw output into probabilities. */
   activation: 'sigmoid' | 'softmax' | 'none'
+  /** Inference-only forward (the folded graph of `engine/infer-graph.ts`); default `model.predict`. */
+  forward?: (x: tf.Tensor4D) => tf.Tensor
 }
 
 /** Overlap-tile settings. */
@@ -104,9 +106,10 @@ export async function predictImage(
       }
     })
     const out = tf.tidy(() => {
-      const logits = predictor.model.predict(
-        tf.tensor4d(input, [batch.length, tileH, tileW, C])
-      ) as tf.Tensor
+      const x = tf.tensor4d(input, [batch.length, tileH, tileW, C])
+      const logits = predictor.forward
+        ? predictor.forward(x)
+        : (predictor.model.predict(x) as tf.Tensor)
       if (predictor.activation === 'sigmoid') return tf.sigmoid(logits)
       if (predictor.activation === 'softmax') return tf.softmax(logits)
       return logits
