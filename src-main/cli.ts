@@ -1,0 +1,15 @@
+/** Headless entry point (`npm run -s cli -- <command>`): one import and one register line per command. */
+import { Command } from 'commander'
+import { registerEvalCommand } from './commands/eval'
+import { registerPredictCommand } from './commands/predict'
+import { registerTrainCommand } from './commands/train'
+
+const program = new Command('unet-studio').description('Segment images with U-Net, headless')
+registerTrainCommand(program)
+registerEvalCommand(program)
+registerPredictCommand(program)
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`error: ${(err as Error)?.message ?? String(err)}\n`)
+  process.exitCode = 1
+})
