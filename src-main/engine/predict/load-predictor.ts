@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
 import type { RunConfig } from '../config'
 import { buildInferGraph } from '../infer-graph'
 import type { TargetKind } from '../postprocess/postprocess'
@@ -11,6 +13,8 @@ export interface LoadedPredictor extends Predictor {
   tile: number
   /** What the model predicts, for post-processing. */
   target: TargetKind
+  /** Identifies the model files (path and modification times), so exports notice a new model. */
+  stamp?: string
 }
 
 /** The post-processing target of a run: boundary runs predict bg / interior / boundary. */
@@ -51,5 +55,18 @@ export function predictorFor(model: Predictor['model'], config: RunConfig): Load
 /** Open a run folder (config.json + best model, else last checkpoint) for prediction. */
 export async function loadPredictor(runDir: string): Promise<LoadedPredictor> {
   const { model, config } = await loadRun(runDir)
-  return predictorFor(model, config)
+  return { ...predictorFor(model, config), stamp: await modelStamp(runDir) }
+}
+
+/** Path and modification times of a run's model files (best model, else last checkpoint). */
+async function modelStamp(runDir: string): Promise<string> {
+  const times = await Promise.all(
+    ['model', 'last'].map((d) =>
+      stat(join(runDir, d, 'model.json')).then(
+        (s) => `${d}:${s.mtimeMs}`,
+        () => `${d}:-`
+      )
+    )
+  )
+  return [resolve(runDir), ...times].join('|')
 }

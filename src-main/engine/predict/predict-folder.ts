@@ -149,6 +149,7 @@ export async function predictFolder(
     .update(
       JSON.stringify([
         predictor.config.createdAt,
+        predictor.stamp ?? null,
         predictor.config.out,
         o.tile,
         o.overlap,

@@ -1,6 +1,6 @@
 import { tf } from '../tf'
 import type { ProbabilityMap } from '../postprocess/postprocess'
-import { axisPadding, blendWindow, mirrorPad, tileStarts } from './tiling'
+import { axisPadding, blendWindow, fitTile, mirrorPad, tileStarts } from './tiling'
 
 /** A loaded model and what its output means. */
 export interface Predictor {
@@ -19,7 +19,10 @@ export interface Predictor {
 
 /** Overlap-tile settings. */
 export interface TileOptions {
-  /** Tile side in pixels (rounded down to the divisor); 0 = the whole (padded) image at once. */
+  /**
+   * Largest tile side in pixels (rounded down to the divisor; each axis gets the smallest tiles
+   * that cover it in as many tiles, see `fitTile`); 0 = the whole (padded) image at once.
+   */
   tile: number
   /** Pixels shared by neighbouring tiles. */
   overlap: number
@@ -38,6 +41,9 @@ export const DEFAULT_TILE_OPTIONS: Omit<TileOptions, 'tile'> = {
   batchSize: 8,
   scale: 1
 }
+
+/** Pixels per forward pass at most (fewer tiles per batch when tiles are large): 8 × 128². */
+export const BATCH_PIXELS = 8 * 128 * 128
 
 /** A normalised image: interleaved HWC floats. */
 export interface FloatImage {
@@ -81,10 +87,12 @@ export async function predictImage(
   const roundUp = (n: number): number => Math.ceil(n / divisor) * divisor
   const whole = o.tile <= 0
   const overlap = whole ? 0 : Math.max(0, Math.round(o.overlap))
-  const tileW = whole ? roundUp(width) : Math.max(divisor, Math.floor(o.tile / divisor) * divisor)
-  const tileH = whole ? roundUp(height) : tileW
-  if (!whole && overlap >= tileW)
-    throw new Error(`overlap ${overlap} must be smaller than the tile ${tileW}`)
+  const maxTile = Math.max(divisor, Math.floor(o.tile / divisor) * divisor)
+  if (!whole && overlap >= maxTile)
+    throw new Error(`overlap ${overlap} must be smaller than the tile ${maxTile}`)
+  const tileW = whole ? roundUp(width) : fitTile(width, maxTile, overlap, divisor)
+  const tileH = whole ? roundUp(height) : fitTile(height, maxTile, overlap, divisor)
+  const batchSize = Math.max(1, Math.min(o.batchSize, Math.floor(BATCH_PIXELS / (tileW * tileH))))
   const padX = axisPadding(width, tileW, overlap)
   const padY = axisPadding(height, tileH, overlap)
   const padded = mirrorPad(scaled.data, width, height, C, padX, padY)
@@ -95,9 +103,9 @@ export async function predictImage(
   const acc = new Float32Array(padded.width * padded.height * classes)
   const wsum = new Float32Array(padded.width * padded.height)
   const tiles = ys.flatMap((y) => xs.map((x) => [x, y] as const))
-  for (let b = 0; b < tiles.length; b += o.batchSize) {
+  for (let b = 0; b < tiles.length; b += batchSize) {
     if (o.signal?.aborted) throw new Error('prediction cancelled')
-    const batch = tiles.slice(b, b + o.batchSize)
+    const batch = tiles.slice(b, b + batchSize)
     const input = new Float32Array(batch.length * tileW * tileH * C)
     batch.forEach(([x0, y0], k) => {
       for (let y = 0; y < tileH; y++) {

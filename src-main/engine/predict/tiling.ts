@@ -33,6 +33,20 @@ export function mirrorIndex(i: number, n: number): number {
   return m
 }
 
+/**
+ * Tile side along an axis of `length` for tiles of at most `maxTile`: as many tiles as `maxTile`
+ * needs, each shrunk to the smallest multiple of `divisor` that still covers the axis with
+ * `overlap` (plus the `overlap/2` mirrored margins). With overlap 32, a 512 px axis gets one
+ * 544 px tile when `maxTile` ≥ 544, two of 288 px when `maxTile` is 512 (not two of 512).
+ */
+export function fitTile(length: number, maxTile: number, overlap: number, divisor: number): number {
+  const roundUp = (n: number): number => Math.ceil(n / divisor) * divisor
+  const padded = length + 2 * Math.ceil(overlap / 2)
+  if (padded <= roundUp(maxTile)) return roundUp(padded)
+  const n = Math.ceil((padded - maxTile) / (maxTile - overlap)) + 1
+  return Math.min(maxTile, roundUp(Math.ceil((padded + (n - 1) * overlap) / n)))
+}
+
 /** Padding before/after an axis of `length`: half the overlap each side, at least up to `tile`. */
 export function axisPadding(length: number, tile: number, overlap: number): [number, number] {
   const margin = Math.ceil(overlap / 2)
