@@ -33,7 +33,8 @@ describe('trainRun on real data', () => {
     expect(s.epochs).toBe(6)
     expect(tensors[2]).toBe(tensors[0])
     expect(tensors[5]).toBe(tensors[0])
-    // measured 0.617 val IoU after 6 epochs (seed 41, wasm); an all-foreground mask scores 0.12
+    // measured 0.615-0.617 val IoU after 6 epochs (seed 41, wasm, across kernel versions);
+    // an all-foreground mask scores 0.12
     expect(s.bestValIou).toBeGreaterThan(0.55)
     const log = await readLog(out)
     expect(log.map((r) => r.epoch)).toEqual([1, 2, 3, 4, 5, 6])
@@ -67,7 +68,8 @@ describe('trainRun on real data', () => {
       splitMode: 'block',
       invertMask: true
     })
-    // measured 0.438 (seed 41, wasm, block split); predicting membrane everywhere scores 0.25
+    // measured 0.438-0.454 (seed 41, wasm, block split, across kernel versions); predicting
+    // membrane everywhere scores 0.25
     console.info(`ISBI: best val IoU ${s.bestValIou.toFixed(3)}`)
     expect(s.bestValIou).toBeGreaterThan(0.36)
     expect((await readRunConfig(out)).foreground).toMatch(/dark/)
