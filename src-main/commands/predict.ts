@@ -28,7 +28,11 @@ export function registerPredictCommand(program: Command): void {
     .requiredOption('--model <run>', 'run folder (config.json + model/)')
     .requiredOption('--input <dir>', 'folder of images (or a DSB2018-style folder)')
     .requiredOption('--out <dir>', 'output folder: masks/, instances/, overlays/, *.csv')
-    .option('--tile <n>', 'largest tile side in pixels (default 512, or the run patch size if larger; 0 = whole image)', num)
+    .option(
+      '--tile <n>',
+      'largest tile side in pixels (default 512, or the run patch size if larger; 0 = whole image)',
+      num
+    )
     .option('--overlap <n>', 'pixels shared by neighbouring tiles', num, 32)
     .option('--batch <n>', 'tiles per forward pass', num, 8)
     .option('--scale <s>', 'resize images by this factor before inference', num)
