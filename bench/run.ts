@@ -122,9 +122,9 @@ async function main(): Promise<void> {
   out.push(
     `peak RSS: ${round(peakRss(), 0)} MB${heapMb === null ? '' : ` (wasm heap ${heapMb} MB)`}   train steps: ${ours.trainAll.map((t) => round(t, 0)).join(', ')} ms`
   )
-  if (predict) {
+  for (const r of predict?.rates ?? []) {
     out.push(
-      `folder prediction (ISBI ${predict.size}, 96 px tiles): ${round(predict.imagesPerSecond, 2)} images/s over ${predict.images} images`
+      `folder prediction (ISBI ${predict!.size}, largest tile ${r.tile} px): ${round(r.imagesPerSecond, 2)} images/s over ${r.images} images`
     )
   }
   if (merge !== null) out.push(`merge: ${JSON.stringify(merge)}`)
@@ -142,7 +142,10 @@ async function main(): Promise<void> {
       infer_model_predict_ms: round(ours.predictMs),
       peak_rss_mb: round(peakRss(), 0),
       wasm_heap_mb: heapMb,
-      predict_images_per_s: predict ? round(predict.imagesPerSecond, 3) : null,
+      predict_images_per_s: predict ? round(predict.rates.at(-1)!.imagesPerSecond, 3) : null,
+      predict_images_per_s_by_tile: predict
+        ? Object.fromEntries(predict.rates.map((r) => [r.tile, round(r.imagesPerSecond, 3)]))
+        : null,
       merge
     }
     process.stdout.write(`${JSON.stringify(summary)}\n`)
