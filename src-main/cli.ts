@@ -1,6 +1,8 @@
 /** Headless entry point (`npm run -s cli -- <command>`): one import and one register line per command. */
 import { Command } from 'commander'
 import { registerEvalCommand } from './commands/eval'
+import { registerInfoCommand } from './commands/info'
+import { registerMergeCommand } from './commands/merge'
 import { registerPredictCommand } from './commands/predict'
 import { registerTrainCommand } from './commands/train'
 
@@ -8,6 +10,8 @@ const program = new Command('unet-studio').description('Segment images with U-Ne
 registerTrainCommand(program)
 registerEvalCommand(program)
 registerPredictCommand(program)
+registerInfoCommand(program)
+registerMergeCommand(program)
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`error: ${(err as Error)?.message ?? String(err)}\n`)

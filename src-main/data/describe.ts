@@ -139,7 +139,7 @@ export async function describeDataset(
       .map(({ item, count }) => ({ bitDepth: item.depth, count }))
       .sort((a, b) => a.bitDepth - b.bitDepth),
     mask: { ...mask, kind: perInstance ? 'per-instance-files' : mask.kind },
-    problems,
+    problems: problems.sort((a, b) => a.file.localeCompare(b.file)),
     seconds: (performance.now() - start) / 1000
   }
 }

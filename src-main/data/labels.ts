@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import sharp from 'sharp'
 import type { Sample } from './dataset'
 import { readImage } from './image-io'
@@ -45,7 +46,7 @@ export const DEFAULT_MASK_CONCURRENCY = 4
 export class LabelError extends Error {
   constructor(
     readonly file: string,
-    reason: string
+    readonly reason: string
   ) {
     super(`${file}: ${reason}`)
     this.name = 'LabelError'
@@ -64,13 +65,24 @@ async function imageSize(sample: Sample) {
   }
 }
 
-/** Decode one per-instance mask as one 8-bit channel (16-bit files keep their values). */
-async function decodeInstanceMask(file: string, sixteen: boolean) {
-  if (sixteen) {
+/** True when the file holds 16-bit samples (PNG: from the IHDR bytes; other formats: sharp). */
+async function isSixteenBit(bytes: Buffer): Promise<boolean> {
+  if (bytes.length > 25 && bytes.readUInt32BE(0) === 0x89504e47) return bytes[24] === 16
+  const depth = (await sharp(bytes).metadata()).depth
+  return depth !== 'uchar' && depth !== 'char'
+}
+
+/**
+ * Decode one per-instance mask as one channel. Each file's own bit depth is checked: an 8-bit
+ * conversion would turn the 16-bit value 1 into 0, so 16-bit files keep their values.
+ */
+async function decodeInstanceMask(file: string) {
+  const bytes = await readFile(file)
+  if (await isSixteenBit(bytes)) {
     const img = await readImage(file)
     return { data: maskChannel(img, file), width: img.width, height: img.height }
   }
-  const { data, info } = await sharp(file)
+  const { data, info } = await sharp(bytes)
     .toColourspace('b-w')
     .raw()
     .toBuffer({ resolveWithObject: true })
@@ -90,16 +102,10 @@ export async function readInstanceMap(
   if (files.length === 0) throw new LabelError(sample.imagePath, 'sample has no instance masks')
   const { width, height } = await imageSize(sample)
   const map = createInstanceMap(width, height)
-  const first = await sharp(files[0])
-    .metadata()
-    .catch((err) => {
-      throw new LabelError(files[0], `unreadable mask: ${reasonOf(err)}`)
-    })
-  const sixteen = first.depth !== 'uchar' && first.depth !== 'char'
   await mapLimit(files, opts.concurrency ?? DEFAULT_MASK_CONCURRENCY, async (file, k) => {
     let mask
     try {
-      mask = await decodeInstanceMask(file, sixteen)
+      mask = await decodeInstanceMask(file)
     } catch (err) {
       throw new LabelError(file, `unreadable mask: ${reasonOf(err)}`)
     }

@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises'
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path'
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import sharp from 'sharp'
 import { writeFileAtomic } from './atomic-write'
 import type { DatasetProblem, Layout, Sample } from './dataset'
@@ -75,10 +75,25 @@ function isInside(parent: string, child: string): boolean {
 }
 
 /** Refuse an output folder that could overwrite or mix with the source files. */
-function checkOutDir(root: string, layout: Layout, out: string, samples: Sample[]): void {
-  if (out === root) throw new Error(`output folder must differ from the dataset folder ${root}`)
-  if (layout === 'dsb2018' && dirname(out) === root && !basename(out).startsWith('.')) {
-    throw new Error(`output folder ${out} would look like a sample folder of ${root}`)
+function checkOutDir(
+  given: string,
+  root: string,
+  layout: Layout,
+  out: string,
+  samples: Sample[]
+): void {
+  if (out === root || out === given) {
+    throw new Error(`output folder must differ from the dataset folder ${given}`)
+  }
+  // a folder with images/ inside a DSB root (or beside its stage1_train/) reads as a sample
+  const hidden = (base: string) =>
+    relative(base, out)
+      .split(sep)
+      .some((p) => p.startsWith('.'))
+  for (const base of new Set([root, given])) {
+    if (layout === 'dsb2018' && isInside(base, out) && !hidden(base)) {
+      throw new Error(`output folder ${out} inside ${base} would be read as a sample folder`)
+    }
   }
   const sources = new Set<string>()
   for (const s of samples) {
@@ -123,13 +138,14 @@ async function mergedLabel(
   return { data, width, height, instances: base.instances ?? 0, overlaps: base.overlaps ?? 0 }
 }
 
-/** The sample's image as an 8-bit RGB or grey PNG, alpha dropped, optionally resized. */
+/** The sample's image as an RGB or grey PNG (16-bit kept), alpha dropped, optionally resized. */
 async function imagePng(path: string, size: number | undefined): Promise<Buffer> {
   const meta = await sharp(path).metadata()
   const grey = meta.channels - (meta.hasAlpha ? 1 : 0) === 1
+  const sixteen = meta.depth !== 'uchar' && meta.depth !== 'char'
   let p = sharp(path)
     .removeAlpha()
-    .toColourspace(grey ? 'b-w' : 'srgb')
+    .toColourspace(sixteen ? (grey ? 'grey16' : 'rgb16') : grey ? 'b-w' : 'srgb')
   if (size) p = p.resize(size, size, { kernel: 'linear', fit: 'fill' })
   return p.png({ compressionLevel: 6 }).toBuffer()
 }
@@ -154,7 +170,7 @@ export async function mergeDataset(
   const samples = scan.samples.filter((s) => s.instanceMaskPaths?.length || s.maskPath)
   if (samples.length === 0) throw new Error(`nothing to merge: no masks found in ${scan.root}`)
   const out = resolve(outDir)
-  checkOutDir(scan.root, scan.layout, out, samples)
+  checkOutDir(resolve(root), scan.root, scan.layout, out, samples)
   await mkdir(join(out, 'images'), { recursive: true })
   await mkdir(join(out, 'masks'), { recursive: true })
   const failed: DatasetProblem[] = []
@@ -183,7 +199,7 @@ export async function mergeDataset(
       if (label.overlaps > 0) samplesWithOverlaps++
     } catch (err) {
       const file = err instanceof LabelError ? err.file : s.imagePath
-      const reason = err instanceof LabelError ? err.message.slice(file.length + 2) : String(err)
+      const reason = err instanceof LabelError ? err.reason : (err as Error).message
       failed.push({ sample: s.id, file, reason })
     }
     done++

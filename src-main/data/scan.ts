@@ -33,6 +33,8 @@ export function fileStem(name: string): string {
 interface Listing {
   files: string[]
   dirs: string[]
+  /** Symbolic links that cannot be followed, with the error code. */
+  broken: { name: string; code: string }[]
 }
 
 /** Visible entries of a folder, sorted, following symlinks; throws with the folder named. */
@@ -43,15 +45,18 @@ async function listDir(dir: string): Promise<Listing> {
   } catch (err) {
     throw new Error(`cannot read folder ${dir}: ${(err as NodeJS.ErrnoException).code ?? err}`)
   }
-  const out: Listing = { files: [], dirs: [] }
+  const out: Listing = { files: [], dirs: [], broken: [] }
   for (const e of entries) {
     if (e.name.startsWith('.')) continue
     let isDir = e.isDirectory()
-    if (e.isSymbolicLink())
-      isDir = await stat(join(dir, e.name)).then(
-        (s) => s.isDirectory(),
-        () => false
-      )
+    if (e.isSymbolicLink()) {
+      const target = await stat(join(dir, e.name)).catch((err: NodeJS.ErrnoException) => {
+        out.broken.push({ name: e.name, code: err.code ?? String(err) })
+        return null
+      })
+      if (!target) continue
+      isDir = target.isDirectory()
+    }
     ;(isDir ? out.dirs : out.files).push(e.name)
   }
   out.files.sort()
@@ -109,10 +114,16 @@ export async function scanDataset(dir: string): Promise<DatasetScan> {
 async function scanDsb(root: string, dirs: string[]): Promise<DatasetScan> {
   const problems: DatasetProblem[] = []
   const found: { sample: Sample; masks: string[] | null }[] = []
+  for (const b of (await listDir(root)).broken) {
+    problems.push({ sample: b.name, file: join(root, b.name), reason: brokenReason(b.code) })
+  }
   for (const id of dirs) {
     const sampleDir = join(root, id)
     try {
       const inner = await listDir(sampleDir)
+      for (const b of inner.broken) {
+        problems.push({ sample: id, file: join(sampleDir, b.name), reason: brokenReason(b.code) })
+      }
       if (!inner.dirs.includes('images')) {
         problems.push({
           sample: id,
@@ -134,6 +145,12 @@ async function scanDsb(root: string, dirs: string[]): Promise<DatasetScan> {
       const masks = inner.dirs.includes('masks')
         ? await imageFiles(join(sampleDir, 'masks'), id, problems)
         : null
+      if (inner.files.includes('masks')) {
+        const reason = 'masks is a file, not a folder'
+        problems.push({ sample: id, file: join(sampleDir, 'masks'), reason })
+        continue
+      }
+      if (inner.broken.some((b) => b.name === 'masks')) continue
       found.push({ sample: { id, imagePath: preferred }, masks })
     } catch (err) {
       problems.push({ sample: id, file: sampleDir, reason: (err as Error).message })
@@ -157,9 +174,15 @@ async function scanDsb(root: string, dirs: string[]): Promise<DatasetScan> {
   return { root, layout: 'dsb2018', samples, problems, notes: [] }
 }
 
+function brokenReason(code: string): string {
+  return `symbolic link that cannot be followed (${code})`
+}
+
 /** Image files of a folder as full paths; other files are reported as problems. */
 async function imageFiles(dir: string, sample: string | undefined, problems: DatasetProblem[]) {
-  const { files } = await listDir(dir)
+  const { files, broken } = await listDir(dir)
+  for (const b of broken)
+    problems.push({ sample, file: join(dir, b.name), reason: brokenReason(b.code) })
   for (const f of files.filter((f) => !isImageFile(f))) {
     problems.push({ sample, file: join(dir, f), reason: 'not an image file (PNG, JPEG or TIFF)' })
   }
