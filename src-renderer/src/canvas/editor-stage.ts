@@ -76,8 +76,12 @@ export class EditorStage {
     this.session = session
     this.painting = null
     this.polygon.reset()
+    const style = {
+      highlight: this.overlay?.highlight ?? 0,
+      outline: this.overlay?.outline ?? false
+    }
     this.imageRaster = session ? new ImageRaster(session.image) : null
-    this.overlay = session ? new OverlayRaster(session.doc.label) : null
+    this.overlay = session ? Object.assign(new OverlayRaster(session.doc.label), style) : null
     this.imageNode.image(this.imageRaster?.canvas)
     this.overlayNode.image(this.overlay?.canvas)
     if (session) {
