@@ -17,12 +17,12 @@ import { predictImage } from '../src-main/engine/predict/predict-image'
 
 const VARIANTS: [string, PostprocessOptions][] = [
   ['connected components', { instances: 'components' }],
-  ['split (default: probability-weighted distance, h 1.5)', { instances: 'split' }],
+  ['split (default: probability-weighted distance, h 2)', { instances: 'split' }],
   [
     'split, unweighted distance h 1.5',
     { instances: 'split', split: { weightByProbability: false } }
   ],
-  ['split, weighted h 2', { instances: 'split', split: { h: 2 } }],
+  ['split, weighted h 3', { instances: 'split', split: { h: 3 } }],
   [
     'split, probability cores >= 0.9',
     { instances: 'split', split: { markers: 'probability', seedThreshold: 0.9 } }

@@ -28,10 +28,10 @@ export interface SplitOptions {
   connectivity?: Connectivity
 }
 
-/** Default split: h-maxima (1.5 px dynamic) of the distance map weighted by the probability. */
+/** Default split: h-maxima (2 px dynamic) of the distance map weighted by the probability. */
 export const DEFAULT_SPLIT: Required<SplitOptions> = {
   markers: 'h-maxima',
-  h: 1.5,
+  h: 2,
   minDistance: 5,
   weightByProbability: true,
   seedThreshold: 0.8,
