@@ -1,14 +1,16 @@
 import { cp, mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { scanDataset } from '../../../src-main/data/dataset'
+import { readImage, writeImage } from '../../../src-main/data/image-io'
 import { readInstanceMap } from '../../../src-main/data/labels'
 import { mapLimit } from '../../../src-main/data/map-limit'
 import { mergeDataset } from '../../../src-main/data/merge'
 import { distinctValues } from '../../../src-main/data/mask-values'
 import {
   DSB,
+  SHARED,
   copyDsbSamples,
   decodeFirstChannel,
   dsbRows,
@@ -136,6 +138,31 @@ describe('mergeDataset modes and bad inputs', () => {
     expect(scanned[join(bad, c, 'masks')]).toBe('no mask files')
     expect(scanned[join(bad, 'dangling-sample')]).toMatch(/symbolic link .*ENOENT/)
     expect(await readdir(join(out, 'masks'))).toEqual([`${extra}.png`])
+  })
+
+  it('flat pairs with 16-bit TIFF images: images stay 16-bit, 0/255 masks stay 0/255', async () => {
+    const flat = await tempDir('merge-flat16')
+    dirs.push(flat)
+    await mkdir(join(flat, 'images'))
+    await mkdir(join(flat, 'masks'))
+    const isbi = join(SHARED, 'isbi2012-em')
+    for (const n of [4, 5]) {
+      const img = await readImage(join(isbi, 'images', `${n}.png`))
+      const data = Uint16Array.from(img.data, (v) => v * 257 + 3)
+      await writeImage(join(flat, 'images', `${n}.tif`), { ...img, data, bitDepth: 16 }, 'tiff')
+      await cp(join(isbi, 'masks', `${n}.png`), join(flat, 'masks', `${n}_mask.png`))
+    }
+    const out = join(flat, '..', `${basename(flat)}-out`)
+    dirs.push(out)
+    const s = await mergeDataset(flat, out)
+    expect([s.layout, s.ok]).toEqual(['flat-pairs', 2])
+    const back = await readImage(join(out, 'images', '5.png'))
+    const src = await readImage(join(flat, 'images', '5.tif'))
+    expect(back.bitDepth).toBe(16)
+    expect(Buffer.from(back.data.buffer).equals(Buffer.from(src.data.buffer))).toBe(true)
+    const mask = await decodeFirstChannel(join(out, 'masks', '5.png'))
+    const orig = await decodeFirstChannel(join(isbi, 'masks', '5.png'))
+    expect(Buffer.from(mask.data).equals(Buffer.from(orig.data))).toBe(true)
   })
 
   it('refuses an output folder inside the DSB root, and a root with no masks', async () => {
