@@ -6,13 +6,16 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter'
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input'
 import { keepOriginal } from './original-kernels'
 import { meanConfig, sumConfig } from './reduce-leading'
+import { castConfig, identityConfig } from './share-data'
 
 /** Every kernel we add to (or replace in) the wasm backend. */
 export const WASM_KERNELS: tf.KernelConfig[] = [
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   sumConfig,
-  meanConfig
+  meanConfig,
+  identityConfig,
+  castConfig
 ]
 
 /** Registers our wasm kernels (safe to call more than once). */
