@@ -1,4 +1,5 @@
 /** Headless entry point (`npm run -s cli -- <command>`): one import and one register line per command. */
+import { readFileSync } from 'node:fs'
 import { Command } from 'commander'
 import { registerEvalCommand } from './commands/eval'
 import { registerInfoCommand } from './commands/info'
@@ -6,7 +7,10 @@ import { registerMergeCommand } from './commands/merge'
 import { registerPredictCommand } from './commands/predict'
 import { registerTrainCommand } from './commands/train'
 
-const program = new Command('unet-studio').description('Segment images with U-Net, headless')
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+const program = new Command('unet-studio')
+  .description('Segment images with U-Net, headless')
+  .version(pkg.version)
 registerTrainCommand(program)
 registerEvalCommand(program)
 registerPredictCommand(program)
