@@ -4,6 +4,7 @@
 import { tf } from '../tf'
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter'
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input'
+import { maxPoolGradConfig } from './max-pool-grad'
 import { keepOriginal } from './original-kernels'
 import { meanConfig, sumConfig } from './reduce-leading'
 import { castConfig, identityConfig } from './share-data'
@@ -15,7 +16,8 @@ export const WASM_KERNELS: tf.KernelConfig[] = [
   sumConfig,
   meanConfig,
   identityConfig,
-  castConfig
+  castConfig,
+  maxPoolGradConfig
 ]
 
 /** Registers our wasm kernels (safe to call more than once). */
