@@ -1,0 +1,129 @@
+/**
+ * Shared end-to-end helpers: a temp copy of real data, the web host started in-process, and a
+ * headless Debian Chromium driven by playwright-core. Missing Chromium or a missing renderer
+ * build fails loudly; nothing here ever skips.
+ */
+import { existsSync } from 'node:fs'
+import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { createHandlers } from '../../src-main/handlers'
+import { startWebHost, type WebHost } from '../../src-main/web-host'
+
+/** Repository root. */
+export const ROOT = resolve(import.meta.dirname, '../..')
+/** The built renderer the web host serves (`npm run build:web`). */
+export const WEB_DIR = join(ROOT, 'out/web')
+/** Debian's Chromium. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+/** Read-only shared datasets. */
+export const DATASETS = resolve(ROOT, '../shared/datasets')
+/** Where screenshots go. */
+export const SHOTS_DIR = '/tmp/shots'
+
+/** Six small DSB2018 samples (256×256 fluorescence, 6–10 nuclei each) plus one stained one. */
+export const DSB_SAMPLES = [
+  '4ff152d76db095f75c664dd48e41e8c9953fd0e784535883916383165e28a08e',
+  '93cfd412c7de5210bbd262ec3a602cfea65072e9272e9fce9b5339a5b9436eb7',
+  '3b75fc03a1d12b29bd2870eb1f6fdb44174dbd1118dfc11c31f127bd87bd27ef',
+  '94a5a37c3b1153d5c5aef2eca53c960b9f21f2ef1758209d7ec502ec324b03a3',
+  'eb96fc6cbf6880bf05c4309857ae33844a4bc2152e228eff31024e5265cf9fc3',
+  '01d44a26f6680c42ba94c9bc6339228579a95d0e2695b149b7cc0c9592b21baf'
+]
+
+/** Makes a fresh temp dir; remove it with {@link removeTemp}. */
+export async function makeTemp(prefix = 'unet-e2e-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix))
+}
+
+/** Removes a temp dir made by {@link makeTemp}. */
+export async function removeTemp(dir: string | undefined): Promise<void> {
+  if (dir) await rm(dir, { recursive: true, force: true })
+}
+
+/** Copies DSB2018 samples (DSB layout: `<id>/images`, `<id>/masks`) into `<dest>/dsb`. */
+export async function copyDsbSamples(dest: string, ids: string[] = DSB_SAMPLES): Promise<string> {
+  const src = join(DATASETS, 'dsb2018/stage1_train')
+  if (!existsSync(src)) throw new Error(`Shared dataset missing: ${src}`)
+  const out = join(dest, 'dsb')
+  await mkdir(out, { recursive: true })
+  for (const id of ids) await cp(join(src, id), join(out, id), { recursive: true })
+  return out
+}
+
+/** Starts the web host in-process on a free port, serving the built renderer. */
+export async function startHost(initialDataset: string | null = null): Promise<WebHost> {
+  if (!existsSync(join(WEB_DIR, 'index.html'))) {
+    throw new Error(`Renderer not built: ${WEB_DIR}/index.html missing. Run "npm run build:web".`)
+  }
+  const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string }
+  return startWebHost({
+    staticDir: WEB_DIR,
+    handlers: createHandlers(),
+    version: pkg.version,
+    initialDataset,
+    port: 0
+  })
+}
+
+/** A headless browser with one page and its own throwaway profile. */
+export interface Browser {
+  context: BrowserContext
+  page: Page
+  /** Console errors and page errors seen so far. */
+  errors: string[]
+  close(): Promise<void>
+}
+
+/** Launches Debian Chromium headless with a fresh user-data-dir. Fails clearly when missing. */
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}. Install it (apt-get install chromium) or set CHROMIUM_PATH.`
+    )
+  }
+  const profile = await makeTemp('unet-e2e-profile-')
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 860 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run'
+    ]
+  })
+  const page = context.pages()[0] ?? (await context.newPage())
+  const errors: string[] = []
+  page.on('pageerror', (err) => errors.push(err.message))
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text())
+  })
+  return {
+    context,
+    page,
+    errors,
+    close: async () => {
+      await context.close()
+      await removeTemp(profile)
+    }
+  }
+}
+
+/** Opens the app served by `host` and waits until it has talked to the host once. */
+export async function openApp(page: Page, host: WebHost): Promise<void> {
+  await page.goto(host.url)
+  await page.getByTestId('host-info').waitFor({ timeout: 30_000 })
+}
+
+/** Saves a screenshot to `/tmp/shots/<name>.png` and returns its path. */
+export async function shot(page: Page, name: string): Promise<string> {
+  await mkdir(SHOTS_DIR, { recursive: true })
+  const path = join(SHOTS_DIR, `${name}.png`)
+  await page.screenshot({ path })
+  return path
+}
