@@ -183,7 +183,12 @@ describe('label editor in a browser', () => {
       .toMatch(/Unsaved|Saving|Saved/)
     const centre = await pixelAt(page, cx, cy)
     await openSample(page, host, root, FIRST)
-    const saved = await readImage(join(root, '.unet-studio/labels', `${SECOND}.png`))
+    expect(await page.getByTestId('editor-error').count()).toBe(0)
+    const file = join(root, '.unet-studio/labels', `${SECOND}.png`)
+    await expect
+      .poll(() => readdir(join(root, '.unet-studio/labels')), { timeout: 5000 })
+      .toContain(`${SECOND}.png`)
+    const saved = await readImage(file)
     expect(saved.data[centre.y * saved.width + centre.x]).toBeGreaterThan(0)
     expect(browser.errors.filter((e) => !e.includes('404'))).toEqual([])
   })

@@ -129,9 +129,16 @@ export const useEditorStore = defineStore('editor', () => {
     }
   }
 
-  /** Opens sample `id` of the dataset at `datasetRoot`, saving the current one first. */
+  /**
+   * Opens sample `id` of the dataset at `datasetRoot`, saving the current one first. When that
+   * save fails the current sample stays open (its edits are not dropped) and the error shows.
+   */
   async function open(datasetRoot: string, id: string): Promise<void> {
     await save()
+    if (editorSession()?.doc.dirty) {
+      error.value = `${error.value ?? 'Could not save the label'} (still showing ${sampleId.value})`
+      return
+    }
     const seq = ++loadSeq
     loading.value = true
     error.value = null
