@@ -27,6 +27,52 @@ export interface AppInfo {
   host: 'electron' | 'web'
   /** Dataset folder opened at start (`--data`), if any. */
   initialDataset: string | null
+  /** Compute backend the jobs use, once known (reported by the first job), else null. */
+  backend: string | null
+}
+
+/** Where a sample's label comes from, for the sample list. */
+export type SampleStatus = 'labelled' | 'unlabelled' | 'edited' | 'predicted'
+
+/** An opened dataset: summary plus one row per sample. */
+export interface DatasetInfo {
+  root: string
+  layout: 'dsb2018' | 'flat-pairs' | 'images-only'
+  sampleCount: number
+  /** Distinct image sizes, most common first. */
+  sizes: { width: number; height: number; count: number }[]
+  maskKind: string
+  /** Files that could not be used, named, with the reason. */
+  problems: { sample?: string; file: string; reason: string }[]
+  samples: { id: string; width: number; height: number; status: SampleStatus }[]
+}
+
+/** One `log.csv` row of a training run. */
+export type RunLogRow = Record<
+  'epoch' | 'lr' | 'loss' | 'iou' | 'dice' | 'val_loss' | 'val_iou' | 'val_dice' | 'seconds',
+  number
+>
+
+/** A training run folder: its config summary and epoch log. */
+export interface RunInfo {
+  runDir: string
+  /** `config.json` as written by the trainer. */
+  config: Record<string, unknown>
+  log: RunLogRow[]
+  /** Whether a best model (`model/`) and a resumable checkpoint (`last/`) exist. */
+  hasModel: boolean
+  hasCheckpoint: boolean
+}
+
+/** One image's row of `counts.csv`, plus which outputs exist for it. */
+export interface PredictedImage {
+  image: string
+  width: number
+  height: number
+  objects: number
+  foregroundArea: number
+  /** Absolute paths of the outputs present (mask, instances, overlay). */
+  outputs: { mask?: string; instances?: string; overlay?: string }
 }
 
 /** A sample's image for the editor: PNG (8-bit) or raw little-endian samples (16-bit), base64. */
@@ -57,6 +103,56 @@ export interface LabelPayload {
   path: string | null
 }
 
+const path = z.string().min(1)
+const mergeStart = z.object({
+  root: path,
+  out: path.optional(),
+  mode: z.enum(['binary', 'instances', 'boundary']).default('binary'),
+  size: z.number().int().positive().optional()
+})
+/** Training options; `main` fills defaults and validates ranges with the trainer's own schema. */
+const trainStart = z
+  .object({
+    data: path,
+    out: path.optional(),
+    arch: z.enum(['unet', 'unetpp']).optional(),
+    size: z.number().int().positive().optional(),
+    base: z.number().int().positive().optional(),
+    depth: z.number().int().positive().optional(),
+    epochs: z.number().int().positive().optional(),
+    patches: z.number().int().positive().optional(),
+    batch: z.number().int().positive().optional(),
+    lr: z.number().positive().optional(),
+    loss: z.enum(['bce', 'dice', 'bce-dice', 'focal', 'ce']).optional(),
+    val: z.number().min(0).max(0.9).optional(),
+    seed: z.number().int().optional(),
+    classes: z.number().int().min(1).optional(),
+    invertMask: z.boolean().optional(),
+    limit: z.number().int().min(0).optional(),
+    backend: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).optional()
+  })
+  .catchall(z.unknown())
+const predictStart = z.object({
+  runDir: path,
+  input: path,
+  out: path,
+  threshold: z.number().min(0).max(1).default(0.5),
+  minSize: z.number().int().min(0).default(10),
+  instances: z.boolean().default(false),
+  overlay: z.boolean().default(true),
+  csv: z.boolean().default(true),
+  format: z.enum(['png', 'tiff']).default('png'),
+  tile: z.number().int().min(0).optional(),
+  backend: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).optional()
+})
+const jobRef = z.object({ jobId: z.string().min(1) })
+const thumbArg = z.object({
+  root: path,
+  id: z.string().min(1),
+  size: z.number().int().min(8).max(1024).default(128)
+})
+const dialogArg = z.object({ title: z.string().optional() })
+
 const sampleRef = z.object({ root: z.string().min(1), id: z.string().min(1) })
 const labelSave = sampleRef.extend({
   data: z.string(),
@@ -75,7 +171,35 @@ export const channels = {
   /** A sample's effective label: edited if present, else the dataset's own, else empty. */
   'label:read': channel<typeof sampleRef, LabelPayload>(sampleRef),
   /** Saves an edited label atomically to `<root>/.unet-studio/labels/<id>.png`. */
-  'label:save': channel<typeof labelSave, { path: string }>(labelSave)
+  'label:save': channel<typeof labelSave, { path: string }>(labelSave),
+  /** Opens a dataset folder (allow-lists it) and lists its samples with their label status. */
+  'dataset:open': channel<z.ZodObject<{ dir: typeof path }>, DatasetInfo>(z.object({ dir: path })),
+  /** A sample's thumbnail, longest side `size`, as base64 PNG. */
+  'dataset:thumbnail': channel<typeof thumbArg, { png: string }>(thumbArg),
+  /** Native folder picker (Electron); `null` when cancelled or on the web host. */
+  'dialog:open-folder': channel<typeof dialogArg, { path: string | null }>(dialogArg),
+  /** Merges per-instance masks into flat training pairs; progress as `job:progress` events. */
+  'merge:start': channel<typeof mergeStart, { jobId: string; out: string }>(mergeStart),
+  /** Starts a training job in a child process; default run folder `<data>/.unet-studio/runs/<time>`. */
+  'train:start': channel<typeof trainStart, { jobId: string; runDir: string }>(trainStart),
+  /** Asks a training job to finish its step, save a checkpoint and end. */
+  'train:stop': channel<typeof jobRef, { ok: boolean }>(jobRef),
+  /** Continues a run from its last checkpoint. */
+  'train:resume': channel<z.ZodObject<{ runDir: typeof path }>, { jobId: string }>(
+    z.object({ runDir: path })
+  ),
+  /** Training runs under `<root>/.unet-studio/runs`, newest first, with config and log rows. */
+  'train:runs': channel<z.ZodObject<{ root: typeof path }>, RunInfo[]>(z.object({ root: path })),
+  /** Starts batch prediction of a folder with a trained run (job kind `predict`). */
+  'predict:start': channel<typeof predictStart, { jobId: string }>(predictStart),
+  /** Per-image counts (from `counts.csv`) and the outputs present in a prediction folder. */
+  'predict:results': channel<z.ZodObject<{ out: typeof path }>, PredictedImage[]>(
+    z.object({ out: path })
+  ),
+  /** Stops any job (merge, train, predict); finished work is kept. */
+  'job:cancel': channel<typeof jobRef, { ok: boolean }>(jobRef),
+  /** A PNG file (overlay, mask, preview) inside an opened folder, as base64. */
+  'file:png': channel<z.ZodObject<{ path: typeof path }>, { png: string }>(z.object({ path }))
 } as const
 
 /** Push events from main to the renderer, with their payload schemas. */
@@ -85,6 +209,14 @@ export const events = {
     jobId: z.string(),
     kind: z.string(),
     message: z.record(z.string(), z.unknown())
+  }),
+  /** A job ended: `ok` with its result, or its error message. */
+  'job:end': z.object({
+    jobId: z.string(),
+    kind: z.string(),
+    ok: z.boolean(),
+    result: z.unknown().optional(),
+    error: z.string().optional()
   })
 } as const
 
