@@ -2,7 +2,17 @@
  * Contract channel → service call, shared by the Electron IPC wiring and the web host.
  * Plain Node: nothing here imports Electron.
  */
-import type { Channel, ChannelArg, ChannelResponse, EventName, EventPayload } from '../src-preload/contract'
+import { readFile } from 'node:fs/promises'
+import { extname, join, resolve } from 'node:path'
+import type { Channel, ChannelArg, ChannelResponse } from '../src-preload/contract'
+import { mergeDataset } from './data/merge'
+import { validateConfig } from './engine/config'
+import { readRunConfig } from './engine/run-store'
+import { startJob as forkJob } from './jobs/job-host'
+import { AllowList } from './services/allow-list'
+import { openDataset, ThumbnailCache } from './services/dataset-service'
+import { JobRegistry, type Emit, type StartJob } from './services/job-service'
+import { listRuns, readPredictResults, runsDir, runStamp } from './services/run-service'
 import {
   findSample,
   readDisplayImage,
@@ -10,15 +20,27 @@ import {
   saveEditedLabel
 } from './data/label-store'
 
-/** Sends a push event to the renderer that made the request. */
-export type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void
+export type { Emit, StartJob } from './services/job-service'
 
 /** Host-specific context handed to every handler. */
 export interface HandlerContext {
   host: 'electron' | 'web'
   version: string
+  /** Dataset opened at start (`--data`); always allow-listed. */
   initialDataset: string | null
+  /** Sends a push event to the renderer that made the request. */
   emit: Emit
+  /** Out-of-process job launcher (Electron: utilityProcess); default `child_process.fork`. */
+  startJob?: StartJob
+  /** Native folder picker (Electron only); absent on the web host. */
+  pickFolder?: (title?: string) => Promise<string | null>
+}
+
+/** State shared by every connection of one app instance. */
+export interface HandlerOptions {
+  /** Folders allowed from the start (besides each context's `initialDataset`). */
+  allow?: string[]
+  jobs?: JobRegistry
 }
 
 /** A handler for every channel. */
@@ -31,14 +53,85 @@ function toBase64(data: Uint8Array | Uint16Array): string {
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64')
 }
 
-/** Builds the handler table. */
-export function createHandlers(): Handlers {
+/** Builds the handler table; the allow-list, jobs and thumbnail cache are shared by its callers. */
+export function createHandlers(opts: HandlerOptions = {}): Handlers {
+  const allow = new AllowList()
+  for (const dir of opts.allow ?? []) allow.add(dir)
+  const jobs = opts.jobs ?? new JobRegistry()
+  const thumbs = new ThumbnailCache()
+  /** Last prediction folder per input folder, for the `predicted` sample status. */
+  const predicted = new Map<string, string>()
+  const guard = (ctx: HandlerContext, path: string, what: string): string => {
+    if (ctx.initialDataset) allow.add(ctx.initialDataset)
+    return allow.check(path, what)
+  }
+  const launch = (ctx: HandlerContext, kind: string, config: unknown): string =>
+    jobs.run(kind, ctx.emit, (onMessage) => (ctx.startJob ?? forkJob)(kind, config, onMessage))
+
   return {
     'app:info': async (_arg, ctx) => ({
       version: ctx.version,
       host: ctx.host,
-      initialDataset: ctx.initialDataset
+      initialDataset: ctx.initialDataset,
+      backend: jobs.backend
     }),
+    'dataset:open': async ({ dir }) => {
+      const root = allow.add(dir)
+      return openDataset(root, predicted.get(root))
+    },
+    'dataset:thumbnail': async ({ root, id, size }, ctx) => ({
+      png: await thumbs.get(guard(ctx, root, 'dataset'), id, size ?? 128)
+    }),
+    'dialog:open-folder': async ({ title }, ctx) => {
+      const path = ctx.pickFolder ? await ctx.pickFolder(title) : null
+      return { path: path ? allow.add(path) : null }
+    },
+    'merge:start': async ({ root, out, mode = 'binary', size }, ctx) => {
+      const src = guard(ctx, root, 'dataset')
+      const dest = out
+        ? guard(ctx, out, 'output folder')
+        : join(src, '.unet-studio', `merged-${mode}`)
+      const jobId = jobs.run('merge', ctx.emit, (onMessage) => ({
+        stop: () => undefined,
+        kill: () => undefined,
+        done: mergeDataset(src, dest, {
+          mode,
+          size,
+          onProgress: (p) => onMessage({ type: 'progress', ...p })
+        })
+      }))
+      return { jobId, out: dest }
+    },
+    'train:start': async (arg, ctx) => {
+      const data = guard(ctx, arg.data, 'dataset')
+      const runDir = arg.out
+        ? guard(ctx, arg.out, 'run folder')
+        : join(runsDir(data), runStamp())
+      const input = { ...arg, data, out: runDir }
+      validateConfig(input as Parameters<typeof validateConfig>[0])
+      return { jobId: launch(ctx, 'train', input), runDir }
+    },
+    'train:stop': async ({ jobId }) => ({ ok: jobs.stop(jobId, 'train') }),
+    'train:resume': async ({ runDir }, ctx) => {
+      const dir = guard(ctx, runDir, 'run folder')
+      const config = await readRunConfig(dir)
+      return { jobId: launch(ctx, 'train', { data: config.data, out: dir, resume: true }) }
+    },
+    'train:runs': async ({ root }, ctx) => listRuns(guard(ctx, root, 'dataset')),
+    'predict:start': async ({ runDir, input, out, ...options }, ctx) => {
+      const model = guard(ctx, runDir, 'run folder')
+      const src = guard(ctx, input, 'input folder')
+      const dest = guard(ctx, out, 'output folder')
+      predicted.set(src, dest)
+      return { jobId: launch(ctx, 'predict', { model, input: src, out: dest, ...options }) }
+    },
+    'predict:results': async ({ out }, ctx) => readPredictResults(guard(ctx, out, 'output folder')),
+    'job:cancel': async ({ jobId }) => ({ ok: jobs.stop(jobId) }),
+    'file:png': async ({ path }, ctx) => {
+      const file = guard(ctx, path, 'file')
+      if (extname(file).toLowerCase() !== '.png') throw new Error(`${path}: not a PNG file`)
+      return { png: (await readFile(resolve(file))).toString('base64') }
+    },
     'image:read': async ({ root, id }) => {
       const { bytes, ...img } = await readDisplayImage(root, await findSample(root, id))
       return { id, ...img, data: toBase64(bytes) }
