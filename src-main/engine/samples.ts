@@ -1,5 +1,5 @@
 import { readImage } from '../data/image-io'
-import { readLabel } from '../data/labels'
+import { readTrainingLabel } from '../data/label-store'
 import type { Sample } from '../data/dataset'
 import type { Patch } from './augment'
 import { imageStats, toUnit, type UnitImage } from './normalize'
@@ -17,6 +17,8 @@ export interface LoadedSample {
 
 /** How images and labels are prepared for a run. */
 export interface LoadOptions {
+  /** Dataset folder as the user gave it: edited labels live in its `.unet-studio/labels/`. */
+  root: string
   channels: number
   classes: number
   invertMask: boolean
@@ -78,10 +80,10 @@ function fit(
   return { image: { data, width: ow, height: oh, channels: c }, label: lab }
 }
 
-/** Load one sample's image and label; throws with the file named when they do not fit together. */
+/** Load one sample's image and its label (an edited one first); throws with the file named when they do not fit together. */
 export async function loadSample(sample: Sample, o: LoadOptions): Promise<LoadedSample> {
   const raw = await readImage(sample.imagePath)
-  const lab = await readLabel(sample, o.classes > 1 ? 'classes' : 'binary')
+  const lab = await readTrainingLabel(o.root, sample, o.classes > 1 ? 'classes' : 'binary')
   if (lab.width !== raw.width || lab.height !== raw.height) {
     throw new Error(
       `${sample.maskPath ?? sample.id}: label ${lab.width}x${lab.height} differs from image ${raw.width}x${raw.height}`

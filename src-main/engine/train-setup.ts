@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { scanDataset, type Sample } from '../data/dataset'
+import { editedLabelPath } from '../data/label-store'
 import { RUN_FORMAT_VERSION } from './constants'
 import { validateConfig, type RunConfig, type TrainConfigInput } from './config'
 import { hasCheckpoint } from './checkpoint'
@@ -39,7 +41,9 @@ export async function prepareRun(
   const cfg = validateConfig(input)
   const scan = await scanDataset(cfg.data)
   for (const p of scan.problems) log(`skipped ${p.file}: ${p.reason}`)
-  let samples = scan.samples.filter((s) => s.maskPath || s.instanceMaskPaths?.length)
+  const labelled = (s: Sample) =>
+    s.maskPath || s.instanceMaskPaths?.length || existsSync(editedLabelPath(cfg.data, s.id))
+  let samples = scan.samples.filter(labelled)
   samples.sort((a, b) => a.id.localeCompare(b.id))
   if (cfg.limit > 0) samples = samples.slice(0, cfg.limit)
   if (samples.length < 2)
@@ -74,6 +78,7 @@ export async function loadSplit(
 ): Promise<{ train: LoadedSample[]; val: LoadedSample[] }> {
   const byId = new Map(samples.map((s) => [s.id, s]))
   const opts = {
+    root: config.data,
     channels: config.channels,
     classes: config.classes,
     invertMask: config.invertMask,
