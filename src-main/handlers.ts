@@ -48,7 +48,6 @@ export type Handlers = {
   [C in Channel]: (arg: ChannelArg<C>, ctx: HandlerContext) => Promise<ChannelResponse<C>>
 }
 
-
 function toBase64(data: Uint8Array | Uint16Array): string {
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64')
 }
@@ -104,9 +103,7 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
     },
     'train:start': async (arg, ctx) => {
       const data = guard(ctx, arg.data, 'dataset')
-      const runDir = arg.out
-        ? guard(ctx, arg.out, 'run folder')
-        : join(runsDir(data), runStamp())
+      const runDir = arg.out ? guard(ctx, arg.out, 'run folder') : join(runsDir(data), runStamp())
       const input = { ...arg, data, out: runDir }
       validateConfig(input as Parameters<typeof validateConfig>[0])
       return { jobId: launch(ctx, 'train', input), runDir }

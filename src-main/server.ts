@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { Command } from 'commander'
 import { createHandlers } from './handlers'
+import { JobRegistry } from './services/job-service'
 import { startWebHost } from './web-host'
 
 const program = new Command()
@@ -14,14 +15,19 @@ const program = new Command()
 
 const opts = program.opts<{ port: string; data?: string; static: string }>()
 const pkg = JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { version: string }
+const initialDataset = opts.data ? resolve(opts.data) : null
+const jobs = new JobRegistry()
 const host = await startWebHost({
   staticDir: resolve(opts.static),
-  handlers: createHandlers(),
+  handlers: createHandlers({ jobs, allow: initialDataset ? [initialDataset] : [] }),
   version: pkg.version,
-  initialDataset: opts.data ? resolve(opts.data) : null,
+  initialDataset,
   port: Number(opts.port)
 })
 console.log(`UNet Studio at ${host.url}`)
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => void host.close().then(() => process.exit(0)))
+  process.on(signal, () => {
+    jobs.killAll()
+    void host.close().then(() => process.exit(0))
+  })
 }

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { channels, type Channel } from '../src-preload/contract'
+import { channels, parseArg, type Channel } from '../src-preload/contract'
 import type { HandlerContext, Handlers } from './handlers'
 
 const MIME: Record<string, string> = {
@@ -32,6 +32,8 @@ export interface WebHostOptions {
   port?: number
   /** Fixed token (tests); random when omitted. */
   token?: string
+  /** Job launcher handed to the handlers (default: child_process.fork). */
+  startJob?: HandlerContext['startJob']
 }
 
 /** A running web host. */
@@ -115,6 +117,7 @@ function serveSocket(ws: WebSocket, opts: WebHostOptions): void {
     host: 'web',
     version: opts.version,
     initialDataset: opts.initialDataset,
+    startJob: opts.startJob,
     emit: (event, payload) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, payload }))
     }
@@ -135,7 +138,7 @@ function serveSocket(ws: WebSocket, opts: WebHostOptions): void {
     }
     const name = frame.channel as Channel
     try {
-      const arg = channels[name].arg.parse(frame.arg ?? {})
+      const arg = parseArg(name, frame.arg)
       const handler = opts.handlers[name] as (a: unknown, c: HandlerContext) => Promise<unknown>
       reply({ result: await handler(arg, ctx) })
     } catch (err) {

@@ -241,3 +241,16 @@ export type Api = { [C in Channel]: (arg: ChannelArg<C>) => Promise<ChannelRespo
 export const channelNames = Object.keys(channels) as Channel[]
 /** Event names, for wiring loops. */
 export const eventNames = Object.keys(events) as EventName[]
+
+/** Validates a channel's argument; throws one readable message naming the channel and fields. */
+export function parseArg<C extends Channel>(
+  name: C,
+  raw: unknown
+): z.output<(typeof channels)[C]['arg']> {
+  const result = channels[name].arg.safeParse(raw ?? {})
+  if (!result.success)
+    throw new Error(
+      `Invalid argument for ${name}: ${z.prettifyError(result.error).replaceAll('\n', '; ')}`
+    )
+  return result.data as z.output<(typeof channels)[C]['arg']>
+}
