@@ -1,0 +1,36 @@
+/** Helpers for the handler tests: a plain-Node handler context that records push events. */
+import type { EventName, EventPayload } from '../../src-preload/contract'
+import type { HandlerContext } from '../../src-main/handlers'
+
+/** A recorded push event. */
+export interface Recorded {
+  event: EventName
+  payload: EventPayload<EventName>
+}
+
+/** A web-like context whose `emit` records events; `waitFor` resolves on the first match. */
+export function recordingContext(initialDataset: string | null = null) {
+  const events: Recorded[] = []
+  const waiters: { test: (r: Recorded) => boolean; resolve: (r: Recorded) => void }[] = []
+  const ctx: HandlerContext = {
+    host: 'web',
+    version: 'test',
+    initialDataset,
+    emit: (event, payload) => {
+      const r = { event, payload } as Recorded
+      events.push(r)
+      for (const w of [...waiters])
+        if (w.test(r)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(r))
+    }
+  }
+  const waitFor = (test: (r: Recorded) => boolean): Promise<Recorded> => {
+    const hit = events.find(test)
+    if (hit) return Promise.resolve(hit)
+    return new Promise((resolve) => waiters.push({ test, resolve }))
+  }
+  const jobEnd = (jobId: string) =>
+    waitFor((r) => r.event === 'job:end' && r.payload.jobId === jobId).then(
+      (r) => r.payload as EventPayload<'job:end'>
+    )
+  return { ctx, events, waitFor, jobEnd }
+}

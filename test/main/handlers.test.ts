@@ -1,0 +1,123 @@
+import { existsSync } from 'node:fs'
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import sharp from 'sharp'
+import { afterAll, describe, expect, it } from 'vitest'
+import { createHandlers } from '../../src-main/handlers'
+import { JobRegistry } from '../../src-main/services/job-service'
+import { copyDsb, copyIsbi } from './engine/copy-datasets'
+import { recordingContext } from './handlers-support'
+
+const dirs: string[] = []
+const jobs = new JobRegistry()
+afterAll(async () => {
+  jobs.killAll()
+  for (const d of dirs) await rm(d, { recursive: true, force: true })
+})
+
+describe('handlers: datasets', () => {
+  it('opens a DSB folder and ISBI pairs, marks edited labels, and serves thumbnails', async () => {
+    const dsb = await copyDsb(3)
+    const isbi = await copyIsbi([0, 1])
+    dirs.push(dsb, isbi)
+    const h = createHandlers({ jobs })
+    const { ctx } = recordingContext()
+    const first = (await readdir(dsb)).sort()[0]
+    await mkdir(join(dsb, '.unet-studio', 'labels'), { recursive: true })
+    await writeFile(join(dsb, '.unet-studio', 'labels', `${first}.png`), '')
+    const d = await h['dataset:open']({ dir: dsb }, ctx)
+    expect(d.layout).toBe('dsb2018')
+    expect(d.sampleCount).toBe(3)
+    expect(d.maskKind).toBe('per-instance-files')
+    expect(d.sizes[0]).toMatchObject({ width: 256, height: 256, count: 3 })
+    expect(d.samples.map((s) => s.status)).toEqual(['edited', 'labelled', 'labelled'])
+    const e = await h['dataset:open']({ dir: isbi }, ctx)
+    expect(e.layout).toBe('flat-pairs')
+    expect(e.samples).toEqual([
+      { id: '0', width: 512, height: 512, status: 'labelled' },
+      { id: '1', width: 512, height: 512, status: 'labelled' }
+    ])
+    const t = await h['dataset:thumbnail']({ root: isbi, id: '1', size: 64 }, ctx)
+    const meta = await sharp(Buffer.from(t.png, 'base64')).metadata()
+    expect([meta.format, meta.width, meta.height]).toEqual(['png', 64, 64])
+    const again = await h['dataset:thumbnail']({ root: isbi, id: '1', size: 64 }, ctx)
+    expect(again.png).toBe(t.png)
+  })
+
+  it('rejects paths outside the opened folders, naming them', async () => {
+    const h = createHandlers({ jobs })
+    const { ctx } = recordingContext()
+    await expect(h['file:png']({ path: '/etc/hostname.png' }, ctx)).rejects.toThrow(
+      /\/etc\/hostname\.png is outside the opened folders/
+    )
+    await expect(h['train:runs']({ root: '/tmp' }, ctx)).rejects.toThrow(/dataset \/tmp is outside/)
+    await expect(
+      h['merge:start']({ root: '/work/shared/datasets/dsb2018', mode: 'binary' }, ctx)
+    ).rejects.toThrow(/outside the opened folders/)
+    expect((await h['dialog:open-folder']({}, ctx)).path).toBeNull()
+  })
+
+  it('merges in the background with progress and end events, inside .unet-studio', async () => {
+    const dsb = await copyDsb(3)
+    dirs.push(dsb)
+    const h = createHandlers({ jobs })
+    const { ctx, events, jobEnd } = recordingContext(dsb)
+    const { jobId, out } = await h['merge:start']({ root: dsb, mode: 'boundary' }, ctx)
+    expect(out).toBe(join(dsb, '.unet-studio', 'merged-boundary'))
+    const end = await jobEnd(jobId)
+    expect(end).toMatchObject({ ok: true, kind: 'merge', result: { ok: 3, mode: 'boundary' } })
+    const progress = events.filter((e) => e.event === 'job:progress')
+    expect(progress.map((e) => (e.payload.message as { done: number }).done)).toEqual([1, 2, 3])
+    expect((await readdir(join(out, 'masks'))).length).toBe(3)
+    const png = await h['file:png'](
+      { path: join(out, 'masks', (await readdir(join(out, 'masks')))[0]) },
+      ctx
+    )
+    expect((await sharp(Buffer.from(png.png, 'base64')).metadata()).width).toBe(256)
+  })
+})
+
+describe('handlers: train and predict jobs', () => {
+  it('trains a tiny run in a child process, stops it, lists it, and predicts with it', async () => {
+    const data = await copyDsb(4)
+    dirs.push(data)
+    const h = createHandlers({ jobs })
+    const { ctx, waitFor, jobEnd } = recordingContext()
+    await h['dataset:open']({ dir: data }, ctx)
+    await expect(h['train:start']({ data, size: 30 }, ctx)).rejects.toThrow()
+    const { jobId, runDir } = await h['train:start'](
+      { data, size: 32, base: 4, depth: 2, epochs: 50, patches: 2, batch: 2, val: 0.25, seed: 1 },
+      ctx
+    )
+    expect(runDir.startsWith(join(data, '.unet-studio', 'runs'))).toBe(true)
+    await waitFor((r) => r.event === 'job:progress' && r.payload.message.type === 'epoch')
+    expect((await h['train:stop']({ jobId }, ctx)).ok).toBe(true)
+    const end = await jobEnd(jobId)
+    expect(end.ok).toBe(true)
+    expect(end.result).toMatchObject({ stopped: true })
+    expect((await h['app:info']({}, ctx)).backend).toMatch(/wasm|cpu|tensorflow/)
+    const runs = await h['train:runs']({ root: data }, ctx)
+    expect(runs).toHaveLength(1)
+    expect(runs[0]).toMatchObject({ runDir, hasCheckpoint: true })
+    expect(runs[0].config).toMatchObject({ size: 32, base: 4, depth: 2 })
+    expect(runs[0].log.length).toBeGreaterThanOrEqual(1)
+    expect(runs[0].log[0].epoch).toBe(1)
+
+    const out = join(data, '.unet-studio', 'predictions')
+    const p = await h['predict:start'](
+      { runDir, input: data, out, overlay: true, csv: true, instances: false },
+      ctx
+    )
+    const pend = await jobEnd(p.jobId)
+    expect(pend).toMatchObject({ ok: true, kind: 'predict', result: { images: 4, done: 4 } })
+    const results = await h['predict:results']({ out }, ctx)
+    expect(results).toHaveLength(4)
+    for (const r of results) {
+      expect([r.width, r.height]).toEqual([256, 256])
+      expect(existsSync(r.outputs.mask!)).toBe(true)
+      expect(existsSync(r.outputs.overlay!)).toBe(true)
+    }
+    const overlay = await h['file:png']({ path: results[0].outputs.overlay! }, ctx)
+    expect((await sharp(Buffer.from(overlay.png, 'base64')).metadata()).width).toBe(256)
+  })
+})
