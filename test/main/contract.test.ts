@@ -1,0 +1,66 @@
+import { describe, expect, it, vi } from 'vitest'
+import { createHandlers } from '../../src-main/handlers'
+import { channelNames, eventNames, parseArg } from '../../src-preload/contract'
+
+const exposed = vi.hoisted(() => ({
+  api: null as Record<string, unknown> | null,
+  invoked: [] as [string, unknown][],
+  listeners: new Map<string, (...a: unknown[]) => void>()
+}))
+
+vi.mock('electron', () => ({
+  contextBridge: {
+    exposeInMainWorld: (key: string, api: Record<string, unknown>) => {
+      if (key === 'api') exposed.api = api
+    }
+  },
+  ipcRenderer: {
+    invoke: async (channel: string, arg: unknown) => {
+      exposed.invoked.push([channel, arg])
+      return { channel }
+    },
+    on: (event: string, fn: (...a: unknown[]) => void) => exposed.listeners.set(event, fn),
+    removeListener: (event: string) => exposed.listeners.delete(event)
+  }
+}))
+
+describe('contract', () => {
+  it('has a handler for every channel and no handler without a channel', () => {
+    const handlers = createHandlers()
+    expect(Object.keys(handlers).sort()).toEqual([...channelNames].sort())
+    for (const name of channelNames) expect(typeof handlers[name]).toBe('function')
+  })
+
+  it('preload exposes one invoking function per channel, and `on` with unsubscribe', async () => {
+    await import('../../src-preload/index')
+    const api = exposed.api!
+    expect(Object.keys(api).sort()).toEqual([...channelNames, 'on'].sort())
+    for (const name of channelNames) {
+      await expect((api[name] as (a: unknown) => Promise<unknown>)({})).resolves.toEqual({
+        channel: name
+      })
+    }
+    expect(exposed.invoked.map(([c]) => c)).toEqual(channelNames)
+    const seen: unknown[] = []
+    const on = api.on as (e: string, fn: (p: unknown) => void) => () => void
+    const off = on(eventNames[0], (p) => seen.push(p))
+    exposed.listeners.get(eventNames[0])!({}, { jobId: 'x' })
+    expect(seen).toEqual([{ jobId: 'x' }])
+    off()
+    expect(exposed.listeners.has(eventNames[0])).toBe(false)
+    expect(() => on('nope:event', () => undefined)).toThrow(/Unknown event/)
+  })
+
+  it('validates arguments with a message naming the channel and the field', () => {
+    expect(parseArg('merge:start', { root: '/x' })).toEqual({ root: '/x', mode: 'binary' })
+    expect(() => parseArg('merge:start', { root: '/x', mode: 'blobs' })).toThrow(
+      /Invalid argument for merge:start: .*mode/
+    )
+    expect(() => parseArg('dataset:open', {})).toThrow(/Invalid argument for dataset:open: .*dir/)
+    expect(parseArg('predict:start', { runDir: 'r', input: 'i', out: 'o' })).toMatchObject({
+      threshold: 0.5,
+      minSize: 10,
+      format: 'png'
+    })
+  })
+})
