@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { createHandlers } from '../../src-main/handlers'
+import { JobRegistry } from '../../src-main/services/job-service'
 import { startWebHost, type WebHost } from '../../src-main/web-host'
 
 /** Repository root. */
@@ -52,19 +53,28 @@ export async function copyDsbSamples(dest: string, ids: string[] = DSB_SAMPLES):
   return out
 }
 
-/** Starts the web host in-process on a free port, serving the built renderer. */
+/** Starts the web host in-process on a free port, serving the built renderer; close() kills its jobs. */
 export async function startHost(initialDataset: string | null = null): Promise<WebHost> {
   if (!existsSync(join(WEB_DIR, 'index.html'))) {
     throw new Error(`Renderer not built: ${WEB_DIR}/index.html missing. Run "npm run build:web".`)
   }
   const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string }
-  return startWebHost({
+  const jobs = new JobRegistry()
+  const host = await startWebHost({
     staticDir: WEB_DIR,
-    handlers: createHandlers(),
+    handlers: createHandlers({ jobs, allow: initialDataset ? [initialDataset] : [] }),
     version: pkg.version,
     initialDataset,
     port: 0
   })
+  const close = host.close.bind(host)
+  return {
+    ...host,
+    close: async () => {
+      jobs.killAll()
+      await close()
+    }
+  }
 }
 
 /** A headless browser with one page and its own throwaway profile. */

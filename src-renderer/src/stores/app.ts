@@ -5,12 +5,19 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { ref } from 'vue'
 import { api } from '../api'
-import type { AppInfo } from '../../../src-preload/contract'
+import type {
+  AppInfo,
+  Channel,
+  ChannelArg,
+  ChannelResponse,
+  EventName,
+  EventPayload
+} from '../../../src-preload/contract'
 
-/** A loosely typed view of the API: channels called by name, events by name. */
+/** The API as the stores use it: channels called by name, events by name, typed by the contract. */
 export interface Client {
-  call<T>(channel: string, arg: unknown): Promise<T>
-  on(event: string, listener: (payload: never) => void): () => void
+  call<C extends Channel>(channel: C, arg: ChannelArg<C>): Promise<ChannelResponse<C>>
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void
 }
 
 type Raw = Record<string, (arg: unknown) => Promise<unknown>> & {
@@ -28,10 +35,10 @@ export function setApi(fake: object | null): void {
 export function client(): Client {
   const raw = injected ?? (api() as unknown as Raw)
   return {
-    call: async <T>(channel: string, arg: unknown) => {
+    call: async <C extends Channel>(channel: C, arg: ChannelArg<C>) => {
       const fn = raw[channel]
       if (typeof fn !== 'function') throw new Error(`The host does not offer "${channel}"`)
-      return (await fn(arg)) as T
+      return (await fn(arg)) as ChannelResponse<C>
     },
     on: (event, listener) => raw.on(event, listener as (p: unknown) => void)
   }
@@ -51,9 +58,8 @@ export const useAppStore = defineStore('app', () => {
 
   async function load(): Promise<void> {
     try {
-      info.value = await client().call<AppInfo>('app:info', {})
-      const b = (info.value as AppInfo & { backend?: string }).backend
-      if (b) backend.value = b
+      info.value = await client().call('app:info', {})
+      if (info.value.backend) backend.value = info.value.backend
     } catch (err) {
       error.value = errorText(err)
     }

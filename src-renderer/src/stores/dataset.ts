@@ -3,27 +3,11 @@ import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import { client, errorText } from './app'
 
-/** Label status of a sample, as shown by its badge. */
-export type SampleStatus = 'labelled' | 'unlabelled' | 'edited' | 'predicted'
+import type { DatasetInfo, SampleStatus } from '../../../src-preload/contract'
 
+export type { SampleStatus }
 /** One sample in the browser. */
-export interface SampleRow {
-  id: string
-  width: number
-  height: number
-  status: SampleStatus
-}
-
-/** What `dataset:open` answers. */
-export interface DatasetInfo {
-  root: string
-  layout: string
-  sampleCount: number
-  sizes?: unknown
-  maskKind?: string
-  problems: { sample?: string; file: string; reason: string }[]
-  samples: SampleRow[]
-}
+export type SampleRow = DatasetInfo['samples'][number]
 
 /** Thumbnail side in pixels requested from the host. */
 export const DEFAULT_THUMB_SIZE = 64
@@ -35,7 +19,7 @@ export const useDatasetStore = defineStore('dataset', () => {
   const root = ref<string | null>(null)
   const layout = ref<string | null>(null)
   const maskKind = ref<string | null>(null)
-  const sizes = ref<unknown>(null)
+  const sizes = ref<DatasetInfo['sizes']>([])
   const problems = ref<DatasetInfo['problems']>([])
   const samples = shallowRef<SampleRow[]>([])
   const selectedId = ref<string | null>(null)
@@ -56,11 +40,11 @@ export const useDatasetStore = defineStore('dataset', () => {
     loading.value = true
     error.value = null
     try {
-      const info = await client().call<DatasetInfo>('dataset:open', { dir })
+      const info = await client().call('dataset:open', { dir })
       root.value = info.root
       layout.value = info.layout
       maskKind.value = info.maskKind ?? null
-      sizes.value = info.sizes ?? null
+      sizes.value = info.sizes ?? []
       problems.value = info.problems ?? []
       samples.value = info.samples
       thumbs.value = {}
@@ -73,6 +57,15 @@ export const useDatasetStore = defineStore('dataset', () => {
       return false
     } finally {
       loading.value = false
+    }
+  }
+
+  /** The native folder picker's choice, or null (cancelled, or no dialog on the web host). */
+  async function pickFolder(title: string): Promise<string | null> {
+    try {
+      return (await client().call('dialog:open-folder', { title })).path
+    } catch {
+      return null
     }
   }
 
@@ -98,7 +91,7 @@ export const useDatasetStore = defineStore('dataset', () => {
       const at = root.value
       active++
       client()
-        .call<{ png: string }>('dataset:thumbnail', { root: at, id, size: DEFAULT_THUMB_SIZE })
+        .call('dataset:thumbnail', { root: at as string, id, size: DEFAULT_THUMB_SIZE })
         .then((r) => {
           if (at === root.value) thumbs.value = { ...thumbs.value, [id]: `data:image/png;base64,${r.png}` }
         })
@@ -132,6 +125,7 @@ export const useDatasetStore = defineStore('dataset', () => {
     thumbs,
     counts,
     open,
+    pickFolder,
     select,
     step,
     setStatus,

@@ -2,6 +2,7 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { reactive, ref } from 'vue'
 import { client, errorText } from './app'
+import type { PredictedImage } from '../../../src-preload/contract'
 import { watchJob } from './jobs'
 import { progressOf } from './merge'
 
@@ -25,14 +26,12 @@ export const DEFAULT_EXPORT_OPTIONS: ExportOptions = {
   format: 'png'
 }
 
-/** One predicted image. */
+/** One predicted image: live from progress messages, then the full row from `predict:results`. */
 export interface ResultRow {
   image: string
   objects?: number
   status?: string
-  mask?: string
-  overlay?: string
-  [key: string]: unknown
+  outputs?: PredictedImage['outputs']
 }
 
 /** The export store. */
@@ -86,7 +85,7 @@ export const useExportStore = defineStore('export', () => {
     done.value = 0
     total.value = 0
     try {
-      const r = await client().call<{ jobId: string }>('predict:start', {
+      const r = await client().call('predict:start', {
         runDir: runDir.value,
         input: input.value,
         out: out.value,
@@ -105,8 +104,7 @@ export const useExportStore = defineStore('export', () => {
 
   async function loadResults(): Promise<void> {
     try {
-      const r = await client().call<unknown>('predict:results', { out: out.value })
-      const list = (Array.isArray(r) ? r : ((r as { images?: unknown[] }).images ?? [])) as ResultRow[]
+      const list = await client().call('predict:results', { out: out.value })
       if (list.length > 0) results.value = list
     } catch (err) {
       error.value = errorText(err)
@@ -117,7 +115,7 @@ export const useExportStore = defineStore('export', () => {
   async function loadOverlay(path: string): Promise<void> {
     if (overlays.value[path]) return
     try {
-      const r = await client().call<{ png: string }>('file:png', { path })
+      const r = await client().call('file:png', { path })
       overlays.value = { ...overlays.value, [path]: `data:image/png;base64,${r.png}` }
     } catch {
       /* a missing overlay shows as an empty cell */

@@ -22,10 +22,10 @@ export interface JobListener {
 /** Subscribes to the events of one job; returns the unsubscribe function. */
 export function watchJob(jobId: () => string | null, listener: JobListener): () => void {
   const c = client()
-  const offProgress = c.on('job:progress', (p: { jobId: string; message: JobMessage }) => {
-    if (p.jobId === jobId()) listener.message(p.message)
+  const offProgress = c.on('job:progress', (p) => {
+    if (p.jobId === jobId()) listener.message(p.message as JobMessage)
   })
-  const offEnd = c.on('job:end', (p: JobEnd) => {
+  const offEnd = c.on('job:end', (p) => {
     if (p.jobId === jobId()) listener.end(p)
   })
   return () => {

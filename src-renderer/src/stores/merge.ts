@@ -57,7 +57,7 @@ export const useMergeStore = defineStore('merge', () => {
     done.value = 0
     total.value = 0
     try {
-      const r = await client().call<{ jobId: string; out: string }>('merge:start', {
+      const r = await client().call('merge:start', {
         root,
         mode: mode.value,
         ...(size.value ? { size: size.value } : {})

@@ -2,6 +2,7 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { reactive, ref, shallowRef } from 'vue'
 import { client, errorText, useAppStore } from './app'
+import type { RunInfo } from '../../../src-preload/contract'
 import { watchJob, type JobEnd, type JobMessage } from './jobs'
 
 /** Training options as the panel edits them. */
@@ -93,7 +94,7 @@ export const useTrainingStore = defineStore('training', () => {
   const logs = ref<string[]>([])
   const error = ref<string | null>(null)
   const result = ref<Record<string, unknown> | null>(null)
-  const runs = ref<{ runDir: string; name?: string; [k: string]: unknown }[]>([])
+  const runs = ref<RunInfo[]>([])
 
   function reset(): void {
     epochs.value = []
@@ -164,7 +165,7 @@ export const useTrainingStore = defineStore('training', () => {
     data.value = dir
     state.value = 'starting'
     try {
-      const r = await client().call<{ jobId: string; runDir: string }>('train:start', {
+      const r = await client().call('train:start', {
         data: dir,
         ...options
       })
@@ -187,7 +188,7 @@ export const useTrainingStore = defineStore('training', () => {
     error.value = null
     state.value = 'starting'
     try {
-      const r = await client().call<{ jobId: string }>('train:resume', { runDir: runDir.value })
+      const r = await client().call('train:resume', { runDir: runDir.value })
       jobId.value = r.jobId
     } catch (err) {
       state.value = 'failed'
@@ -197,11 +198,7 @@ export const useTrainingStore = defineStore('training', () => {
 
   async function loadRuns(root: string): Promise<void> {
     try {
-      const r = await client().call<unknown>('train:runs', { root })
-      const list = (Array.isArray(r) ? r : ((r as { runs?: unknown[] }).runs ?? [])) as {
-        runDir: string
-      }[]
-      runs.value = list
+      runs.value = await client().call('train:runs', { root })
     } catch {
       runs.value = []
     }
