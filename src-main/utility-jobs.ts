@@ -27,8 +27,10 @@ export const startUtilityJob: StartJob = (kind, config, onMessage): RunningJob =
     child.on('message', (raw: unknown) => {
       const msg = raw as WorkerMessage
       onMessage(msg)
-      if (msg.type === 'done') ((settled = true), resolve(msg.result))
-      else if (msg.type === 'error') ((settled = true), reject(new Error(msg.message)))
+      if (msg.type !== 'done' && msg.type !== 'error') return
+      settled = true
+      if (msg.type === 'done') resolve(msg.result)
+      else reject(new Error(msg.message))
     })
     child.on('exit', (code) => {
       alive = false

@@ -3,10 +3,7 @@ import type { EventName, EventPayload } from '../../src-preload/contract'
 import type { HandlerContext } from '../../src-main/handlers'
 
 /** A recorded push event. */
-export interface Recorded {
-  event: EventName
-  payload: EventPayload<EventName>
-}
+export type Recorded = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName]
 
 /** A web-like context whose `emit` records events; `waitFor` resolves on the first match. */
 export function recordingContext(initialDataset: string | null = null) {
@@ -19,8 +16,11 @@ export function recordingContext(initialDataset: string | null = null) {
     emit: (event, payload) => {
       const r = { event, payload } as Recorded
       events.push(r)
-      for (const w of [...waiters])
-        if (w.test(r)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(r))
+      for (const w of [...waiters]) {
+        if (!w.test(r)) continue
+        waiters.splice(waiters.indexOf(w), 1)
+        w.resolve(r)
+      }
     }
   }
   const waitFor = (test: (r: Recorded) => boolean): Promise<Recorded> => {

@@ -18,11 +18,18 @@ function connect(url: string): Promise<WebSocket> {
   })
 }
 
-function call(ws: WebSocket, id: number, channel: string, arg: unknown): Promise<any> {
+function call(
+  ws: WebSocket,
+  id: number,
+  channel: string,
+  arg: unknown
+): Promise<Record<string, unknown>> {
   return new Promise((resolve) => {
     const onMessage = (raw: WebSocket.RawData) => {
       const msg = JSON.parse(String(raw))
-      if (msg.id === id) (ws.off('message', onMessage), resolve(msg))
+      if (msg.id !== id) return
+      ws.off('message', onMessage)
+      resolve(msg)
     }
     ws.on('message', onMessage)
     ws.send(JSON.stringify({ id, channel, arg }))

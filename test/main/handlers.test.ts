@@ -66,8 +66,8 @@ describe('handlers: datasets', () => {
     expect(out).toBe(join(dsb, '.unet-studio', 'merged-boundary'))
     const end = await jobEnd(jobId)
     expect(end).toMatchObject({ ok: true, kind: 'merge', result: { ok: 3, mode: 'boundary' } })
-    const progress = events.filter((e) => e.event === 'job:progress')
-    expect(progress.map((e) => (e.payload.message as { done: number }).done)).toEqual([1, 2, 3])
+    const done = events.flatMap((e) => (e.event === 'job:progress' ? [e.payload.message.done] : []))
+    expect(done).toEqual([1, 2, 3])
     expect((await readdir(join(out, 'masks'))).length).toBe(3)
     const png = await h['file:png'](
       { path: join(out, 'masks', (await readdir(join(out, 'masks')))[0]) },
