@@ -1,0 +1,101 @@
+import { existsSync } from 'node:fs'
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { WebHost } from '../../src-main/web-host'
+import {
+  copyDsbSamples,
+  DSB_SAMPLES,
+  launchBrowser,
+  makeTemp,
+  openApp,
+  removeTemp,
+  shot,
+  startHost,
+  type Browser
+} from './support'
+
+const IDS = DSB_SAMPLES.slice(0, 4)
+const TINY: Record<string, string> = {
+  'train-size': '32',
+  'train-base': '4',
+  'train-depth': '2',
+  'train-epochs': '2',
+  'train-patches': '2',
+  'train-batch': '4'
+}
+
+describe('app: train a tiny U-Net, then predict with it', () => {
+  let host: WebHost
+  let browser: Browser
+  let temp: string
+  let dsb: string
+
+  beforeAll(async () => {
+    temp = await makeTemp()
+    dsb = await copyDsbSamples(temp, IDS)
+    host = await startHost()
+    browser = await launchBrowser()
+    await browser.page.setViewportSize({ width: 1400, height: 900 })
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await host?.close()
+    await removeTemp(temp)
+  })
+
+  it('trains two epochs with live chart points and a log.csv, then exports masks and counts', async () => {
+    const { page } = browser
+    await openApp(page, host)
+    await page.getByTestId('dataset-path').fill(dsb)
+    await page.getByTestId('open-dataset').click()
+    await page.getByTestId('sample-row').nth(IDS.length - 1).waitFor()
+
+    await page.getByTestId('tab-train').click()
+    await expect(page.getByTestId('train-data').inputValue()).resolves.toBe(dsb)
+    for (const [id, value] of Object.entries(TINY)) await page.getByTestId(id).fill(value)
+    await page.getByTestId('train-start').click()
+    await page.locator('[data-testid="chart-epochs"] li').first().waitFor({ state: 'attached', timeout: 120_000 })
+    await shot(page, 'app-training')
+    await page.waitForFunction(
+      () => ['done', 'failed', 'stopped'].includes(document.querySelector('[data-testid="train-state"]')?.textContent?.trim() ?? ''),
+      undefined,
+      { timeout: 150_000 }
+    )
+    const err = await page.getByTestId('train-error').count()
+    expect(err ? await page.getByTestId('train-error').textContent() : null).toBeNull()
+    await expect(page.getByTestId('train-state').textContent()).resolves.toBe('done')
+    const epochs = await page.locator('[data-testid="chart-epochs"] li').evaluateAll((els) =>
+      els.map((e) => Number(e.getAttribute('data-epoch')))
+    )
+    expect(epochs).toEqual([1, 2])
+    const runDir = (await page.getByTestId('train-run').textContent())!.trim()
+    const log = (await readFile(join(runDir, 'log.csv'), 'utf8')).trim().split('\n')
+    expect(log[0]).toContain('val_iou')
+    expect(log).toHaveLength(3)
+    await shot(page, 'app-trained')
+
+    await page.getByTestId('tab-predict').click()
+    await expect(page.getByTestId('predict-run').inputValue()).resolves.toBe(runDir)
+    const out = await page.getByTestId('predict-out').inputValue()
+    await page.getByTestId('predict-start').click()
+    await page.waitForFunction(
+      () => ['done', 'failed', 'cancelled'].includes(document.querySelector('[data-testid="predict-state"]')?.textContent?.trim() ?? ''),
+      undefined,
+      { timeout: 120_000 }
+    )
+    const perr = await page.getByTestId('predict-error').count()
+    expect(perr ? await page.getByTestId('predict-error').textContent() : null).toBeNull()
+    await expect(page.getByTestId('predict-state').textContent()).resolves.toBe('done')
+    await page.getByTestId('result-row').nth(IDS.length - 1).waitFor()
+    const masks = (await readdir(join(out, 'masks'))).filter((f) => f.endsWith('.png'))
+    expect(masks.sort()).toEqual(IDS.map((id) => `${id}.png`).sort())
+    expect(existsSync(join(out, 'counts.csv'))).toBe(true)
+    const counts = await page.getByTestId('result-count').allTextContents()
+    expect(counts).toHaveLength(IDS.length)
+    for (const c of counts) expect(Number(c)).toBeGreaterThanOrEqual(0)
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="result-row"] img').length > 0)
+    await shot(page, 'app-predicted')
+    expect(browser.errors).toEqual([])
+  })
+})
