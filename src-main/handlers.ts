@@ -12,7 +12,13 @@ import { startJob as forkJob } from './jobs/job-host'
 import { AllowList } from './services/allow-list'
 import { openDataset, ThumbnailCache } from './services/dataset-service'
 import { JobRegistry, type Emit, type StartJob } from './services/job-service'
-import { listRuns, readPredictResults, runsDir, runStamp } from './services/run-service'
+import {
+  listRuns,
+  predictInputDir,
+  readPredictResults,
+  runsDir,
+  runStamp
+} from './services/run-service'
 import {
   findSample,
   readDisplayImage,
@@ -120,7 +126,8 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
       const src = guard(ctx, input, 'input folder')
       const dest = guard(ctx, out, 'output folder')
       predicted.set(src, dest)
-      return { jobId: launch(ctx, 'predict', { model, input: src, out: dest, ...options }) }
+      const config = { model, input: await predictInputDir(src), out: dest, ...options }
+      return { jobId: launch(ctx, 'predict', config) }
     },
     'predict:results': async ({ out }, ctx) => readPredictResults(guard(ctx, out, 'output folder')),
     'job:cancel': async ({ jobId }) => ({ ok: jobs.stop(jobId) }),

@@ -26,7 +26,7 @@ export type StartJob = (
   onMessage: (msg: WorkerMessage) => void
 ) => RunningJob
 
-const BACKEND_LINE = /^backend (\S+)/
+const BACKEND_LINE = /^backend ([\w-]+)/
 
 /** The jobs of one app instance. */
 export class JobRegistry {

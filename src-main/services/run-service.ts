@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { extname, join, resolve } from 'node:path'
 import type { PredictedImage, RunInfo } from '../../src-preload/contract'
+import { listInputImages } from '../data/export/list-images'
 import { readLog, readRunConfig, runPaths } from '../engine/run-store'
 
 /** Where the UI puts run folders of a dataset. */
@@ -93,4 +94,14 @@ export async function readPredictResults(out: string): Promise<PredictedImage[]>
       outputs
     }
   })
+}
+
+/**
+ * The folder to predict for a dataset root: the root itself when it holds images (or DSB
+ * sample folders), else its `images/` folder (flat pairs, images-only layouts).
+ */
+export async function predictInputDir(root: string): Promise<string> {
+  const { images } = await listInputImages(root)
+  const sub = join(root, 'images')
+  return images.length === 0 && existsSync(sub) ? sub : root
 }

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs'
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createHandlers } from '../../src-main/handlers'
 import { JobRegistry } from '../../src-main/services/job-service'
 import { copyDsb, copyIsbi } from './engine/copy-datasets'
+import { tempDir } from './data/support'
 import { recordingContext } from './handlers-support'
 
 const dirs: string[] = []
@@ -95,7 +96,7 @@ describe('handlers: train and predict jobs', () => {
     const end = await jobEnd(jobId)
     expect(end.ok).toBe(true)
     expect(end.result).toMatchObject({ stopped: true })
-    expect((await h['app:info']({}, ctx)).backend).toMatch(/wasm|cpu|tensorflow/)
+    expect((await h['app:info']({}, ctx)).backend).toMatch(/^(wasm|cpu|tensorflow|tensorflow-gpu)$/)
     const runs = await h['train:runs']({ root: data }, ctx)
     expect(runs).toHaveLength(1)
     expect(runs[0]).toMatchObject({ runDir, hasCheckpoint: true })
@@ -103,15 +104,25 @@ describe('handlers: train and predict jobs', () => {
     expect(runs[0].log.length).toBeGreaterThanOrEqual(1)
     expect(runs[0].log[0].epoch).toBe(1)
 
-    const out = join(data, '.unet-studio', 'predictions')
+    // an unlabelled images-only folder: predicted samples get the `predicted` status
+    const plain = await tempDir('plain')
+    dirs.push(plain)
+    await mkdir(join(plain, 'images'))
+    for (const id of (await readdir(data)).filter((n) => !n.startsWith('.')).slice(0, 2))
+      await cp(join(data, id, 'images', `${id}.png`), join(plain, 'images', `${id}.png`))
+    const before = await h['dataset:open']({ dir: plain }, ctx)
+    expect(before.samples.map((s) => s.status)).toEqual(['unlabelled', 'unlabelled'])
+    const out = join(plain, '.unet-studio', 'predictions')
     const p = await h['predict:start'](
-      { runDir, input: data, out, overlay: true, csv: true, instances: false },
+      { runDir, input: plain, out, overlay: true, csv: true, instances: false },
       ctx
     )
     const pend = await jobEnd(p.jobId)
-    expect(pend).toMatchObject({ ok: true, kind: 'predict', result: { images: 4, done: 4 } })
+    expect(pend).toMatchObject({ ok: true, kind: 'predict', result: { images: 2, done: 2 } })
+    const after = await h['dataset:open']({ dir: plain }, ctx)
+    expect(after.samples.map((s) => s.status)).toEqual(['predicted', 'predicted'])
     const results = await h['predict:results']({ out }, ctx)
-    expect(results).toHaveLength(4)
+    expect(results).toHaveLength(2)
     for (const r of results) {
       expect([r.width, r.height]).toEqual([256, 256])
       expect(existsSync(r.outputs.mask!)).toBe(true)
