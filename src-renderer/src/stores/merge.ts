@@ -11,7 +11,9 @@ export type MergeMode = 'binary' | 'instances' | 'boundary'
 export function progressOf(msg: JobMessage): { done: number; total: number } | null {
   const total = Number(msg.total)
   const done = Number(msg.done ?? (msg.index !== undefined ? Number(msg.index) + 1 : NaN))
-  return Number.isFinite(total) && Number.isFinite(done) ? { done, total } : null
+  return Number.isFinite(total) && Number.isFinite(done)
+    ? { done: Math.min(done, total), total }
+    : null
 }
 
 /** The merge store. */
