@@ -22,7 +22,8 @@ function share(x: tf.TensorInfo, backend: unknown): tf.TensorInfo {
 export const identityConfig: tf.KernelConfig = {
   kernelName: 'Identity',
   backendName: 'wasm',
-  kernelFunc: ((args: Args) => share(args.inputs.x, args.backend)) as unknown as tf.KernelFunc
+  kernelFunc: ((args: Args) =>
+    share(args.inputs.x as tf.TensorInfo, args.backend)) as unknown as tf.KernelFunc
 }
 
 /** Cast to the dtype a tensor already has: shared; any other cast: wasm's own kernel. */
@@ -30,7 +31,7 @@ export const castConfig: tf.KernelConfig = {
   kernelName: 'Cast',
   backendName: 'wasm',
   kernelFunc: ((args: Args) => {
-    const { x } = args.inputs
+    const { x } = args.inputs as { x: tf.TensorInfo }
     const { dtype } = args.attrs as { dtype: string }
     return x.dtype === dtype ? share(x, args.backend) : runOriginal('Cast', args)
   }) as unknown as tf.KernelFunc
