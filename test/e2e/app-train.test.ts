@@ -49,25 +49,34 @@ describe('app: train a tiny U-Net, then predict with it', () => {
     await openApp(page, host)
     await page.getByTestId('dataset-path').fill(dsb)
     await page.getByTestId('open-dataset').click()
-    await page.getByTestId('sample-row').nth(IDS.length - 1).waitFor()
+    await page
+      .getByTestId('sample-row')
+      .nth(IDS.length - 1)
+      .waitFor()
 
     await page.getByTestId('tab-train').click()
     await expect(page.getByTestId('train-data').inputValue()).resolves.toBe(dsb)
     for (const [id, value] of Object.entries(TINY)) await page.getByTestId(id).fill(value)
     await page.getByTestId('train-start').click()
-    await page.locator('[data-testid="chart-epochs"] li').first().waitFor({ state: 'attached', timeout: 120_000 })
+    await page
+      .locator('[data-testid="chart-epochs"] li')
+      .first()
+      .waitFor({ state: 'attached', timeout: 120_000 })
     await shot(page, 'app-training')
     await page.waitForFunction(
-      () => ['done', 'failed', 'stopped'].includes(document.querySelector('[data-testid="train-state"]')?.textContent?.trim() ?? ''),
+      () =>
+        ['done', 'failed', 'stopped'].includes(
+          document.querySelector('[data-testid="train-state"]')?.textContent?.trim() ?? ''
+        ),
       undefined,
       { timeout: 150_000 }
     )
     const err = await page.getByTestId('train-error').count()
     expect(err ? await page.getByTestId('train-error').textContent() : null).toBeNull()
     await expect(page.getByTestId('train-state').textContent()).resolves.toBe('done')
-    const epochs = await page.locator('[data-testid="chart-epochs"] li').evaluateAll((els) =>
-      els.map((e) => Number(e.getAttribute('data-epoch')))
-    )
+    const epochs = await page
+      .locator('[data-testid="chart-epochs"] li')
+      .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-epoch'))))
     expect(epochs).toEqual([1, 2])
     const runDir = (await page.getByTestId('train-run').textContent())!.trim()
     const log = (await readFile(join(runDir, 'log.csv'), 'utf8')).trim().split('\n')
@@ -80,21 +89,29 @@ describe('app: train a tiny U-Net, then predict with it', () => {
     const out = await page.getByTestId('predict-out').inputValue()
     await page.getByTestId('predict-start').click()
     await page.waitForFunction(
-      () => ['done', 'failed', 'cancelled'].includes(document.querySelector('[data-testid="predict-state"]')?.textContent?.trim() ?? ''),
+      () =>
+        ['done', 'failed', 'cancelled'].includes(
+          document.querySelector('[data-testid="predict-state"]')?.textContent?.trim() ?? ''
+        ),
       undefined,
       { timeout: 120_000 }
     )
     const perr = await page.getByTestId('predict-error').count()
     expect(perr ? await page.getByTestId('predict-error').textContent() : null).toBeNull()
     await expect(page.getByTestId('predict-state').textContent()).resolves.toBe('done')
-    await page.getByTestId('result-row').nth(IDS.length - 1).waitFor()
+    await page
+      .getByTestId('result-row')
+      .nth(IDS.length - 1)
+      .waitFor()
     const masks = (await readdir(join(out, 'masks'))).filter((f) => f.endsWith('.png'))
     expect(masks.sort()).toEqual(IDS.map((id) => `${id}.png`).sort())
     expect(existsSync(join(out, 'counts.csv'))).toBe(true)
     const counts = await page.getByTestId('result-count').allTextContents()
     expect(counts).toHaveLength(IDS.length)
     for (const c of counts) expect(Number(c)).toBeGreaterThanOrEqual(0)
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="result-row"] img').length > 0)
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="result-row"] img').length > 0
+    )
     await shot(page, 'app-predicted')
     expect(browser.errors).toEqual([])
   })

@@ -43,18 +43,21 @@ describe('app: open a DSB2018 folder and merge its instance masks', () => {
 
     await page.getByTestId('dataset-path').fill(dsb)
     await page.getByTestId('open-dataset').click()
-    await page.getByTestId('sample-row').nth(IDS.length - 1).waitFor()
-    const ids = await page.getByTestId('sample-row').evaluateAll((els) =>
-      els.map((e) => e.getAttribute('data-id'))
-    )
+    await page
+      .getByTestId('sample-row')
+      .nth(IDS.length - 1)
+      .waitFor()
+    const ids = await page
+      .getByTestId('sample-row')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))
     expect(ids.sort()).toEqual([...IDS].sort())
-    const badges = await page.locator('[data-status]').evaluateAll((els) =>
-      els.map((e) => e.getAttribute('data-status'))
-    )
+    const badges = await page
+      .locator('[data-status]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))
     expect(badges).toEqual(IDS.map(() => 'labelled'))
     await page.getByTestId('editor-canvas').and(page.locator('[data-ready="true"]')).waitFor()
-    await page.waitForFunction(() =>
-      [...document.querySelectorAll('[data-testid="sample-row"] img')].length > 0
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('[data-testid="sample-row"] img')].length > 0
     )
     await shot(page, 'app-dataset')
 
@@ -71,10 +74,14 @@ describe('app: open a DSB2018 folder and merge its instance masks', () => {
 
     await page.getByTestId('merge-open').click()
     await page.waitForFunction(
-      (o) => (document.querySelector('[data-testid="dataset-path"]') as HTMLInputElement)?.value === o,
+      (o) =>
+        (document.querySelector('[data-testid="dataset-path"]') as HTMLInputElement)?.value === o,
       out
     )
-    await page.getByTestId('sample-row').nth(IDS.length - 1).waitFor()
+    await page
+      .getByTestId('sample-row')
+      .nth(IDS.length - 1)
+      .waitFor()
     expect(browser.errors).toEqual([])
   })
 })

@@ -93,7 +93,8 @@ export const useDatasetStore = defineStore('dataset', () => {
       client()
         .call('dataset:thumbnail', { root: at as string, id, size: DEFAULT_THUMB_SIZE })
         .then((r) => {
-          if (at === root.value) thumbs.value = { ...thumbs.value, [id]: `data:image/png;base64,${r.png}` }
+          if (at === root.value)
+            thumbs.value = { ...thumbs.value, [id]: `data:image/png;base64,${r.png}` }
         })
         .catch(() => undefined)
         .finally(() => {

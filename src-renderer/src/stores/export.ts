@@ -57,7 +57,10 @@ export const useExportStore = defineStore('export', () => {
         total.value = p.total
       }
       if (msg.type === 'progress' && typeof msg.image === 'string')
-        results.value = [...results.value, { image: msg.image, objects: msg.objects as number, status: msg.status as string }]
+        results.value = [
+          ...results.value,
+          { image: msg.image, objects: msg.objects as number, status: msg.status as string }
+        ]
     },
     end(e) {
       jobId.value = null

@@ -12,7 +12,8 @@ export function toBytes(value: unknown): Uint8Array {
   if (Array.isArray(value)) return Uint8Array.from(value as number[])
   if (value && typeof value === 'object') {
     const obj = value as Record<string, number> & { data?: unknown; type?: string }
-    if (obj.type === 'Buffer' && Array.isArray(obj.data)) return Uint8Array.from(obj.data as number[])
+    if (obj.type === 'Buffer' && Array.isArray(obj.data))
+      return Uint8Array.from(obj.data as number[])
     const n = Object.keys(obj).length
     const out = new Uint8Array(n)
     for (let i = 0; i < n; i++) out[i] = obj[i] ?? 0
@@ -22,7 +23,12 @@ export function toBytes(value: unknown): Uint8Array {
 }
 
 /** RGBA pixels of an HWC image with `channels` channels (1 = gray, 3 = RGB); labels are scaled to 0..255. */
-export function toRgba(value: unknown, width: number, height: number, channels: number): Uint8ClampedArray {
+export function toRgba(
+  value: unknown,
+  width: number,
+  height: number,
+  channels: number
+): Uint8ClampedArray {
   const src = toBytes(value)
   const n = width * height
   const ch = src.length >= n * channels ? channels : Math.max(1, Math.floor(src.length / n))

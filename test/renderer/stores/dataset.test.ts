@@ -1,0 +1,53 @@
+import { createPinia, setActivePinia } from 'pinia'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { setApi } from '../../../src-renderer/src/stores/app'
+import { useDatasetStore } from '../../../src-renderer/src/stores/dataset'
+import { datasetInfo, fakeApi } from '../fake-api'
+
+describe('dataset store', () => {
+  beforeEach(() => setActivePinia(createPinia()))
+  afterEach(() => setApi(null))
+
+  it('opens a folder through dataset:open, selects the first sample and counts statuses', async () => {
+    const api = fakeApi({ 'dataset:open': datasetInfo(5) })
+    setApi(api)
+    const ds = useDatasetStore()
+    await expect(ds.open('/data/dsb')).resolves.toBe(true)
+    expect(api.calls).toEqual([{ channel: 'dataset:open', arg: { dir: '/data/dsb' } }])
+    expect(ds.root).toBe('/data/dsb')
+    expect(ds.layout).toBe('dsb2018')
+    expect(ds.samples).toHaveLength(5)
+    expect(ds.selectedId).toBe('s0000')
+    expect(ds.counts).toEqual({ labelled: 3, unlabelled: 2, edited: 0, predicted: 0 })
+    ds.step(1)
+    expect(ds.selectedId).toBe('s0001')
+    ds.step(-5)
+    expect(ds.selectedId).toBe('s0000')
+    ds.setStatus('s0000', 'edited')
+    expect(ds.counts.edited).toBe(1)
+  })
+
+  it('keeps the previous dataset and reports the error when opening fails', async () => {
+    setApi(fakeApi({ 'dataset:open': new Error('/nope: no images found') }))
+    const ds = useDatasetStore()
+    await expect(ds.open('/nope')).resolves.toBe(false)
+    expect(ds.error).toBe('/nope: no images found')
+    expect(ds.root).toBeNull()
+    expect(ds.loading).toBe(false)
+  })
+
+  it('fetches each thumbnail once, as a data URL', async () => {
+    const api = fakeApi({
+      'dataset:open': datasetInfo(3),
+      'dataset:thumbnail': (a: { id: string }) => ({ png: `PNG-${a.id}` })
+    })
+    setApi(api)
+    const ds = useDatasetStore()
+    await ds.open('/data/dsb')
+    ds.requestThumb('s0001')
+    ds.requestThumb('s0001')
+    await new Promise((r) => setTimeout(r, 0))
+    expect(api.calls.filter((c) => c.channel === 'dataset:thumbnail')).toHaveLength(1)
+    expect(ds.thumbs.s0001).toBe('data:image/png;base64,PNG-s0001')
+  })
+})

@@ -1,0 +1,98 @@
+import { createPinia, setActivePinia } from 'pinia'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { setApi, useAppStore } from '../../../src-renderer/src/stores/app'
+import { DEFAULT_TRAIN_OPTIONS, useTrainingStore } from '../../../src-renderer/src/stores/training'
+import { fakeApi } from '../fake-api'
+
+const epoch = (n: number) => ({
+  type: 'epoch',
+  epoch: n,
+  epochs: 3,
+  lr: 0.001,
+  loss: 1 / n,
+  iou: 0.2 * n,
+  dice: 0.25 * n,
+  valLoss: 1.1 / n,
+  valIou: 0.18 * n,
+  valDice: 0.22 * n,
+  seconds: 2,
+  best: true,
+  etaSeconds: 4
+})
+
+describe('training store', () => {
+  beforeEach(() => setActivePinia(createPinia()))
+  afterEach(() => setApi(null))
+
+  it('starts with the panel defaults and appends chart points from its own job events only', async () => {
+    const api = fakeApi({ 'train:start': { jobId: 'j1', runDir: '/d/.unet-studio/runs/r1' } })
+    setApi(api)
+    const tr = useTrainingStore()
+    await tr.start('/d')
+    expect(api.calls[0]).toEqual({
+      channel: 'train:start',
+      arg: { data: '/d', ...DEFAULT_TRAIN_OPTIONS }
+    })
+    expect(tr.state).toBe('starting')
+    api.emit('job:progress', {
+      jobId: 'j1',
+      kind: 'train',
+      message: { type: 'log', message: 'backend wasm (skipped tensorflow: not installed)' }
+    })
+    api.emit('job:progress', {
+      jobId: 'j1',
+      kind: 'train',
+      message: {
+        type: 'step',
+        epoch: 1,
+        step: 2,
+        steps: 4,
+        loss: 0.9,
+        iou: 0.1,
+        dice: 0.2,
+        lr: 0.001,
+        imagesPerSec: 12,
+        etaSeconds: 30
+      }
+    })
+    api.emit('job:progress', { jobId: 'j1', kind: 'train', message: epoch(1) })
+    api.emit('job:progress', { jobId: 'other', kind: 'train', message: epoch(9) })
+    api.emit('job:progress', { jobId: 'j1', kind: 'train', message: epoch(2) })
+    expect(tr.state).toBe('running')
+    expect(useAppStore().backend).toBe('wasm')
+    expect(tr.steps).toEqual([{ x: 0.5, loss: 0.9 }])
+    expect(tr.status).toMatchObject({ epoch: 1, step: 2, steps: 4, imagesPerSec: 12 })
+    expect(tr.epochs.map((e) => e.epoch)).toEqual([1, 2])
+    expect(tr.epochs[1]).toMatchObject({ loss: 0.5, valIou: 0.36 })
+    api.emit('job:end', { jobId: 'j1', kind: 'train', ok: true, result: { stopped: false } })
+    expect(tr.state).toBe('done')
+    expect(tr.jobId).toBeNull()
+    expect(tr.runDir).toBe('/d/.unet-studio/runs/r1')
+  })
+
+  it('stops, then resumes the same run', async () => {
+    const api = fakeApi({
+      'train:start': { jobId: 'j1', runDir: '/r' },
+      'train:stop': { ok: true },
+      'train:resume': { jobId: 'j2' }
+    })
+    setApi(api)
+    const tr = useTrainingStore()
+    await tr.start('/d')
+    await tr.stop()
+    expect(tr.state).toBe('stopping')
+    api.emit('job:end', { jobId: 'j1', kind: 'train', ok: true, result: { stopped: true } })
+    expect(tr.state).toBe('stopped')
+    await tr.resume()
+    expect(api.calls.at(-1)).toEqual({ channel: 'train:resume', arg: { runDir: '/r' } })
+    expect(tr.jobId).toBe('j2')
+  })
+
+  it('shows a failed start with the host message', async () => {
+    setApi(fakeApi({ 'train:start': new Error('dataset /d: no labelled samples') }))
+    const tr = useTrainingStore()
+    await tr.start('/d')
+    expect(tr.state).toBe('failed')
+    expect(tr.error).toBe('dataset /d: no labelled samples')
+  })
+})
