@@ -9,6 +9,7 @@ const TOL = 1e-5
 const CASES: { shape: number[]; axis: number | number[]; keepDims: boolean }[] = [
   { shape: [2, 5, 6, 7], axis: [0, 1, 2], keepDims: false },
   { shape: [3, 4, 4, 32], axis: [2, 0, 1], keepDims: true },
+  { shape: [3, 10, 10, 12], axis: [0, 1, 2], keepDims: false },
   { shape: [2, 5, 6, 7], axis: [-4, -3, -2], keepDims: false },
   { shape: [9, 5], axis: 0, keepDims: false },
   { shape: [2, 5, 6, 7], axis: [1, 2], keepDims: false },
