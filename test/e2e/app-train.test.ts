@@ -83,6 +83,10 @@ describe('app: train a tiny U-Net, then predict with it', () => {
     expect(log[0]).toContain('val_iou')
     expect(log).toHaveLength(3)
     await shot(page, 'app-trained')
+    const tiles = page.locator('[data-testid="train-previews"] canvas')
+    expect(await tiles.count()).toBeGreaterThanOrEqual(3)
+    await tiles.last().scrollIntoViewIfNeeded()
+    await shot(page, 'app-train-previews')
 
     await page.getByTestId('tab-predict').click()
     await expect(page.getByTestId('predict-run').inputValue()).resolves.toBe(runDir)

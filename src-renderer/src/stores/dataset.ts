@@ -60,6 +60,20 @@ export const useDatasetStore = defineStore('dataset', () => {
     }
   }
 
+  /** Re-reads the open dataset's sample statuses, keeping the selection and thumbnails. */
+  async function refresh(): Promise<void> {
+    if (!root.value) return
+    try {
+      const info = await client().call('dataset:open', { dir: root.value })
+      problems.value = info.problems ?? []
+      samples.value = info.samples
+      if (!info.samples.some((s) => s.id === selectedId.value))
+        selectedId.value = info.samples[0]?.id ?? null
+    } catch (err) {
+      error.value = errorText(err)
+    }
+  }
+
   /** The native folder picker's choice, or null (cancelled, or no dialog on the web host). */
   async function pickFolder(title: string): Promise<string | null> {
     try {
@@ -126,6 +140,7 @@ export const useDatasetStore = defineStore('dataset', () => {
     thumbs,
     counts,
     open,
+    refresh,
     pickFolder,
     select,
     step,

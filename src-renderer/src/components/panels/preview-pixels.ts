@@ -22,7 +22,10 @@ export function toBytes(value: unknown): Uint8Array {
   return new Uint8Array(0)
 }
 
-/** RGBA pixels of an HWC image with `channels` channels (1 = gray, 3 = RGB); labels are scaled to 0..255. */
+/**
+ * RGBA pixels of an HWC image with `channels` channels (1 = gray, 3 = RGB). Small-valued labels
+ * (0..4) are scaled to 0..255; images are stretched from their min..max so dim tiles stay visible.
+ */
 export function toRgba(
   value: unknown,
   width: number,
@@ -33,17 +36,23 @@ export function toRgba(
   const n = width * height
   const ch = src.length >= n * channels ? channels : Math.max(1, Math.floor(src.length / n))
   let max = 0
-  for (let i = 0; i < src.length; i++) if (src[i] > max) max = src[i]
-  const scale = max > 0 && max <= 4 ? 255 / max : 1
+  let min = 255
+  for (let i = 0; i < src.length; i++) {
+    if (src[i] > max) max = src[i]
+    if (src[i] < min) min = src[i]
+  }
+  const isLabel = max <= 4
+  const lo = isLabel ? 0 : min
+  const scale = isLabel ? (max > 0 ? 255 / max : 1) : max > min ? 255 / (max - min) : 1
   const out = new Uint8ClampedArray(n * 4)
   for (let p = 0; p < n; p++) {
     const o = p * 4
     if (ch >= 3) {
-      out[o] = src[p * ch] * scale
-      out[o + 1] = src[p * ch + 1] * scale
-      out[o + 2] = src[p * ch + 2] * scale
+      out[o] = (src[p * ch] - lo) * scale
+      out[o + 1] = (src[p * ch + 1] - lo) * scale
+      out[o + 2] = (src[p * ch + 2] - lo) * scale
     } else {
-      const v = (src[p * ch] ?? 0) * scale
+      const v = ((src[p * ch] ?? 0) - lo) * scale
       out[o] = out[o + 1] = out[o + 2] = v
     }
     out[o + 3] = 255
