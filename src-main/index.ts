@@ -16,11 +16,11 @@ function dataArg(argv: string[]): string | null {
 app.enableSandbox()
 
 void app.whenReady().then(() => {
-  const win = createMainWindow()
+  let win = createMainWindow()
   const initialDataset = dataArg(process.argv)
   const jobs = new JobRegistry()
   app.on('before-quit', () => jobs.killAll())
-  registerIpc(win, createHandlers({ jobs, allow: initialDataset ? [initialDataset] : [] }), {
+  registerIpc(() => win, createHandlers({ jobs, allow: initialDataset ? [initialDataset] : [] }), {
     host: 'electron',
     version: app.getVersion(),
     initialDataset,
@@ -34,7 +34,7 @@ void app.whenReady().then(() => {
     }
   })
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createMainWindow()
+    if (BrowserWindow.getAllWindows().length === 0) win = createMainWindow()
   })
 })
 
