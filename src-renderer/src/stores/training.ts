@@ -196,6 +196,28 @@ export const useTrainingStore = defineStore('training', () => {
     }
   }
 
+  /** Shows a past run: its log rows become the chart points; Resume continues it. */
+  function showRun(run: RunInfo): void {
+    reset()
+    runDir.value = run.runDir
+    const total = Number(run.config.epochs) || run.log.length
+    epochs.value = run.log.map((r) => ({
+      epoch: r.epoch,
+      epochs: total,
+      lr: r.lr,
+      loss: r.loss,
+      iou: r.iou,
+      dice: r.dice,
+      valLoss: r.val_loss,
+      valIou: r.val_iou,
+      valDice: r.val_dice,
+      seconds: r.seconds,
+      best: false,
+      etaSeconds: 0
+    }))
+    state.value = run.log.length >= total ? 'done' : 'stopped'
+  }
+
   async function loadRuns(root: string): Promise<void> {
     try {
       runs.value = await client().call('train:runs', { root })
@@ -225,6 +247,7 @@ export const useTrainingStore = defineStore('training', () => {
     stop,
     resume,
     loadRuns,
+    showRun,
     reset
   }
 })

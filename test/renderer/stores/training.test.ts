@@ -95,4 +95,36 @@ describe('training store', () => {
     expect(tr.state).toBe('failed')
     expect(tr.error).toBe('dataset /d: no labelled samples')
   })
+
+  it('shows a past run from train:runs as chart points, resumable', async () => {
+    const row = (epoch: number) => ({
+      epoch,
+      lr: 0.001,
+      loss: 1 / epoch,
+      iou: 0.3,
+      dice: 0.4,
+      val_loss: 0.9,
+      val_iou: 0.25 * epoch,
+      val_dice: 0.35,
+      seconds: 3
+    })
+    const run = {
+      runDir: '/d/.unet-studio/runs/a',
+      config: { epochs: 5 },
+      log: [row(1), row(2)],
+      hasModel: true,
+      hasCheckpoint: true
+    }
+    setApi(fakeApi({ 'train:runs': [run] }))
+    const tr = useTrainingStore()
+    await tr.loadRuns('/d')
+    expect(tr.runs).toHaveLength(1)
+    tr.showRun(tr.runs[0])
+    expect(tr.runDir).toBe('/d/.unet-studio/runs/a')
+    expect(tr.epochs.map((e) => [e.epoch, e.valIou, e.epochs])).toEqual([
+      [1, 0.25, 5],
+      [2, 0.5, 5]
+    ])
+    expect(tr.state).toBe('stopped')
+  })
 })
