@@ -110,7 +110,8 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
     'train:start': async (arg, ctx) => {
       const data = guard(ctx, arg.data, 'dataset')
       const runDir = arg.out ? guard(ctx, arg.out, 'run folder') : join(runsDir(data), runStamp())
-      const input = { ...arg, data, out: runDir }
+      const input: Record<string, unknown> = { ...arg, data, out: runDir }
+      delete input.resume
       validateConfig(input as Parameters<typeof validateConfig>[0])
       return { jobId: launch(ctx, 'train', input), runDir }
     },

@@ -85,7 +85,9 @@ describe('handlers: train and predict jobs', () => {
     const h = createHandlers({ jobs })
     const { ctx, waitFor, jobEnd } = recordingContext()
     await h['dataset:open']({ dir: data }, ctx)
-    await expect(h['train:start']({ data, size: 30 }, ctx)).rejects.toThrow()
+    await expect(h['train:start']({ data, size: 30 }, ctx)).rejects.toThrow(
+      /size 30 must be a multiple of 2\^depth/
+    )
     const { jobId, runDir } = await h['train:start'](
       { data, size: 32, base: 4, depth: 2, epochs: 50, patches: 2, batch: 2, val: 0.25, seed: 1 },
       ctx
@@ -103,6 +105,21 @@ describe('handlers: train and predict jobs', () => {
     expect(runs[0].config).toMatchObject({ size: 32, base: 4, depth: 2 })
     expect(runs[0].log.length).toBeGreaterThanOrEqual(1)
     expect(runs[0].log[0].epoch).toBe(1)
+    const epochs = runs[0].log.length
+
+    const resumed = await h['train:resume']({ runDir }, ctx)
+    await waitFor(
+      (r) =>
+        r.event === 'job:progress' &&
+        r.payload.jobId === resumed.jobId &&
+        r.payload.message.type === 'epoch'
+    )
+    expect((await h['job:cancel']({ jobId: resumed.jobId }, ctx)).ok).toBe(true)
+    expect((await jobEnd(resumed.jobId)).ok).toBe(true)
+    const [again] = await h['train:runs']({ root: data }, ctx)
+    expect(again.log.map((r) => r.epoch).slice(0, epochs + 1)).toEqual(
+      Array.from({ length: epochs + 1 }, (_, i) => i + 1)
+    )
 
     // an unlabelled images-only folder: predicted samples get the `predicted` status
     const plain = await tempDir('plain')
