@@ -112,7 +112,9 @@ export const useTrainingStore = defineStore('training', () => {
     if (state.value === 'starting') state.value = 'running'
     if (msg.type === 'step') {
       const s = msg as unknown as StepStatus & { loss: number }
-      steps.value.push({ x: s.epoch - 1 + s.step / Math.max(1, s.steps), loss: s.loss })
+      const x = s.epoch - 1 + s.step / Math.max(1, s.steps)
+      if ((steps.value.at(-1)?.x ?? -1) >= x) steps.value = steps.value.filter((p) => p.x < x)
+      steps.value.push({ x, loss: s.loss })
       status.value = {
         epoch: s.epoch,
         step: s.step,
@@ -122,6 +124,8 @@ export const useTrainingStore = defineStore('training', () => {
       }
     } else if (msg.type === 'epoch') {
       const e = msg as unknown as EpochPoint
+      if ((epochs.value.at(-1)?.epoch ?? 0) >= e.epoch)
+        epochs.value = epochs.value.filter((p) => p.epoch < e.epoch)
       epochs.value.push({
         epoch: e.epoch,
         epochs: e.epochs,

@@ -127,4 +127,21 @@ describe('training store', () => {
     ])
     expect(tr.state).toBe('stopped')
   })
+
+  it('replaces points of epochs redone after a resume instead of duplicating them', async () => {
+    const api = fakeApi({
+      'train:start': { jobId: 'j1', runDir: '/r' },
+      'train:resume': { jobId: 'j2' }
+    })
+    setApi(api)
+    const tr = useTrainingStore()
+    await tr.start('/d')
+    api.emit('job:progress', { jobId: 'j1', kind: 'train', message: epoch(1) })
+    api.emit('job:progress', { jobId: 'j1', kind: 'train', message: epoch(2) })
+    api.emit('job:end', { jobId: 'j1', kind: 'train', ok: true, result: { stopped: true } })
+    await tr.resume()
+    api.emit('job:progress', { jobId: 'j2', kind: 'train', message: epoch(2) })
+    api.emit('job:progress', { jobId: 'j2', kind: 'train', message: epoch(3) })
+    expect(tr.epochs.map((e) => e.epoch)).toEqual([1, 2, 3])
+  })
 })

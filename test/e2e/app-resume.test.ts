@@ -1,0 +1,80 @@
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { WebHost } from '../../src-main/web-host'
+import {
+  copyDsbSamples,
+  DSB_SAMPLES,
+  launchBrowser,
+  makeTemp,
+  openApp,
+  removeTemp,
+  shot,
+  startHost,
+  type Browser
+} from './support'
+
+const IDS = DSB_SAMPLES.slice(0, 3)
+
+async function stateIs(page: Page, states: string[], timeout = 120_000): Promise<string> {
+  await page.waitForFunction(
+    (s) =>
+      s.includes(document.querySelector('[data-testid="train-state"]')?.textContent?.trim() ?? ''),
+    states,
+    { timeout }
+  )
+  return (await page.getByTestId('train-state').textContent())!.trim()
+}
+
+describe('app: stop a training run and resume it', () => {
+  let host: WebHost
+  let browser: Browser
+  let temp: string
+
+  beforeAll(async () => {
+    temp = await makeTemp()
+    const dsb = await copyDsbSamples(temp, IDS)
+    host = await startHost(dsb)
+    browser = await launchBrowser()
+    await browser.page.setViewportSize({ width: 1400, height: 900 })
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await host?.close()
+    await removeTemp(temp)
+  })
+
+  it('stops after the first epoch, resumes from the checkpoint and finishes all epochs', async () => {
+    const { page } = browser
+    await openApp(page, host)
+    await page
+      .getByTestId('sample-row')
+      .nth(IDS.length - 1)
+      .waitFor()
+    const settings = { size: '32', base: '4', depth: '2', epochs: '4', patches: '8', batch: '4' }
+    for (const [k, v] of Object.entries(settings)) await page.getByTestId(`train-${k}`).fill(v)
+    await page.getByTestId('train-start').click()
+    await page
+      .locator('[data-testid="chart-epochs"] li')
+      .first()
+      .waitFor({ state: 'attached', timeout: 120_000 })
+    await page.getByTestId('train-stop').click()
+    await expect(stateIs(page, ['stopped', 'done', 'failed'])).resolves.toBe('stopped')
+    const runDir = (await page.getByTestId('train-run').textContent())!.trim()
+    const before = (await readFile(join(runDir, 'log.csv'), 'utf8')).trim().split('\n').length - 1
+    expect(before).toBeGreaterThanOrEqual(1)
+    expect(before).toBeLessThan(4)
+
+    await page.getByTestId('train-resume').click()
+    await expect(stateIs(page, ['done', 'stopped', 'failed'])).resolves.toBe('done')
+    const epochs = await page
+      .locator('[data-testid="chart-epochs"] li')
+      .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-epoch'))))
+    expect(epochs).toEqual([1, 2, 3, 4])
+    const log = (await readFile(join(runDir, 'log.csv'), 'utf8')).trim().split('\n')
+    expect(log.slice(1).map((l) => Number(l.split(',')[0]))).toEqual([1, 2, 3, 4])
+    await shot(page, 'app-resumed')
+    expect(browser.errors).toEqual([])
+  })
+})
