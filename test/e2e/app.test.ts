@@ -60,6 +60,13 @@ describe('app: open a DSB2018 folder and merge its instance masks', () => {
       () => [...document.querySelectorAll('[data-testid="sample-row"] img')].length > 0
     )
     await shot(page, 'app-dataset')
+    await page.getByTestId('view-grid').click()
+    await page
+      .getByTestId('sample-tile')
+      .nth(IDS.length - 1)
+      .waitFor()
+    await shot(page, 'app-grid')
+    await page.getByTestId('view-list').click()
 
     await page.getByTestId('tab-merge').click()
     await page.getByTestId('merge-start').click()
