@@ -5,16 +5,16 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readImage, writeImage } from '../../src-main/data/image-io'
 import { readLabel } from '../../src-main/data/labels'
-import { createHandlers } from '../../src-main/handlers'
-import { startWebHost, type WebHost } from '../../src-main/web-host'
-import { buildEditorPage } from './editor-page/build'
+import type { WebHost } from '../../src-main/web-host'
 import {
   copyDsbSamples,
   DSB_SAMPLES,
   launchBrowser,
   makeTemp,
+  openApp,
   removeTemp,
   shot,
+  startHost,
   type Browser
 } from './support'
 
@@ -36,12 +36,19 @@ async function hashTree(dir: string): Promise<Map<string, string>> {
   return out
 }
 
-/** Opens sample `id` of `root` in the editor and waits until it is drawn. */
-async function openSample(page: Page, host: WebHost, root: string, id: string): Promise<void> {
-  await page.goto(`${host.url}&root=${encodeURIComponent(root)}&id=${id}`)
+/** Clicks sample `id` in the dataset browser and waits until the editor has drawn it. */
+async function openSample(page: Page, id: string): Promise<void> {
+  await page.locator(`[data-testid="sample-row"][data-id="${id}"]`).click()
   await page
-    .locator(`[data-testid="editor-canvas"][data-ready="true"]`)
+    .locator(`[data-testid="editor-canvas"][data-ready="true"][data-sample="${id}"]`)
     .waitFor({ timeout: 30_000 })
+}
+
+/** Opens `dir` through the top bar and waits for its first sample row. */
+async function openDataset(page: Page, dir: string): Promise<void> {
+  await page.getByTestId('dataset-path').fill(dir)
+  await page.getByTestId('open-dataset').click()
+  await page.getByTestId('sample-row').first().waitFor({ timeout: 30_000 })
 }
 
 /** Moves the mouse to a screen point and reads the image pixel under it from the status bar. */
@@ -65,7 +72,7 @@ function distToSegment(
   return Math.hypot(px - (a.x + t * dx), py - (a.y + t * dy))
 }
 
-describe('label editor in a browser', () => {
+describe('label editor in the app', () => {
   let tmp: string
   let root: string
   let host: WebHost
@@ -74,14 +81,10 @@ describe('label editor in a browser', () => {
   beforeAll(async () => {
     tmp = await makeTemp()
     root = await copyDsbSamples(tmp, [FIRST, SECOND])
-    const page = await buildEditorPage(join(tmp, 'editor-page'))
-    host = await startWebHost({
-      staticDir: page,
-      handlers: createHandlers(),
-      version: 'e2e',
-      initialDataset: root
-    })
+    host = await startHost(root)
     browser = await launchBrowser()
+    await openApp(browser.page, host)
+    await browser.page.getByTestId('sample-row').nth(1).waitFor({ timeout: 30_000 })
   })
   afterAll(async () => {
     await browser?.close()
@@ -92,8 +95,8 @@ describe('label editor in a browser', () => {
   it('paints a stroke, undoes, redoes and saves it as a 16-bit label beside the originals', async () => {
     const { page } = browser
     const before = await hashTree(root)
-    await openSample(page, host, root, FIRST)
-    await shot(page, 'editor-open')
+    await openSample(page, FIRST)
+    await shot(page, 'editor-app-open')
     const activeText = await page.getByTestId('active-instance').textContent()
     const active = Number(/#(\d+)/.exec(activeText ?? '')![1])
     expect(active).toBeGreaterThan(1)
@@ -111,21 +114,21 @@ describe('label editor in a browser', () => {
     }
     await page.mouse.up()
     const b = await pixelAt(page, to.x, to.y)
-    await shot(page, 'editor-stroke')
+    await shot(page, 'editor-app-stroke')
     await expect.poll(() => page.getByTestId('undo').isEnabled()).toBe(true)
 
     await page.keyboard.press('Control+z')
     await expect.poll(() => page.getByTestId('redo').isEnabled()).toBe(true)
     expect(await page.getByTestId('undo').isEnabled()).toBe(false)
-    await shot(page, 'editor-undo')
+    await shot(page, 'editor-app-undo')
     await page.keyboard.press('Control+Shift+z')
     await expect.poll(() => page.getByTestId('undo').isEnabled()).toBe(true)
     await page.getByTestId('save-label').click()
     await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved')
-    await shot(page, 'editor-saved')
+    await shot(page, 'editor-app-saved')
     await page.keyboard.press('u')
     expect(await page.getByTestId('overlay-outline').getAttribute('aria-pressed')).toBe('true')
-    await shot(page, 'editor-outline')
+    await shot(page, 'editor-app-outline')
     await page.keyboard.press('u')
 
     const file = join(root, '.unet-studio/labels', `${FIRST}.png`)
@@ -163,7 +166,7 @@ describe('label editor in a browser', () => {
 
   it('saves edits when switching to another image', async () => {
     const { page } = browser
-    await openSample(page, host, root, SECOND)
+    await openSample(page, SECOND)
     await page.keyboard.press('p')
     const box = (await page.getByTestId('editor-canvas').boundingBox())!
     const cx = box.x + box.width / 2
@@ -177,18 +180,12 @@ describe('label editor in a browser', () => {
       await page.mouse.click(cx + dx, cy + dy)
     }
     await page.keyboard.press('Enter')
-    await shot(page, 'editor-polygon')
-    await expect
-      .poll(() => page.getByTestId('save-state').textContent())
-      .toMatch(/Unsaved|Saving|Saved/)
+    await shot(page, 'editor-app-polygon')
+    await expect.poll(() => page.getByTestId('undo').isEnabled()).toBe(true)
     const centre = await pixelAt(page, cx, cy)
-    await openSample(page, host, root, FIRST)
+    await openSample(page, FIRST)
     expect(await page.getByTestId('editor-error').count()).toBe(0)
-    const file = join(root, '.unet-studio/labels', `${SECOND}.png`)
-    await expect
-      .poll(() => readdir(join(root, '.unet-studio/labels')), { timeout: 5000 })
-      .toContain(`${SECOND}.png`)
-    const saved = await readImage(file)
+    const saved = await readImage(join(root, '.unet-studio/labels', `${SECOND}.png`))
     expect(saved.data[centre.y * saved.width + centre.x]).toBeGreaterThan(0)
     expect(browser.errors.filter((e) => !e.includes('404'))).toEqual([])
   })
@@ -209,7 +206,8 @@ describe('label editor in a browser', () => {
       { data: px, width: w, height: h, channels: 1, bitDepth: 16 },
       'tiff'
     )
-    await openSample(page, host, dir, 'cells16', true)
+    await openDataset(page, dir)
+    await openSample(page, 'cells16')
     const min = Number(await page.getByTestId('window-min').inputValue())
     const max = Number(await page.getByTestId('window-max').inputValue())
     expect(min).toBeGreaterThanOrEqual(30000)
@@ -232,7 +230,7 @@ describe('label editor in a browser', () => {
     const centre = await pixelAt(page, cx, cy)
     await page.keyboard.press('Control+s')
     await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved')
-    await shot(page, 'editor-16bit')
+    await shot(page, 'editor-app-16bit')
     const saved = await readImage(join(dir, '.unet-studio/labels/cells16.png'))
     expect(saved.bitDepth).toBe(16)
     expect(saved.data[centre.y * w + centre.x]).toBe(1)

@@ -134,21 +134,18 @@ export const useEditorStore = defineStore('editor', () => {
    * save fails the current sample stays open (its edits are not dropped) and the error shows.
    */
   async function open(datasetRoot: string, id: string): Promise<void> {
-    await save()
-    if (editorSession()?.doc.dirty) {
-      error.value = `${error.value ?? 'Could not save the label'} (still showing ${sampleId.value})`
-      return
-    }
     const seq = ++loadSeq
     loading.value = true
-    error.value = null
     try {
+      if (!(await saveBeforeSwitch(seq))) return
+      error.value = null
       const [imgPayload, labelPayload] = await Promise.all([
         api()['image:read']({ root: datasetRoot, id }),
         api()['label:read']({ root: datasetRoot, id })
       ])
       const image = await decodeImagePayload(imgPayload)
       if (seq !== loadSeq) return
+      if (!(await saveBeforeSwitch(seq))) return
       const data = base64ToTyped(labelPayload.data, labelPayload.bitDepth)
       const { width, height } = labelPayload
       const doc = new LabelDocument({ data, width, height, kind: labelPayload.kind })
@@ -173,10 +170,21 @@ export const useEditorStore = defineStore('editor', () => {
     }
   }
 
+  /**
+   * Saves the open label before load `seq` replaces it (also edits made while the next image
+   * loaded); false when a newer load took over or the save failed (error shown, sample kept).
+   */
+  async function saveBeforeSwitch(seq: number): Promise<boolean> {
+    await save()
+    if (seq !== loadSeq) return false
+    if (!editorSession()?.doc.dirty) return true
+    error.value = `${error.value ?? 'Could not save the label'} (still showing ${sampleId.value})`
+    return false
+  }
+
   /** Saves and closes the open sample (no image selected). */
   async function close(): Promise<void> {
-    await save()
-    loadSeq++
+    if (!(await saveBeforeSwitch(++loadSeq))) return
     setEditorSession(null)
     sampleId.value = null
     kind.value = null
