@@ -62,6 +62,7 @@ export const useEditorStore = defineStore('editor', () => {
   let autosaveTimer: ReturnType<typeof setTimeout> | null = null
   let loadSeq = 0
   let saveChain: Promise<void> = Promise.resolve()
+  let lastSaveFailed = false
 
   const canChangeKind = computed(
     () => labelSource.value === 'empty' && undoCount.value === 0 && redoCount.value === 0
@@ -101,6 +102,7 @@ export const useEditorStore = defineStore('editor', () => {
   }
 
   async function saveNow(): Promise<void> {
+    lastSaveFailed = false
     const s = editorSession()
     if (!s || !s.doc.dirty) return
     const state = s.doc.stateId
@@ -122,6 +124,7 @@ export const useEditorStore = defineStore('editor', () => {
       labelSource.value = 'edited'
       error.value = null
     } catch (err) {
+      lastSaveFailed = true
       error.value = `Could not save the label: ${err instanceof Error ? err.message : String(err)}`
     } finally {
       saving.value = false
@@ -175,9 +178,12 @@ export const useEditorStore = defineStore('editor', () => {
    * loaded); false when a newer load took over or the save failed (error shown, sample kept).
    */
   async function saveBeforeSwitch(seq: number): Promise<boolean> {
-    await save()
-    if (seq !== loadSeq) return false
-    if (!editorSession()?.doc.dirty) return true
+    for (;;) {
+      await save()
+      if (seq !== loadSeq) return false
+      if (!editorSession()?.doc.dirty) return true
+      if (lastSaveFailed) break
+    }
     error.value = `${error.value ?? 'Could not save the label'} (still showing ${sampleId.value})`
     return false
   }

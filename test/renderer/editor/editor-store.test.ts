@@ -5,10 +5,12 @@ import { base64ToTyped, typedToBase64 } from '@renderer/lib/base64'
 
 const saved: ChannelArg<'label:save'>[] = []
 const labels = new Map<string, Uint16Array>()
+let imageGate: Promise<void> | null = null
 
 function fakeApi(): Partial<Api> {
   return {
     'image:read': async ({ id }) => {
+      await imageGate
       const px = new Uint16Array(64 * 32).map((_, i) => 1000 + (i % 64) * 10)
       return {
         id,
@@ -116,6 +118,24 @@ describe('editor store', () => {
     expect(saved.map((s) => s.id)).toEqual(['a'])
     expect(editor.sampleId).toBe('b')
     expect(editor.dirty).toBe(false)
+  })
+
+  it('is not ready while switching, and saves edits made while the next image loads', async () => {
+    const editor = useEditorStore()
+    await editor.open('/data', 'a')
+    let release = (): void => {}
+    imageGate = new Promise((r) => (release = r))
+    const switching = editor.open('/data', 'b')
+    expect(editor.ready).toBe(false)
+    await vi.waitFor(() => expect(editor.saving).toBe(false))
+    editorSession()!.doc.stroke(7, 7, 7, 7, 2, 5)
+    editorSession()!.doc.commit()
+    editor.noteEdit()
+    release()
+    imageGate = null
+    await switching
+    expect(saved.map((s) => [s.id, base64ToTyped(s.data, 16)[7 * 64 + 7]])).toEqual([['a', 5]])
+    expect(editor.sampleId).toBe('b')
   })
 
   it('picks, merges and deletes instances as undoable edits', async () => {
