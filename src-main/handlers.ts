@@ -137,15 +137,18 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
       if (extname(file).toLowerCase() !== '.png') throw new Error(`${path}: not a PNG file`)
       return { png: (await readFile(resolve(file))).toString('base64') }
     },
-    'image:read': async ({ root, id }) => {
+    'image:read': async ({ root: dir, id }, ctx) => {
+      const root = guard(ctx, dir, 'dataset')
       const { bytes, ...img } = await readDisplayImage(root, await findSample(root, id))
       return { id, ...img, data: toBase64(bytes) }
     },
-    'label:read': async ({ root, id }) => {
+    'label:read': async ({ root: dir, id }, ctx) => {
+      const root = guard(ctx, dir, 'dataset')
       const { data, ...label } = await readEffectiveLabel(root, await findSample(root, id))
       return { id, ...label, data: toBase64(data), bitDepth: data instanceof Uint16Array ? 16 : 8 }
     },
-    'label:save': async ({ root, id, data, width, height, kind, bitDepth }) => {
+    'label:save': async ({ root: dir, id, data, width, height, kind, bitDepth }, ctx) => {
+      const root = guard(ctx, dir, 'dataset')
       const sample = await findSample(root, id)
       const bytes = Buffer.from(data, 'base64')
       const pixels =

@@ -55,6 +55,9 @@ describe('handlers: datasets', () => {
     await expect(
       h['merge:start']({ root: '/work/shared/datasets/dsb2018', mode: 'binary' }, ctx)
     ).rejects.toThrow(/outside the opened folders/)
+    await expect(h['image:read']({ root: '/work/shared', id: 'x' }, ctx)).rejects.toThrow(
+      /dataset \/work\/shared is outside the opened folders/
+    )
     expect((await h['dialog:open-folder']({}, ctx)).path).toBeNull()
   })
 
