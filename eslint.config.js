@@ -20,12 +20,25 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron', message: 'Only src-main/{index,window,ipc}.ts and src-preload touch Electron.' }] }
+        {
+          paths: [
+            {
+              name: 'electron',
+              message: 'Only src-main/{index,window,ipc}.ts and src-preload touch Electron.'
+            }
+          ]
+        }
       ]
     }
   },
   {
-    files: ['src-main/index.ts', 'src-main/window.ts', 'src-main/ipc.ts', 'src-main/utility-jobs.ts', 'src-preload/index.ts'],
+    files: [
+      'src-main/index.ts',
+      'src-main/window.ts',
+      'src-main/ipc.ts',
+      'src-main/utility-jobs.ts',
+      'src-preload/index.ts'
+    ],
     rules: { 'no-restricted-imports': 'off' }
   }
 )

@@ -18,7 +18,8 @@ function walk(dir: string): string[] {
   })
 }
 
-const ELECTRON_IMPORT = /from ['"]electron['"]|require\(['"]electron['"]\)|import\(['"]electron['"]\)/
+const ELECTRON_IMPORT =
+  /from ['"]electron['"]|require\(['"]electron['"]\)|import\(['"]electron['"]\)/
 
 describe('functional core', () => {
   it('keeps Electron out of data/, engine/ and jobs/', () => {
