@@ -96,15 +96,19 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
       const dest = out
         ? guard(ctx, out, 'output folder')
         : join(src, '.unet-studio', `merged-${mode}`)
-      const jobId = jobs.run('merge', ctx.emit, (onMessage) => ({
-        stop: () => undefined,
-        kill: () => undefined,
-        done: mergeDataset(src, dest, {
-          mode,
-          size,
-          onProgress: (p) => onMessage({ type: 'progress', ...p })
-        })
-      }))
+      const jobId = jobs.run('merge', ctx.emit, (onMessage) => {
+        const abort = new AbortController()
+        return {
+          stop: () => abort.abort(),
+          kill: () => abort.abort(),
+          done: mergeDataset(src, dest, {
+            mode,
+            size,
+            signal: abort.signal,
+            onProgress: (p) => onMessage({ type: 'progress', ...p })
+          })
+        }
+      })
       return { jobId, out: dest }
     },
     'train:start': async (arg, ctx) => {

@@ -44,6 +44,8 @@ export interface MergeOptions {
   onProgress?: (p: MergeProgress) => void
   /** Samples processed at once; each decodes its masks {@link DEFAULT_MASK_CONCURRENCY} at once. */
   sampleConcurrency?: number
+  /** Stops starting new samples once aborted; samples already written stay complete. */
+  signal?: AbortSignal
 }
 
 /** What {@link mergeDataset} did. */
@@ -64,6 +66,8 @@ export interface MergeSummary {
   samplesWithOverlaps: number
   seconds: number
   masksPerSecond: number
+  /** True when the signal stopped the merge before every sample was done. */
+  cancelled: boolean
 }
 
 /** Samples merged at once by default. */
@@ -178,7 +182,12 @@ export async function mergeDataset(
   let masks = 0
   let overlapPixels = 0
   let samplesWithOverlaps = 0
+  let skipped = 0
   await mapLimit(samples, opts.sampleConcurrency ?? DEFAULT_SAMPLE_CONCURRENCY, async (s) => {
+    if (opts.signal?.aborted) {
+      skipped++
+      return
+    }
     try {
       const label = await mergedLabel(s, mode, opts.size, connectivity)
       const { width, height } = label
@@ -214,13 +223,14 @@ export async function mergeDataset(
     size: opts.size ?? null,
     connectivity: mode === 'boundary' ? connectivity : null,
     samples: samples.length,
-    ok: samples.length - failed.length,
+    ok: samples.length - failed.length - skipped,
     failed,
     scanProblems: scan.problems,
     masksMerged: masks,
     overlapPixels,
     samplesWithOverlaps,
     seconds,
-    masksPerSecond: masks / seconds
+    masksPerSecond: masks / seconds,
+    cancelled: skipped > 0
   }
 }
