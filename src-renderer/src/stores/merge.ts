@@ -22,7 +22,7 @@ export const useMergeStore = defineStore('merge', () => {
   const size = ref<number | null>(null)
   const jobId = ref<string | null>(null)
   const out = ref<string | null>(null)
-  const state = ref<'idle' | 'running' | 'done' | 'failed'>('idle')
+  const state = ref<'idle' | 'running' | 'done' | 'cancelled' | 'failed'>('idle')
   const done = ref(0)
   const total = ref(0)
   const current = ref<string | null>(null)
@@ -42,7 +42,9 @@ export const useMergeStore = defineStore('merge', () => {
     end(e) {
       jobId.value = null
       result.value = (e.result as Record<string, unknown>) ?? null
-      if (e.ok) {
+      if (e.ok && result.value?.cancelled === true) {
+        state.value = 'cancelled'
+      } else if (e.ok) {
         state.value = 'done'
         if (total.value > 0) done.value = total.value
       } else {
