@@ -1,41 +1,15 @@
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { WebHost } from '../../src-main/web-host'
-import {
-  copyDsbSamples,
-  DSB_SAMPLES,
-  launchBrowser,
-  makeTemp,
-  openApp,
-  removeTemp,
-  shot,
-  startHost,
-  type Browser
-} from './support'
+import { describe, expect, it } from 'vitest'
+import { DSB_SAMPLES, openApp, shot, useAppSession } from './support'
 
 const IDS = DSB_SAMPLES.slice(0, 4)
 
 describe('app: open a DSB2018 folder and merge its instance masks', () => {
-  let host: WebHost
-  let browser: Browser
-  let temp: string
-  let dsb: string
-
-  beforeAll(async () => {
-    temp = await makeTemp()
-    dsb = await copyDsbSamples(temp, IDS)
-    host = await startHost()
-    browser = await launchBrowser()
-    await browser.page.setViewportSize({ width: 1400, height: 900 })
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await host?.close()
-    await removeTemp(temp)
-  })
+  const session = useAppSession(IDS)
 
   it('shows host info, lists the samples with badges and merges to images/ + masks/', async () => {
+    const { host, browser, dsb } = session
     const { page } = browser
     await openApp(page, host)
     await expect(page.getByTestId('host-info').textContent()).resolves.toContain('web')

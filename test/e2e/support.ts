@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs'
 import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { afterAll, beforeAll } from 'vitest'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { createHandlers } from '../../src-main/handlers'
 import { JobRegistry } from '../../src-main/services/job-service'
@@ -136,4 +137,36 @@ export async function shot(page: Page, name: string): Promise<string> {
   const path = join(SHOTS_DIR, `${name}.png`)
   await page.screenshot({ path })
   return path
+}
+
+/** What {@link useAppSession} sets up for one describe block. */
+export interface AppSession {
+  host: WebHost
+  browser: Browser
+  /** Temp folder removed after the block. */
+  temp: string
+  /** The DSB copy inside `temp`. */
+  dsb: string
+}
+
+/**
+ * Registers beforeAll/afterAll for one app session: a temp copy of DSB samples `ids`, the web host
+ * (with that copy opened at load when `openAtStart`), and a 1400x900 Chromium page. Read the
+ * returned object's fields inside tests.
+ */
+export function useAppSession(ids: string[], opts: { openAtStart?: boolean } = {}): AppSession {
+  const session = {} as AppSession
+  beforeAll(async () => {
+    session.temp = await makeTemp()
+    session.dsb = await copyDsbSamples(session.temp, ids)
+    session.host = await startHost(opts.openAtStart ? session.dsb : null)
+    session.browser = await launchBrowser()
+    await session.browser.page.setViewportSize({ width: 1400, height: 900 })
+  })
+  afterAll(async () => {
+    await session.browser?.close()
+    await session.host?.close()
+    await removeTemp(session.temp)
+  })
+  return session
 }
