@@ -1,19 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { WebHost } from '../../src-main/web-host'
-import {
-  copyDsbSamples,
-  DSB_SAMPLES,
-  launchBrowser,
-  makeTemp,
-  openApp,
-  removeTemp,
-  shot,
-  startHost,
-  type Browser
-} from './support'
+import { describe, expect, it } from 'vitest'
+import { DSB_SAMPLES, openApp, shot, useAppSession } from './support'
 
 const IDS = DSB_SAMPLES.slice(0, 3)
 
@@ -28,24 +17,10 @@ async function stateIs(page: Page, states: string[], timeout = 120_000): Promise
 }
 
 describe('app: stop a training run and resume it', () => {
-  let host: WebHost
-  let browser: Browser
-  let temp: string
-
-  beforeAll(async () => {
-    temp = await makeTemp()
-    const dsb = await copyDsbSamples(temp, IDS)
-    host = await startHost(dsb)
-    browser = await launchBrowser()
-    await browser.page.setViewportSize({ width: 1400, height: 900 })
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await host?.close()
-    await removeTemp(temp)
-  })
+  const session = useAppSession(IDS, { openAtStart: true })
 
   it('stops after the first epoch, resumes from the checkpoint and finishes all epochs', async () => {
+    const { host, browser } = session
     const { page } = browser
     await openApp(page, host)
     await page

@@ -1,19 +1,8 @@
 import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { WebHost } from '../../src-main/web-host'
-import {
-  copyDsbSamples,
-  DSB_SAMPLES,
-  launchBrowser,
-  makeTemp,
-  openApp,
-  removeTemp,
-  shot,
-  startHost,
-  type Browser
-} from './support'
+import { describe, expect, it } from 'vitest'
+import { DSB_SAMPLES, openApp, shot, useAppSession } from './support'
 
 const IDS = DSB_SAMPLES.slice(0, 4)
 const TINY: Record<string, string> = {
@@ -26,25 +15,10 @@ const TINY: Record<string, string> = {
 }
 
 describe('app: train a tiny U-Net, then predict with it', () => {
-  let host: WebHost
-  let browser: Browser
-  let temp: string
-  let dsb: string
-
-  beforeAll(async () => {
-    temp = await makeTemp()
-    dsb = await copyDsbSamples(temp, IDS)
-    host = await startHost()
-    browser = await launchBrowser()
-    await browser.page.setViewportSize({ width: 1400, height: 900 })
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await host?.close()
-    await removeTemp(temp)
-  })
+  const session = useAppSession(IDS)
 
   it('trains two epochs with live chart points and a log.csv, then exports masks and counts', async () => {
+    const { host, browser, dsb } = session
     const { page } = browser
     await openApp(page, host)
     await page.getByTestId('dataset-path').fill(dsb)
