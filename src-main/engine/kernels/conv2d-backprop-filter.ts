@@ -4,6 +4,7 @@
  * transposed im2col and one GEMM. Both work in chunks of whole images to bound scratch memory.
  */
 import { tf } from '../tf'
+import { winogradShapeOf } from './conv2d-winograd'
 import { im2colTransposed, type ConvGeometry } from './im2col'
 import {
   imagesPerCall,
@@ -23,6 +24,7 @@ import {
   type HeapView,
   type WasmBackendLike
 } from './wasm-heap'
+import { winogradFilterGrad } from './winograd'
 
 /** Largest scratch buffer, in floats (256 MiB). */
 export const DEFAULT_MAX_SCRATCH_FLOATS = 64 * 1024 * 1024
@@ -224,6 +226,13 @@ function conv2DBackpropFilter(args: {
   const out = backend.makeOutput([...attrs.filterShape], 'float32')
   const outOffset = offsetOf(backend, out)
   const native = filterGradOptions.native ? nativeFilterGrad() : null
+  const wino = winogradShapeOf(x.shape, attrs.filterShape, attrs)
+  if (native !== null && wino !== null) {
+    const h = heap(backend)
+    const [x0, d0] = [x, dy].map((t) => offsetOf(backend, t) / 4)
+    winogradFilterGrad(native, wino, h, x0, h, d0, h, outOffset / 4)
+    return out
+  }
   const stride1 = g.strideHeight === 1 && g.strideWidth === 1
   if (native !== null && (stride1 || isNonOverlapping(g))) {
     const size = g.filterHeight * g.filterWidth * g.inChannels * cout

@@ -6,6 +6,8 @@
  * back to the original kernel.
  */
 import { tf } from '../tf'
+import { winogradShapeOf } from './conv2d-winograd'
+import { nativeModule } from './native-module'
 import { runOriginal } from './original-kernels'
 import {
   allocView,
@@ -16,6 +18,7 @@ import {
   releaseView,
   type WasmBackendLike
 } from './wasm-heap'
+import { winogradConv } from './winograd'
 
 interface Attrs {
   strides: number | [number, number]
@@ -120,6 +123,19 @@ function conv2DBackpropInput(args: Args): tf.TensorInfo {
     width === dy.shape[2] * kw
   ) {
     return nonOverlapping(backend, dy, filter, attrs.inputShape)
+  }
+  const wino = winogradShapeOf([dy.shape[0], dy.shape[1], dy.shape[2], cout], [kh, kw, cout, cin], {
+    strides: attrs.strides,
+    pad: attrs.pad,
+    dataFormat: attrs.dataFormat
+  })
+  const native = wino && info.strideHeight === 1 && info.strideWidth === 1 ? nativeModule() : null
+  if (wino && native) {
+    const out = backend.makeOutput([...attrs.inputShape], 'float32')
+    const h = heap(backend)
+    const [d0, f0, o0] = [dy, filter, out].map((t) => offsetOf(backend, t) / 4)
+    winogradConv(native, wino, h, d0, h, f0, null, 0, false, true, h, o0)
+    return out
   }
   const conv = tf.getKernel('Conv2D', 'wasm')
   if (

@@ -4,6 +4,7 @@
 import { tf } from '../tf'
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter'
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input'
+import { conv2DConfig, fusedConv2DConfig } from './conv2d-winograd'
 import { maxPoolGradConfig } from './max-pool-grad'
 import { keepOriginal } from './original-kernels'
 import { meanConfig, sumConfig } from './reduce-leading'
@@ -13,6 +14,8 @@ import { castConfig, identityConfig } from './share-data'
 export const WASM_KERNELS: tf.KernelConfig[] = [
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
+  conv2DConfig,
+  fusedConv2DConfig,
   sumConfig,
   meanConfig,
   identityConfig,

@@ -5,102 +5,13 @@
  * caller and helper threads sharing the module's memory. XNNPACK's GEMM, built for long
  * rows and short reductions, runs this reduction-shaped product 3-4x slower.
  */
-import { Worker } from 'node:worker_threads'
 import type { ConvGeometry } from './im2col'
-import { FILTER_GRAD_WASM } from './native/filter-grad-wasm'
+import { BASE, ensureBytes, nativeModule, runSplit, type Native } from './native-module'
 import { shiftGrid } from './shift-layout'
-import { configuredWasmThreads } from './threaded-wasm'
 
-/** The slice of the WebAssembly API we use (the node tsconfig has no DOM lib). */
-interface WasmMemory {
-  buffer: ArrayBuffer
-  grow(pages: number): number
-}
-
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> }
-  Memory: new (d: { initial: number; maximum: number; shared: boolean }) => WasmMemory
-}
-
-interface Native {
-  memory: WasmMemory
-  run: (...args: number[]) => void
-  /** Helper threads (the caller is one more) and their completion counter [done, failed]. */
-  workers: Worker[]
-  signal: Int32Array
-}
-
-/** Our buffers start above the module's own (unused) stack. */
-const BASE = 1 << 20
-/** Longest wait for a helper thread before giving up. */
-const WORKER_TIMEOUT_MS = 10 * 60_000
-let native: Native | null | undefined
-
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads')
-const { module, memory, signal } = workerData
-const run = new WebAssembly.Instance(module, { env: { memory } }).exports.shift_filter_grad
-parentPort.on('message', (args) => {
-  try {
-    run(...args)
-  } catch (error) {
-    Atomics.store(signal, 1, 1)
-  }
-  Atomics.add(signal, 0, 1)
-  Atomics.notify(signal, 0)
-})
-`
-
-/** The compiled module and `threads - 1` helper threads, or null without wasm SIMD/threads. */
+/** The native module, or null where it cannot load (the caller falls back to XNNPACK GEMMs). */
 export function nativeFilterGrad(): Native | null {
-  if (native !== undefined) return native
-  try {
-    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
-    const module = new wasm.Module(Buffer.from(FILTER_GRAD_WASM, 'base64'))
-    const memory = new wasm.Memory({ initial: BASE / 65536 + 1, maximum: 65536, shared: true })
-    const run = new wasm.Instance(module, { env: { memory } }).exports.shift_filter_grad
-    const signal = new Int32Array(new SharedArrayBuffer(8))
-    const workers = Array.from({ length: configuredWasmThreads() - 1 }, () => {
-      const workerData = { module, memory, signal }
-      const w = new Worker(WORKER_SOURCE, { eval: true, workerData, execArgv: [] })
-      w.unref()
-      return w
-    })
-    native = { memory, run: run as Native['run'], workers, signal }
-  } catch {
-    native = null
-  }
-  return native
-}
-
-/** Runs the kernel over input-channel ranges split between the caller and the helpers. */
-function runParallel(n: Native, args: number[], cin: number): void {
-  const parts = Math.min(n.workers.length + 1, Math.max(1, Math.floor(cin / 4)))
-  const bounds = Array.from({ length: parts + 1 }, (_, k) =>
-    k === parts ? cin : Math.floor((cin * k) / parts / 4) * 4
-  )
-  const start = Atomics.load(n.signal, 0)
-  for (let k = 1; k < parts; k++) n.workers[k - 1].postMessage([...args, bounds[k], bounds[k + 1]])
-  n.run(...args, bounds[0], bounds[1])
-  const deadline = Date.now() + WORKER_TIMEOUT_MS
-  for (
-    let seen = Atomics.load(n.signal, 0);
-    seen - start < parts - 1;
-    seen = Atomics.load(n.signal, 0)
-  ) {
-    if (Date.now() > deadline)
-      throw new Error('Conv2DBackpropFilter (wasm): helper thread timed out')
-    Atomics.wait(n.signal, 0, seen, 1000)
-  }
-  if (Atomics.exchange(n.signal, 1, 0) !== 0) {
-    throw new Error('Conv2DBackpropFilter (wasm): a helper thread failed')
-  }
-}
-
-function ensureBytes(memory: WasmMemory, bytes: number): void {
-  const missing = BASE + bytes - memory.buffer.byteLength
-  if (missing > 0) memory.grow(Math.ceil(missing / 65536))
+  return nativeModule()
 }
 
 /** Cache blocking: input channels, output channels and grid cells per block. */
@@ -142,7 +53,7 @@ export function nativeShiftFilterGrad(
   const xFloats = (grid.cells + grid.maxOffset) * cin
   const dFloats = grid.cells * cout
   const cFloats = taps * cin * cout
-  ensureBytes(n.memory, (xFloats + dFloats + cFloats + taps) * 4)
+  ensureBytes(n, (xFloats + dFloats + cFloats + taps) * 4)
   const f = new Float32Array(n.memory.buffer)
   const xo = BASE / 4
   const d0 = xo + xFloats
@@ -172,7 +83,13 @@ export function nativeShiftFilterGrad(
       offsets[kh * g.filterWidth + kw] = kh * grid.gridW + kw
   }
   const { mc, nc, kc } = nativeBlocking
-  runParallel(n, [xo * 4, d0 * 4, c0 * 4, o0 * 4, taps, grid.cells, cin, cout, mc, nc, kc], cin)
+  runSplit(
+    n,
+    'shift_filter_grad',
+    [xo * 4, d0 * 4, c0 * 4, o0 * 4, taps, grid.cells, cin, cout, mc, nc, kc],
+    cin,
+    4
+  )
   const result = new Float32Array(n.memory.buffer, c0 * 4, cFloats)
   for (let k = 0; k < cFloats; k++) out[outBase + k] += result[k]
 }
@@ -209,7 +126,7 @@ export function nativeWindowFilterGrad(
   const cols = g.filterHeight * g.filterWidth * g.inChannels
   const rows = count * g.outHeight * g.outWidth
   const run = g.filterWidth * g.inChannels
-  ensureBytes(n.memory, (rows * (cols + cout) + cols * cout + 1) * 4)
+  ensureBytes(n, (rows * (cols + cout) + cols * cout + 1) * 4)
   const f = new Float32Array(n.memory.buffer)
   const xo = BASE / 4
   const d0 = xo + rows * cols
@@ -232,7 +149,13 @@ export function nativeWindowFilterGrad(
   const dyStart = dyBase + first * g.outHeight * g.outWidth * cout
   f.set(dy.subarray(dyStart, dyStart + rows * cout), d0)
   const { mc, nc, kc } = nativeBlocking
-  runParallel(n, [xo * 4, d0 * 4, c0 * 4, o0 * 4, 1, rows, cols, cout, mc, nc, kc], cols)
+  runSplit(
+    n,
+    'shift_filter_grad',
+    [xo * 4, d0 * 4, c0 * 4, o0 * 4, 1, rows, cols, cout, mc, nc, kc],
+    cols,
+    4
+  )
   const result = new Float32Array(n.memory.buffer, c0 * 4, cols * cout)
   for (let k = 0; k < cols * cout; k++) out[outBase + k] += result[k]
 }

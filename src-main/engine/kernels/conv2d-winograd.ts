@@ -1,0 +1,96 @@
+/**
+ * Conv2D and FusedConv2D for the wasm backend: 3×3 stride-1 'same' convolutions (every conv of a
+ * U-Net but the first and the 1×1 head) run as Winograd F(4×4, 3×3) on our SIMD module, with the
+ * bias and a ReLU applied in the output transform. Everything else runs XNNPACK as before.
+ */
+import { tf } from '../tf'
+import { nativeModule } from './native-module'
+import { runOriginal } from './original-kernels'
+import { heap, offsetOf, type WasmBackendLike } from './wasm-heap'
+import { winogradConv, winogradFits, winogradOptions, type WinogradShape } from './winograd'
+
+interface ConvAttrs {
+  strides: number | [number, number]
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding
+  dataFormat: 'NHWC' | 'NCHW'
+  dilations?: number | [number, number]
+  dimRoundingMode?: 'floor' | 'round' | 'ceil'
+  activation?: string
+}
+
+type Args = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: unknown }
+
+/**
+ * The Winograd shape of a convolution of `xShape` by `filterShape` (HWIO), or null when it is not
+ * a 3×3, stride-1, dilation-1 convolution padded by one on every side with suitable channels.
+ */
+export function winogradShapeOf(
+  xShape: number[],
+  filterShape: number[],
+  attrs: Omit<ConvAttrs, 'activation'>
+): WinogradShape | null {
+  if (!winogradOptions.enabled || attrs.dataFormat === 'NCHW') return null
+  const [kh, kw, cin, cout] = filterShape
+  if (kh !== 3 || kw !== 3 || !winogradFits(cin, cout) || xShape[3] !== cin) return null
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast'
+  )
+  const p = info.padInfo
+  const ones = [info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth]
+  const same = info.outHeight === info.inHeight && info.outWidth === info.inWidth
+  if (ones.some((v) => v !== 1) || !same || [p.top, p.bottom, p.left, p.right].some((v) => v !== 1))
+    return null
+  return { n: info.batchSize, h: info.inHeight, w: info.inWidth, cin, cout }
+}
+
+function convolve(args: Args, name: 'Conv2D' | 'FusedConv2D'): tf.TensorInfo {
+  const backend = args.backend as WasmBackendLike
+  const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo>
+  const attrs = args.attrs as ConvAttrs
+  const activation = attrs.activation ?? 'linear'
+  const shape = winogradShapeOf(x.shape, filter.shape, attrs)
+  const native = shape ? nativeModule() : null
+  const simple = (activation === 'linear' || activation === 'relu') && !preluActivationWeights
+  const biasOk = !bias || (bias.shape.length === 1 && bias.shape[0] === filter.shape[3])
+  if (shape === null || native === null || !simple || !biasOk) {
+    return runOriginal(name, args) as tf.TensorInfo
+  }
+  const out = backend.makeOutput([shape.n, shape.h, shape.w, shape.cout], 'float32')
+  const h = heap(backend)
+  winogradConv(
+    native,
+    shape,
+    h,
+    offsetOf(backend, x) / 4,
+    h,
+    offsetOf(backend, filter) / 4,
+    bias ? h : null,
+    bias ? offsetOf(backend, bias) / 4 : 0,
+    activation === 'relu',
+    false,
+    h,
+    offsetOf(backend, out) / 4
+  )
+  return out
+}
+
+/** Conv2D on Winograd where it applies. */
+export const conv2DConfig: tf.KernelConfig = {
+  kernelName: 'Conv2D',
+  backendName: 'wasm',
+  kernelFunc: ((args: Args) => convolve(args, 'Conv2D')) as unknown as tf.KernelFunc
+}
+
+/** FusedConv2D (bias, linear or ReLU) on Winograd where it applies. */
+export const fusedConv2DConfig: tf.KernelConfig = {
+  kernelName: 'FusedConv2D',
+  backendName: 'wasm',
+  kernelFunc: ((args: Args) => convolve(args, 'FusedConv2D')) as unknown as tf.KernelFunc
+}

@@ -1,0 +1,144 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { initBackend } from '../../../../src-main/engine/backend'
+import { winogradShapeOf } from '../../../../src-main/engine/kernels/conv2d-winograd'
+import { nativeModule } from '../../../../src-main/engine/kernels/native-module'
+import {
+  winogradConv,
+  winogradFilterGrad,
+  winogradOptions
+} from '../../../../src-main/engine/kernels/winograd'
+import { tf } from '../../../../src-main/engine/tf'
+import { maxAbs, maxAbsDiff, randomArray, runKernelOn } from './compare'
+
+/** max |wasm - cpu| ≤ TOL · max |cpu|: Winograd F(4×4, 3×3) in float32 over ≤ 10⁴-term sums. */
+const TOL = 2e-5
+
+const DEFAULTS = { ...winogradOptions }
+const size = (shape: number[]): number => shape.reduce((a, b) => a * b)
+const same = { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 1 }
+
+/** [n, h, w, cin, cout]: sizes not multiples of 4, channels from 4 to 40, one tiny image. */
+const SHAPES: [number, number, number, number, number][] = [
+  [2, 9, 7, 8, 16],
+  [3, 6, 6, 4, 8],
+  [2, 13, 10, 12, 24],
+  [1, 3, 5, 40, 8],
+  [2, 16, 16, 32, 32]
+]
+
+function input(shape: number[], seed: number): { shape: number[]; values: Float32Array } {
+  return { shape, values: randomArray(size(shape), seed) }
+}
+
+async function bothBackends(
+  name: string,
+  inputs: Parameters<typeof runKernelOn>[2],
+  attrs: object
+) {
+  const wasm = await runKernelOn('wasm', name, inputs, attrs as Record<string, unknown>)
+  const cpu = await runKernelOn('cpu', name, inputs, attrs as Record<string, unknown>)
+  expect(wasm.shape).toEqual(cpu.shape)
+  expect(wasm.leaked).toBe(0)
+  return { wasm: wasm.values, cpu: cpu.values }
+}
+
+describe('Winograd F(4x4, 3x3) convolutions on wasm', () => {
+  beforeAll(async () => {
+    expect((await initBackend('wasm')).name).toBe('wasm')
+  })
+
+  afterEach(() => {
+    Object.assign(winogradOptions, DEFAULTS)
+  })
+
+  it('takes 3x3 stride-1 same convolutions with suitable channels, and only those', () => {
+    expect(winogradShapeOf([2, 9, 7, 8], [3, 3, 8, 16], same)).toEqual({
+      n: 2,
+      h: 9,
+      w: 7,
+      cin: 8,
+      cout: 16
+    })
+    expect(winogradShapeOf([2, 9, 7, 3], [3, 3, 3, 16], same)).toBeNull()
+    expect(winogradShapeOf([2, 9, 7, 8], [3, 3, 8, 12], same)).toBeNull()
+    expect(winogradShapeOf([2, 9, 7, 8], [3, 3, 8, 16], { ...same, pad: 'valid' })).toBeNull()
+    expect(winogradShapeOf([2, 9, 7, 8], [3, 3, 8, 16], { ...same, strides: 2 })).toBeNull()
+    expect(winogradShapeOf([2, 9, 7, 8], [1, 1, 8, 16], same)).toBeNull()
+    expect(winogradShapeOf([2, 9, 7, 8], [3, 3, 8, 16], { ...same, dilations: 2 })).toBeNull()
+    expect(winogradShapeOf([2, 9, 7, 8], [3, 3, 8, 16], { ...same, pad: 1 })).not.toBeNull()
+  })
+
+  it.each(SHAPES)(
+    'the module itself matches cpu: n %i, %ix%i, %i -> %i',
+    async (n, h, w, ci, co) => {
+      const native = nativeModule()
+      expect(native).not.toBeNull()
+      const s = { n, h, w, cin: ci, cout: co }
+      const x = randomArray(n * h * w * ci, 1)
+      const g = randomArray(9 * ci * co, 2)
+      const dy = randomArray(n * h * w * co, 3)
+      const y = new Float32Array(n * h * w * co)
+      const dw = new Float32Array(9 * ci * co)
+      winogradConv(native!, s, x, 0, g, 0, null, 0, false, false, y, 0)
+      winogradFilterGrad(native!, s, x, 0, dy, 0, dw, 0)
+      await tf.setBackend('cpu')
+      const [xt, gt, dyt] = [
+        tf.tensor4d(x, [n, h, w, ci]),
+        tf.tensor4d(g, [3, 3, ci, co]),
+        tf.tensor4d(dy, [n, h, w, co])
+      ]
+      const yRef = tf.conv2d(xt, gt, 1, 'same').dataSync() as Float32Array
+      const dwCpu = tf.grad((f: tf.Tensor4D) => tf.sum(tf.mul(tf.conv2d(xt, f, 1, 'same'), dyt)))(
+        gt
+      )
+      const dwRefValues = dwCpu.dataSync() as Float32Array
+      expect(maxAbsDiff(y, yRef)).toBeLessThanOrEqual(TOL * maxAbs(yRef))
+      expect(maxAbsDiff(dw, dwRefValues)).toBeLessThanOrEqual(TOL * maxAbs(dwRefValues))
+      tf.dispose([xt, gt, dyt, dwCpu])
+    }
+  )
+
+  it.each(SHAPES)(
+    'Conv2D and FusedConv2D (bias, ReLU) match cpu: n %i, %ix%i, %i -> %i',
+    async (n, h, w, ci, co) => {
+      const inputs = { x: input([n, h, w, ci], 4), filter: input([3, 3, ci, co], 5) }
+      const plain = await bothBackends('Conv2D', inputs, same)
+      expect(maxAbsDiff(plain.wasm, plain.cpu)).toBeLessThanOrEqual(TOL * maxAbs(plain.cpu))
+      const fusedInputs = { ...inputs, bias: input([co], 6) }
+      const fused = await bothBackends('FusedConv2D', fusedInputs, { ...same, activation: 'relu' })
+      expect(fused.cpu.some((v) => v === 0)).toBe(true)
+      expect(maxAbsDiff(fused.wasm, fused.cpu)).toBeLessThanOrEqual(TOL * maxAbs(fused.cpu))
+    }
+  )
+
+  it.each(SHAPES)(
+    'input and filter gradients match cpu: n %i, %ix%i, %i -> %i',
+    async (n, h, w, ci, co) => {
+      const attrs = { ...same, inputShape: [n, h, w, co] }
+      const dxCase = { dy: input([n, h, w, ci], 7), filter: input([3, 3, co, ci], 8) }
+      const dx = await bothBackends('Conv2DBackpropInput', dxCase, attrs)
+      expect(maxAbsDiff(dx.wasm, dx.cpu)).toBeLessThanOrEqual(TOL * maxAbs(dx.cpu))
+      const dwCase = { x: input([n, h, w, ci], 9), dy: input([n, h, w, co], 10) }
+      const dw = await bothBackends('Conv2DBackpropFilter', dwCase, {
+        ...same,
+        filterShape: [3, 3, ci, co]
+      })
+      expect(maxAbsDiff(dw.wasm, dw.cpu)).toBeLessThanOrEqual(TOL * maxAbs(dw.cpu))
+    }
+  )
+
+  it('gives the same answer in chunks of one image and in small cache blocks', async () => {
+    const inputs = { x: input([3, 11, 9, 24], 11), filter: input([3, 3, 24, 16], 12) }
+    const grads = { x: inputs.x, dy: input([3, 11, 9, 16], 13) }
+    const dwAttrs = { ...same, filterShape: [3, 3, 24, 16] }
+    const whole = await runKernelOn('wasm', 'Conv2D', inputs, same)
+    const wholeDw = await runKernelOn('wasm', 'Conv2DBackpropFilter', grads, dwAttrs)
+    Object.assign(winogradOptions, { maxFloats: 1, kc: 5, nc: 8, mc: 4, gradNc: 8, kt: 3 })
+    const parts = await runKernelOn('wasm', 'Conv2D', inputs, same)
+    const partsDw = await runKernelOn('wasm', 'Conv2DBackpropFilter', grads, dwAttrs)
+    expect(maxAbsDiff(parts.values, whole.values)).toBeLessThanOrEqual(TOL * maxAbs(whole.values))
+    expect(maxAbsDiff(partsDw.values, wholeDw.values)).toBeLessThanOrEqual(
+      TOL * maxAbs(wholeDw.values)
+    )
+  })
+})
