@@ -225,12 +225,10 @@ function conv2DBackpropFilter(args: {
   const cout = attrs.filterShape[3]
   const out = backend.makeOutput([...attrs.filterShape], 'float32')
   const outOffset = offsetOf(backend, out)
-  const native = filterGradOptions.native ? nativeFilterGrad() : null
+  const native = filterGradOptions.native ? nativeFilterGrad(backend) : null
   const wino = winogradShapeOf(x.shape, attrs.filterShape, attrs)
   if (native !== null && wino !== null) {
-    const h = heap(backend)
-    const [x0, d0] = [x, dy].map((t) => offsetOf(backend, t) / 4)
-    winogradFilterGrad(native, wino, h, x0, h, d0, h, outOffset / 4)
+    winogradFilterGrad(native, wino, offsetOf(backend, x), offsetOf(backend, dy), outOffset)
     return out
   }
   const stride1 = g.strideHeight === 1 && g.strideWidth === 1
@@ -250,11 +248,10 @@ function conv2DBackpropFilter(args: {
         )
     const kernel = stride1 ? nativeShiftFilterGrad : nativeWindowFilterGrad
     for (let first = 0; first < batch; first += perCall) {
-      const h = heap(backend)
       const count = Math.min(perCall, batch - first)
       const xBase = offsetOf(backend, x) / 4
       const dyBase = offsetOf(backend, dy) / 4
-      kernel(native, h, xBase, h, dyBase, g, cout, first, count, h, outOffset / 4)
+      kernel(native, () => heap(backend), xBase, dyBase, g, cout, first, count, outOffset / 4)
     }
   } else if (g.strideHeight === 1 && g.strideWidth === 1) {
     shiftedFilterGrad(backend, x, dy, g, cout, outOffset)

@@ -129,12 +129,11 @@ function conv2DBackpropInput(args: Args): tf.TensorInfo {
     pad: attrs.pad,
     dataFormat: attrs.dataFormat
   })
-  const native = wino && info.strideHeight === 1 && info.strideWidth === 1 ? nativeModule() : null
+  const native = wino && info.strideHeight === 1 ? nativeModule(backend) : null
   if (wino && native) {
     const out = backend.makeOutput([...attrs.inputShape], 'float32')
-    const h = heap(backend)
-    const [d0, f0, o0] = [dy, filter, out].map((t) => offsetOf(backend, t) / 4)
-    winogradConv(native, wino, h, d0, h, f0, null, 0, false, true, h, o0)
+    const [d0, f0, o0] = [dy, filter, out].map((t) => offsetOf(backend, t))
+    winogradConv(native, wino, d0, f0, 0, false, true, o0)
     return out
   }
   const conv = tf.getKernel('Conv2D', 'wasm')

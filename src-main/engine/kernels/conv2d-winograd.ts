@@ -6,7 +6,7 @@
 import { tf } from '../tf'
 import { nativeModule } from './native-module'
 import { runOriginal } from './original-kernels'
-import { heap, offsetOf, type WasmBackendLike } from './wasm-heap'
+import { offsetOf, type WasmBackendLike } from './wasm-heap'
 import { winogradConv, winogradFits, winogradOptions, type WinogradShape } from './winograd'
 
 interface ConvAttrs {
@@ -56,28 +56,16 @@ function convolve(args: Args, name: 'Conv2D' | 'FusedConv2D'): tf.TensorInfo {
   const attrs = args.attrs as ConvAttrs
   const activation = attrs.activation ?? 'linear'
   const shape = winogradShapeOf(x.shape, filter.shape, attrs)
-  const native = shape ? nativeModule() : null
+  const native = shape ? nativeModule(backend) : null
   const simple = (activation === 'linear' || activation === 'relu') && !preluActivationWeights
   const biasOk = !bias || (bias.shape.length === 1 && bias.shape[0] === filter.shape[3])
   if (shape === null || native === null || !simple || !biasOk) {
     return runOriginal(name, args) as tf.TensorInfo
   }
   const out = backend.makeOutput([shape.n, shape.h, shape.w, shape.cout], 'float32')
-  const h = heap(backend)
-  winogradConv(
-    native,
-    shape,
-    h,
-    offsetOf(backend, x) / 4,
-    h,
-    offsetOf(backend, filter) / 4,
-    bias ? h : null,
-    bias ? offsetOf(backend, bias) / 4 : 0,
-    activation === 'relu',
-    false,
-    h,
-    offsetOf(backend, out) / 4
-  )
+  const [x0, f0, o0] = [x, filter, out].map((t) => offsetOf(backend, t))
+  const b0 = bias ? offsetOf(backend, bias) : 0
+  winogradConv(native, shape, x0, f0, b0, activation === 'relu', false, o0)
   return out
 }
 

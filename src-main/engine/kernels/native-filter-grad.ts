@@ -1,17 +1,18 @@
 /**
  * Stride-1 filter gradient on our own small wasm SIMD module (native/filter-grad.c): the input and
- * dy are copied row by row onto a zero-padded grid in the module's memory (no transposes), and a
+ * dy are copied row by row onto a zero-padded grid in scratch memory (no transposes), and a
  * cache-blocked 4x8 outer-product kernel sums every filter tap, input channels split between the
  * caller and helper threads sharing the module's memory. XNNPACK's GEMM, built for long
  * rows and short reductions, runs this reduction-shaped product 3-4x slower.
  */
 import type { ConvGeometry } from './im2col'
-import { BASE, ensureBytes, nativeModule, runSplit, type Native } from './native-module'
+import { nativeModule, runSplit, type Native } from './native-module'
 import { shiftGrid } from './shift-layout'
+import type { WasmBackendLike } from './wasm-heap'
 
 /** The native module, or null where it cannot load (the caller falls back to XNNPACK GEMMs). */
-export function nativeFilterGrad(): Native | null {
-  return nativeModule()
+export function nativeFilterGrad(backend: WasmBackendLike): Native | null {
+  return nativeModule(backend)
 }
 
 /** Cache blocking: input channels, output channels and grid cells per block. */
@@ -31,20 +32,18 @@ export function imagesPerCall(
 }
 
 /**
- * dW for images `[first, first + count)` of NHWC `x` / `dy` (float views with base indices),
- * added into `out` at `outBase` (taps x cin x cout floats).
+ * dW for images `[first, first + count)` of NHWC `x` / `dy` on the heap (float indices), added
+ * into the heap at `outBase` (taps x cin x cout floats). `heapOf` gives the current heap.
  */
 export function nativeShiftFilterGrad(
   n: Native,
-  x: Float32Array,
+  heapOf: () => Float32Array,
   xBase: number,
-  dy: Float32Array,
   dyBase: number,
   g: ConvGeometry,
   cout: number,
   first: number,
   count: number,
-  out: Float32Array,
   outBase: number
 ): void {
   const cin = g.inChannels
@@ -53,9 +52,10 @@ export function nativeShiftFilterGrad(
   const xFloats = (grid.cells + grid.maxOffset) * cin
   const dFloats = grid.cells * cout
   const cFloats = taps * cin * cout
-  ensureBytes(n, (xFloats + dFloats + cFloats + taps) * 4)
-  const f = new Float32Array(n.memory.buffer)
-  const xo = BASE / 4
+  const ptr = n.alloc((xFloats + dFloats + cFloats + taps) * 4)
+  const f = heapOf()
+  const [x, dy, out] = [f, f, f]
+  const xo = ptr / 4
   const d0 = xo + xFloats
   const c0 = d0 + dFloats
   const o0 = c0 + cFloats
@@ -77,7 +77,7 @@ export function nativeShiftFilterGrad(
       f.set(dy.subarray(s, s + g.outWidth * cout), d0 + (i * grid.gridH + oh) * grid.gridW * cout)
     }
   }
-  const offsets = new Int32Array(n.memory.buffer, o0 * 4, taps)
+  const offsets = new Int32Array(f.buffer, o0 * 4, taps)
   for (let kh = 0; kh < g.filterHeight; kh++) {
     for (let kw = 0; kw < g.filterWidth; kw++)
       offsets[kh * g.filterWidth + kw] = kh * grid.gridW + kw
@@ -90,8 +90,8 @@ export function nativeShiftFilterGrad(
     cin,
     4
   )
-  const result = new Float32Array(n.memory.buffer, c0 * 4, cFloats)
-  for (let k = 0; k < cFloats; k++) out[outBase + k] += result[k]
+  for (let k = 0; k < cFloats; k++) out[outBase + k] += f[c0 + k]
+  n.free(ptr)
 }
 
 /** True for stride = filter size without padding (windows tile the input exactly). */
@@ -112,23 +112,22 @@ export function isNonOverlapping(g: ConvGeometry): boolean {
  */
 export function nativeWindowFilterGrad(
   n: Native,
-  x: Float32Array,
+  heapOf: () => Float32Array,
   xBase: number,
-  dy: Float32Array,
   dyBase: number,
   g: ConvGeometry,
   cout: number,
   first: number,
   count: number,
-  out: Float32Array,
   outBase: number
 ): void {
   const cols = g.filterHeight * g.filterWidth * g.inChannels
   const rows = count * g.outHeight * g.outWidth
   const run = g.filterWidth * g.inChannels
-  ensureBytes(n, (rows * (cols + cout) + cols * cout + 1) * 4)
-  const f = new Float32Array(n.memory.buffer)
-  const xo = BASE / 4
+  const ptr = n.alloc((rows * (cols + cout) + cols * cout + 1) * 4)
+  const f = heapOf()
+  const [x, dy, out] = [f, f, f]
+  const xo = ptr / 4
   const d0 = xo + rows * cols
   const c0 = d0 + rows * cout
   const o0 = c0 + cols * cout
@@ -156,6 +155,6 @@ export function nativeWindowFilterGrad(
     cols,
     4
   )
-  const result = new Float32Array(n.memory.buffer, c0 * 4, cols * cout)
-  for (let k = 0; k < cols * cout; k++) out[outBase + k] += result[k]
+  for (let k = 0; k < cols * cout; k++) out[outBase + k] += f[c0 + k]
+  n.free(ptr)
 }

@@ -1,10 +1,12 @@
 /**
  * 3×3 stride-1 'same' convolutions and their filter gradient with Winograd F(4×4, 3×3) on our
- * wasm SIMD module (native/winograd.c): 2.25 multiply-adds per output instead of 9. Operands are
- * copied into the module's memory in chunks of whole images, transformed, multiplied as 36
- * channel GEMMs (split between threads) and transformed back.
+ * wasm SIMD module (native/winograd.c): 2.25 multiply-adds per output instead of 9. Tensors are
+ * read and written in place on the backend's heap (byte offsets below). Layers whose transformed
+ * filter is small (the large, shallow ones) run fused: each thread transforms a block of tiles,
+ * multiplies and transforms back while the block is in cache. The others run as whole passes:
+ * input transform, 36 channel GEMMs split between threads, output transform.
  */
-import { BASE, ensureBytes, floats, runSplit, type Native } from './native-module'
+import { runSplit, threadCount, type Native } from './native-module'
 
 /** NHWC sizes of a 3×3 'same' convolution with `cin` inputs and `cout` outputs per pixel. */
 export interface WinogradShape {
@@ -15,7 +17,7 @@ export interface WinogradShape {
   cout: number
 }
 
-/** Tunables: cache blocks of the GEMMs and the scratch limit (tests shrink both). */
+/** Tunables: cache blocks of the GEMMs, the fused path and the scratch limit (tests shrink them). */
 export const winogradOptions = {
   /** Off: every convolution takes the XNNPACK / shifted-GEMM paths (for comparisons). */
   enabled: true,
@@ -26,8 +28,12 @@ export const winogradOptions = {
   mc: 64,
   gradNc: 64,
   kt: 256,
-  /** Most floats the per-image buffers of one call may take (256 MiB). */
-  maxFloats: 64 * 1024 * 1024
+  /** Most floats the transformed tiles of one whole-pass call may take (256 MiB). */
+  maxFloats: 64 * 1024 * 1024,
+  /** Fused while the transformed filter (per thread, for gradients) takes at most this. */
+  fusedMaxBytes: 2 * 1024 * 1024,
+  /** Bytes of one block's transformed tiles in the fused path. */
+  blockBytes: 256 * 1024
 }
 
 /** True when the channel counts suit the kernels (4 inputs and 8 outputs per SIMD step). */
@@ -41,110 +47,126 @@ function tileGrid(s: WinogradShape): { th: number; tw: number } {
 
 const tilesPadded = (tiles: number): number => Math.ceil(tiles / 4) * 4
 
-function imagesPerCall(s: WinogradShape, perImage: number): number {
+/** Tiles per block of the fused path (a multiple of 4). */
+function tilesPerBlock(s: WinogradShape): number {
+  const perTile = 36 * (s.cin + s.cout) * 4
+  return Math.max(4, Math.floor(winogradOptions.blockBytes / perTile / 4) * 4)
+}
+
+/** Images per whole-pass call so its transformed tiles stay under `maxFloats`. */
+function imagesPerCall(s: WinogradShape): number {
+  const { th, tw } = tileGrid(s)
+  const perImage = 36 * (th * tw + 4) * (s.cin + s.cout)
   return Math.max(1, Math.min(s.n, Math.floor(winogradOptions.maxFloats / perImage)))
 }
 
+/** Runs `body` with `bytes` of scratch on the backend heap, freed afterwards. */
+function withScratch<T>(n: Native, bytes: number, body: (ptr: number) => T): T {
+  const ptr = n.alloc(bytes)
+  if (ptr === 0) throw new Error(`Winograd (wasm): cannot allocate ${bytes} bytes`)
+  try {
+    return body(ptr)
+  } finally {
+    n.free(ptr)
+  }
+}
+
 /**
- * y = conv(x, g) (+ bias, ReLU) for NHWC `x` at `x0` into NHWC `y` at `y0` (float indices into
- * the given arrays). `g` at `g0` is HWIO [3, 3, cin, cout]; with `flip` it is the filter of the
+ * y = conv(x, g) (+ bias, ReLU); all arguments are byte offsets of NHWC tensors on the heap
+ * (`bias` 0 for none). `g` is HWIO [3, 3, cin, cout]; with `flip` it is the filter of the
  * convolution whose input gradient this is, [3, 3, cout, cin], used rotated and transposed.
  */
 export function winogradConv(
   n: Native,
   s: WinogradShape,
-  x: Float32Array,
-  x0: number,
-  g: Float32Array,
-  g0: number,
-  bias: Float32Array | null,
-  b0: number,
+  x: number,
+  g: number,
+  bias: number,
   relu: boolean,
   flip: boolean,
-  y: Float32Array,
-  y0: number
+  y: number
 ): void {
   const { th, tw } = tileGrid(s)
-  const taps = 9 * s.cin * s.cout
-  const perImage = s.h * s.w * (s.cin + s.cout) + 36 * th * tw * (s.cin + s.cout)
-  const batch = imagesPerCall(s, perImage)
-  const fixed = 2 * taps + 36 * s.cin * s.cout + s.cout + 4 * 36 * (s.cin + s.cout)
-  ensureBytes(n, (fixed + batch * perImage) * 4)
-  const gIn = BASE / 4
-  const gUse = gIn + taps
-  const u = gUse + taps
-  const b = u + 36 * s.cin * s.cout
-  const xs = b + s.cout
-  let f = floats(n)
-  f.set(g.subarray(g0, g0 + taps), gIn)
-  if (flip) runSplit(n, 'wino_flip', [gIn * 4, gUse * 4, s.cout, s.cin], s.cin)
-  const filterAt = flip ? gUse : gIn
-  runSplit(n, 'wino_filter', [filterAt * 4, u * 4, s.cin, s.cout], s.cin)
-  if (bias) f.set(bias.subarray(b0, b0 + s.cout), b)
-  for (let first = 0; first < s.n; first += batch) {
-    const count = Math.min(batch, s.n - first)
-    const tiles = count * th * tw
-    const tpad = tilesPadded(tiles)
-    const v = xs + count * s.h * s.w * s.cin
-    const m = v + 36 * tpad * s.cin
-    const ys = m + 36 * tpad * s.cout
-    const pixels = s.h * s.w
-    f = floats(n)
-    f.set(x.subarray(x0 + first * pixels * s.cin, x0 + (first + count) * pixels * s.cin), xs)
-    const geometry = [count, s.h, s.w]
-    runSplit(n, 'wino_input', [xs * 4, v * 4, ...geometry, s.cin, th, tw, tpad], tpad, 4)
+  const planes = 36 * s.cin * s.cout
+  const fused = planes * 4 <= winogradOptions.fusedMaxBytes
+  const tb = tilesPerBlock(s)
+  const batch = fused ? s.n : imagesPerCall(s)
+  const tiles = (count: number): number => count * th * tw
+  const scratch = fused
+    ? threadCount(n) * 36 * tb * (s.cin + s.cout)
+    : 36 * tilesPadded(tiles(batch)) * (s.cin + s.cout)
+  const flipped = flip ? 9 * s.cin * s.cout : 0
+  withScratch(n, (planes + flipped + scratch) * 4, (u) => {
+    let filter = g
+    if (flip) {
+      filter = u + planes * 4
+      runSplit(n, 'wino_flip', [g, filter, s.cout, s.cin], s.cin)
+    }
+    runSplit(n, 'wino_filter', [filter, u, s.cin, s.cout], s.cin)
+    const work = u + (planes + flipped) * 4
+    const post = [bias, relu ? 1 : 0]
     const { kc, nc } = winogradOptions
-    runSplit(n, 'wino_gemm', [v * 4, u * 4, m * 4, tpad, s.cin, s.cout, kc, nc], 36)
-    const out = [m * 4, ys * 4, bias ? b * 4 : 0, relu ? 1 : 0, ...geometry, s.cout, th, tw, tpad]
-    runSplit(n, 'wino_output', out, tiles)
-    f = floats(n)
-    y.set(f.subarray(ys, ys + count * pixels * s.cout), y0 + first * pixels * s.cout)
-  }
+    for (let first = 0; first < s.n; first += batch) {
+      const count = Math.min(batch, s.n - first)
+      const xs = x + first * s.h * s.w * s.cin * 4
+      const ys = y + first * s.h * s.w * s.cout * 4
+      const geometry = [count, s.h, s.w]
+      if (fused) {
+        const args = [xs, u, ys, ...post, ...geometry, s.cin, s.cout, th, tw, tb, kc, nc, work]
+        runSplit(n, 'wino_fused', args, tiles(count), 4)
+        continue
+      }
+      const tpad = tilesPadded(tiles(count))
+      const m = work + 36 * tpad * s.cin * 4
+      runSplit(n, 'wino_input', [xs, work, ...geometry, s.cin, th, tw, tpad], tpad, 4)
+      runSplit(n, 'wino_gemm', [work, u, m, tpad, s.cin, s.cout, kc, nc], 36)
+      runSplit(n, 'wino_output', [m, ys, ...post, ...geometry, s.cout, th, tw, tpad], tiles(count))
+    }
+  })
 }
 
 /**
- * dW [3, 3, cin, cout] (HWIO, written to `dw` at `w0`) of a 3×3 'same' convolution from its NHWC
- * input `x` and output gradient `dy`.
+ * dW [3, 3, cin, cout] (HWIO, written at byte offset `dw`) of a 3×3 'same' convolution from its
+ * NHWC input `x` and output gradient `dy` (byte offsets on the heap).
  */
 export function winogradFilterGrad(
   n: Native,
   s: WinogradShape,
-  x: Float32Array,
-  x0: number,
-  dy: Float32Array,
-  d0: number,
-  dw: Float32Array,
-  w0: number
+  x: number,
+  dy: number,
+  dw: number
 ): void {
   const { th, tw } = tileGrid(s)
-  const perImage = s.h * s.w * (s.cin + s.cout) + 36 * th * tw * (s.cin + s.cout)
-  const batch = imagesPerCall(s, perImage)
   const planes = 36 * s.cin * s.cout
-  const fixed = planes + 9 * s.cin * s.cout + 4 * 36 * (s.cin + s.cout)
-  ensureBytes(n, (fixed + batch * perImage) * 4)
-  const du = BASE / 4
-  const out = du + planes
-  const xs = out + 9 * s.cin * s.cout
-  let f = floats(n)
-  f.fill(0, du, du + planes)
-  const pixels = s.h * s.w
-  for (let first = 0; first < s.n; first += batch) {
-    const count = Math.min(batch, s.n - first)
-    const tpad = tilesPadded(count * th * tw)
-    const ds = xs + count * pixels * s.cin
-    const v = ds + count * pixels * s.cout
-    const q = v + 36 * tpad * s.cin
-    f = floats(n)
-    f.set(x.subarray(x0 + first * pixels * s.cin, x0 + (first + count) * pixels * s.cin), xs)
-    f.set(dy.subarray(d0 + first * pixels * s.cout, d0 + (first + count) * pixels * s.cout), ds)
-    const geometry = [count, s.h, s.w]
-    runSplit(n, 'wino_input', [xs * 4, v * 4, ...geometry, s.cin, th, tw, tpad], tpad, 4)
-    runSplit(n, 'wino_dy', [ds * 4, q * 4, ...geometry, s.cout, th, tw, tpad], tpad, 4)
+  const parts = threadCount(n)
+  const fused = planes * 4 * parts <= winogradOptions.fusedMaxBytes
+  const tb = tilesPerBlock(s)
+  const sums = fused ? parts : 1
+  const batch = fused ? s.n : imagesPerCall(s)
+  const tiles = (count: number): number => count * th * tw
+  const scratch = fused
+    ? parts * 36 * tb * (s.cin + s.cout)
+    : 36 * tilesPadded(tiles(batch)) * (s.cin + s.cout)
+  withScratch(n, (sums * planes + scratch) * 4, (du) => {
+    const work = du + sums * planes * 4
     const { mc, gradNc, kt } = winogradOptions
-    const args = [v * 4, q * 4, du * 4, tpad, s.cin, s.cout, mc, gradNc, kt]
-    runSplit(n, 'wino_grad_gemm', args, 36)
-  }
-  runSplit(n, 'wino_filter_grad_out', [du * 4, out * 4, s.cin, s.cout], s.cin)
-  f = floats(n)
-  dw.set(f.subarray(out, out + 9 * s.cin * s.cout), w0)
+    runSplit(n, 'wino_zero', [du], sums * planes, 4)
+    for (let first = 0; first < s.n; first += batch) {
+      const count = Math.min(batch, s.n - first)
+      const xs = x + first * s.h * s.w * s.cin * 4
+      const ds = dy + first * s.h * s.w * s.cout * 4
+      const geometry = [count, s.h, s.w]
+      if (fused) {
+        const args = [xs, ds, du, ...geometry, s.cin, s.cout, th, tw, tb, mc, gradNc, work]
+        runSplit(n, 'wino_fused_grad', args, tiles(count))
+        continue
+      }
+      const tpad = tilesPadded(tiles(count))
+      const q = work + 36 * tpad * s.cin * 4
+      runSplit(n, 'wino_input', [xs, work, ...geometry, s.cin, th, tw, tpad], tpad, 4)
+      runSplit(n, 'wino_dy', [ds, q, ...geometry, s.cout, th, tw, tpad], tpad, 4)
+      runSplit(n, 'wino_grad_gemm', [work, q, du, tpad, s.cin, s.cout, mc, gradNc, kt], 36)
+    }
+    runSplit(n, 'wino_filter_grad_out', [du, sums, dw, s.cin, s.cout], s.cin)
+  })
 }

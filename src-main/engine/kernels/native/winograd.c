@@ -81,16 +81,14 @@ static inline void gt6(const f4 *u, int s, f4 *w) {
   w[2 * s] = ADD(ADD(MUL(K4(-1.f / 6), p12), MUL(K4(1.f / 6), p34)), u[5 * s]);
 }
 
-// Input transform of tiles [t0, t1): V[xi][t][c] for C channels (C % 4 == 0). Tiles past the
-// last real one (t >= n * th * tw) are written as zeros.
-__attribute__((export_name("wino_input"))) void wino_input(const float *x, float *V, int n,
-                                                           int h, int w, int c, int th, int tw,
-                                                           int tpad, int t0, int t1) {
+// Input transform of tiles [t0, t1) into rows 0.. of V (row stride c, plane stride `plane`);
+// tiles past the last real one (t >= n * th * tw) are written as zeros.
+static void input_block(const float *x, float *V, long plane, int n, int h, int w, int c, int th,
+                        int tw, int t0, int t1) {
   const int per_image = th * tw, tiles = n * per_image;
-  const long plane = (long)tpad * c;
   f4 d[36], r[36];
   for (int t = t0; t < t1; t++) {
-    float *v = V + (long)t * c;
+    float *v = V + (long)(t - t0) * c;
     if (t >= tiles) {
       for (int xi = 0; xi < 36; xi++)
         for (int k = 0; k < c; k += 4) st(v + xi * plane + k, K4(0));
@@ -114,6 +112,13 @@ __attribute__((export_name("wino_input"))) void wino_input(const float *x, float
       for (int xi = 0; xi < 36; xi++) st(v + xi * plane + k, d[xi]);
     }
   }
+}
+
+// Input transform of tiles [t0, t1) for C channels (C % 4 == 0): V[xi][t][c], tpad rows a plane.
+__attribute__((export_name("wino_input"))) void wino_input(const float *x, float *V, int n,
+                                                           int h, int w, int c, int th, int tw,
+                                                           int tpad, int t0, int t1) {
+  input_block(x, V + (long)t0 * c, (long)tpad * c, n, h, w, c, th, tw, t0, t1);
 }
 
 // Filter transform of input channels [c0, c1): g is HWIO [3][3][c][k] (k % 8 == 0), U packed
@@ -174,20 +179,19 @@ static inline void micro4x8(const float *v, int c, const float *u, int c0, int c
   st(m2, a20), st(m2 + 4, a21), st(m3, a30), st(m3 + 4, a31);
 }
 
-// M[xi] = V[xi] U[xi] for xi in [x0, x1): tpad x c times c x k (tpad % 4 == 0, k % 8 == 0),
-// blocked so a kc x nc block of U stays in cache while all tiles stream past it.
-__attribute__((export_name("wino_gemm"))) void wino_gemm(const float *V, const float *U,
-                                                         float *M, int tpad, int c, int k,
-                                                         int kc, int nc, int x0, int x1) {
+// M[xi] = V[xi] U[xi] for xi in [x0, x1): rows x c times c x k (rows % 4 == 0, k % 8 == 0),
+// blocked so a kc x nc block of U stays in cache while the rows stream past it.
+static void gemm_block(const float *V, long vplane, const float *U, float *M, long mplane,
+                       int rows, int c, int k, int kc, int nc, int x0, int x1) {
   for (int xi = x0; xi < x1; xi++) {
-    const float *v = V + (long)xi * tpad * c;
+    const float *v = V + xi * vplane;
     const float *u = U + (long)xi * c * k;
-    float *m = M + (long)xi * tpad * k;
+    float *m = M + xi * mplane;
     for (int n0 = 0; n0 < k; n0 += nc) {
       const int n1 = n0 + nc < k ? n0 + nc : k;
       for (int i0 = 0; i0 < c; i0 += kc) {
         const int i1 = i0 + kc < c ? i0 + kc : c;
-        for (int t = 0; t < tpad; t += 4) {
+        for (int t = 0; t < rows; t += 4) {
           for (int p = n0; p < n1; p += 8) {
             micro4x8(v + (long)t * c, c, u + (long)p * c, i0, i1, m + (long)t * k + p, k,
                      i0 > 0);
@@ -198,21 +202,24 @@ __attribute__((export_name("wino_gemm"))) void wino_gemm(const float *V, const f
   }
 }
 
-// Output transform of tiles [t0, t1): y (NHWC, k channels) = A^T M_t A, plus bias (if not
-// null), clamped at 0 if relu.
-__attribute__((export_name("wino_output"))) void wino_output(const float *M, float *y,
-                                                             const float *bias, int relu,
-                                                             int n, int h, int w, int k, int th,
-                                                             int tw, int tpad, int t0, int t1) {
+__attribute__((export_name("wino_gemm"))) void wino_gemm(const float *V, const float *U,
+                                                         float *M, int tpad, int c, int k,
+                                                         int kc, int nc, int x0, int x1) {
+  gemm_block(V, (long)tpad * c, U, M, (long)tpad * k, tpad, c, k, kc, nc, x0, x1);
+}
+
+// Output transform of tiles [t0, t1) from rows 0.. of M: y (NHWC, k channels) = A^T M_t A, plus
+// bias (if not null), clamped at 0 if relu.
+static void output_block(const float *M, long plane, float *y, const float *bias, int relu, int n,
+                         int h, int w, int k, int th, int tw, int t0, int t1) {
   const int per_image = th * tw;
-  const long plane = (long)tpad * k;
   f4 m[36], r[24], o[16];
   for (int t = t0; t < t1; t++) {
     const int img = t / per_image, ty = (t % per_image) / tw, tx = t % tw;
     const int y0 = ty * 4, x0 = tx * 4;
     const int rows = h - y0 < 4 ? h - y0 : 4, cols = w - x0 < 4 ? w - x0 : 4;
     float *base = y + (long)img * h * w * k;
-    const float *src = M + (long)t * k;
+    const float *src = M + (long)(t - t0) * k;
     for (int kk = 0; kk < k; kk += 4) {
       for (int xi = 0; xi < 36; xi++) m[xi] = ld(src + xi * plane + kk);
       for (int j = 0; j < 6; j++) at6(m + j, 6, r + j);
@@ -229,16 +236,39 @@ __attribute__((export_name("wino_output"))) void wino_output(const float *M, flo
   }
 }
 
-// Gradient-side transform of tiles [t0, t1): Q[xi][t][k] = (A dY_t A^T)[xi], dY_t the 4x4 tile
-// of dy (zero outside the image; tiles past the last are zeros).
-__attribute__((export_name("wino_dy"))) void wino_dy(const float *dy, float *Q, int n, int h,
-                                                     int w, int k, int th, int tw, int tpad,
-                                                     int t0, int t1) {
+__attribute__((export_name("wino_output"))) void wino_output(const float *M, float *y,
+                                                             const float *bias, int relu,
+                                                             int n, int h, int w, int k, int th,
+                                                             int tw, int tpad, int t0, int t1) {
+  output_block(M + (long)t0 * k, (long)tpad * k, y, bias, relu, n, h, w, k, th, tw, t0, t1);
+}
+
+// Whole convolution of tiles [t0, t1) in blocks of tb tiles (tb % 4 == 0) that stay in cache:
+// input transform, 36 GEMMs, output transform. Each part (thread) uses its own scratch of
+// 36 * tb * (c + k) floats at scratch + part * 36 * tb * (c + k).
+__attribute__((export_name("wino_fused"))) void wino_fused(
+    const float *x, const float *U, float *y, const float *bias, int relu, int n, int h, int w,
+    int c, int k, int th, int tw, int tb, int kc, int nc, float *scratch, int t0, int t1,
+    int part) {
+  float *V = scratch + (long)part * 36 * tb * (c + k);
+  float *M = V + (long)36 * tb * c;
+  for (int b0 = t0; b0 < t1; b0 += tb) {
+    const int b1 = b0 + tb < t1 ? b0 + tb : t1;
+    const int rows = (b1 - b0 + 3) / 4 * 4;
+    input_block(x, V, (long)tb * c, n, h, w, c, th, tw, b0, b0 + rows);
+    gemm_block(V, (long)tb * c, U, M, (long)tb * k, rows, c, k, kc, nc, 0, 36);
+    output_block(M, (long)tb * k, y, bias, relu, n, h, w, k, th, tw, b0, b1);
+  }
+}
+
+// Gradient-side transform of tiles [t0, t1) into rows 0.. of Q: Q[xi][t][k] = (A dY_t A^T)[xi],
+// dY_t the 4x4 tile of dy (zero outside the image; tiles past the last are zeros).
+static void dy_block(const float *dy, float *Q, long plane, int n, int h, int w, int k, int th,
+                     int tw, int t0, int t1) {
   const int per_image = th * tw, tiles = n * per_image;
-  const long plane = (long)tpad * k;
   f4 d[16], r[24], q[36];
   for (int t = t0; t < t1; t++) {
-    float *dst = Q + (long)t * k;
+    float *dst = Q + (long)(t - t0) * k;
     if (t >= tiles) {
       for (int xi = 0; xi < 36; xi++)
         for (int kk = 0; kk < k; kk += 4) st(dst + xi * plane + kk, K4(0));
@@ -259,6 +289,12 @@ __attribute__((export_name("wino_dy"))) void wino_dy(const float *dy, float *Q, 
       for (int xi = 0; xi < 36; xi++) st(dst + xi * plane + kk, q[xi]);
     }
   }
+}
+
+__attribute__((export_name("wino_dy"))) void wino_dy(const float *dy, float *Q, int n, int h,
+                                                     int w, int k, int th, int tw, int tpad,
+                                                     int t0, int t1) {
+  dy_block(dy, Q + (long)t0 * k, (long)tpad * k, n, h, w, k, th, tw, t0, t1);
 }
 
 // 4 input channels x 8 outputs of dU[xi], reducing over tiles: acc += V[t][i..i+3] x Q[t][o..o+7].
@@ -287,21 +323,20 @@ static inline void reduce4x8(const float *v, int c, const float *q, int k, int t
   st(o3, ADD(ld(o3), a30)), st(o3 + 4, ADD(ld(o3 + 4), a31));
 }
 
-// dU[xi] = V[xi]^T Q[xi] (c x k, zero-initialised by the caller) for xi in [x0, x1), blocked
-// over input channels (mc), outputs (nc) and tiles (kt) so each block stays in cache.
-__attribute__((export_name("wino_grad_gemm"))) void wino_grad_gemm(
-    const float *V, const float *Q, float *dU, int tpad, int c, int k, int mc, int nc, int kt,
-    int x0, int x1) {
+// dU[xi] += V[xi]^T Q[xi] (c x k) over `rows` tiles for xi in [x0, x1), blocked over input
+// channels (mc), outputs (nc) and tiles (kt) so each block stays in cache.
+static void grad_block(const float *V, long vplane, const float *Q, long qplane, float *dU,
+                       int rows, int c, int k, int mc, int nc, int kt, int x0, int x1) {
   for (int xi = x0; xi < x1; xi++) {
-    const float *v = V + (long)xi * tpad * c;
-    const float *q = Q + (long)xi * tpad * k;
+    const float *v = V + xi * vplane;
+    const float *q = Q + xi * qplane;
     float *du = dU + (long)xi * c * k;
     for (int i0 = 0; i0 < c; i0 += mc) {
       const int i1 = i0 + mc < c ? i0 + mc : c;
       for (int o0 = 0; o0 < k; o0 += nc) {
         const int o1 = o0 + nc < k ? o0 + nc : k;
-        for (int s0 = 0; s0 < tpad; s0 += kt) {
-          const int s1 = s0 + kt < tpad ? s0 + kt : tpad;
+        for (int s0 = 0; s0 < rows; s0 += kt) {
+          const int s1 = s0 + kt < rows ? s0 + kt : rows;
           for (int i = i0; i < i1; i += 4)
             for (int o = o0; o < o1; o += 8)
               reduce4x8(v + i, c, q + o, k, s0, s1, du + (long)i * k + o);
@@ -311,18 +346,50 @@ __attribute__((export_name("wino_grad_gemm"))) void wino_grad_gemm(
   }
 }
 
-// dW[kh][kw][ci][k] = (G^T dU G)[kh][kw] for input channels [c0, c1); dU is [xi][c][k].
+__attribute__((export_name("wino_grad_gemm"))) void wino_grad_gemm(
+    const float *V, const float *Q, float *dU, int tpad, int c, int k, int mc, int nc, int kt,
+    int x0, int x1) {
+  grad_block(V, (long)tpad * c, Q, (long)tpad * k, dU, tpad, c, k, mc, nc, kt, x0, x1);
+}
+
+// Filter gradient of tiles [t0, t1) in blocks of tb tiles that stay in cache, summed into this
+// part's own dU at dU + part * 36 * c * k (zeroed by the caller); scratch as in wino_fused.
+__attribute__((export_name("wino_fused_grad"))) void wino_fused_grad(
+    const float *x, const float *dy, float *dU, int n, int h, int w, int c, int k, int th,
+    int tw, int tb, int mc, int nc, float *scratch, int t0, int t1, int part) {
+  float *V = scratch + (long)part * 36 * tb * (c + k);
+  float *Q = V + (long)36 * tb * c;
+  float *du = dU + (long)part * 36 * c * k;
+  for (int b0 = t0; b0 < t1; b0 += tb) {
+    const int b1 = b0 + tb < t1 ? b0 + tb : t1;
+    input_block(x, V, (long)tb * c, n, h, w, c, th, tw, b0, b1);
+    dy_block(dy, Q, (long)tb * k, n, h, w, k, th, tw, b0, b1);
+    grad_block(V, (long)tb * c, Q, (long)tb * k, du, b1 - b0, c, k, mc, nc, tb, 0, 36);
+  }
+}
+
+// dW[kh][kw][ci][k] = (G^T dU G)[kh][kw] for input channels [c0, c1); dU is the sum of `parts`
+// arrays [xi][c][k] one after the other.
 __attribute__((export_name("wino_filter_grad_out"))) void wino_filter_grad_out(
-    const float *dU, float *dW, int c, int k, int c0, int c1) {
-  const long plane = (long)c * k;
+    const float *dU, int parts, float *dW, int c, int k, int c0, int c1) {
+  const long plane = (long)c * k, stride = 36 * plane;
   f4 u[36], r[18], g[9];
   for (int ci = c0; ci < c1; ci++) {
     for (int kk = 0; kk < k; kk += 4) {
       const float *src = dU + (long)ci * k + kk;
-      for (int xi = 0; xi < 36; xi++) u[xi] = ld(src + xi * plane);
+      for (int xi = 0; xi < 36; xi++) {
+        f4 sum = ld(src + xi * plane);
+        for (int p = 1; p < parts; p++) sum = ADD(sum, ld(src + p * stride + xi * plane));
+        u[xi] = sum;
+      }
       for (int j = 0; j < 6; j++) gt6(u + j, 6, r + j);
       for (int i = 0; i < 3; i++) gt6(r + i * 6, 1, g + i * 3);
       for (int tap = 0; tap < 9; tap++) st(dW + ((long)tap * c + ci) * k + kk, g[tap]);
     }
   }
+}
+
+// Zeroes floats [i0, i1) of p (multiples of 4).
+__attribute__((export_name("wino_zero"))) void wino_zero(float *p, int i0, int i1) {
+  for (int i = i0; i < i1; i += 4) st(p + i, K4(0));
 }

@@ -7,6 +7,7 @@ import {
   winogradFilterGrad,
   winogradOptions
 } from '../../../../src-main/engine/kernels/winograd'
+import { offsetOf, type WasmBackendLike } from '../../../../src-main/engine/kernels/wasm-heap'
 import { tf } from '../../../../src-main/engine/tf'
 import { maxAbs, maxAbsDiff, randomArray, runKernelOn } from './compare'
 
@@ -15,7 +16,7 @@ const TOL = 2e-5
 
 const DEFAULTS = { ...winogradOptions }
 const size = (shape: number[]): number => shape.reduce((a, b) => a * b)
-const same = { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 1 }
+const same = { strides: 1, pad: 'same' as const, dataFormat: 'NHWC' as const, dilations: 1 }
 
 /** [n, h, w, cin, cout]: sizes not multiples of 4, channels from 4 to 40, one tiny image. */
 const SHAPES: [number, number, number, number, number][] = [
@@ -71,29 +72,33 @@ describe('Winograd F(4x4, 3x3) convolutions on wasm', () => {
   it.each(SHAPES)(
     'the module itself matches cpu: n %i, %ix%i, %i -> %i',
     async (n, h, w, ci, co) => {
-      const native = nativeModule()
+      await tf.setBackend('wasm')
+      const backend = tf.engine().backend as unknown as WasmBackendLike
+      const native = nativeModule(backend)
       expect(native).not.toBeNull()
       const s = { n, h, w, cin: ci, cout: co }
-      const x = randomArray(n * h * w * ci, 1)
-      const g = randomArray(9 * ci * co, 2)
-      const dy = randomArray(n * h * w * co, 3)
-      const y = new Float32Array(n * h * w * co)
-      const dw = new Float32Array(9 * ci * co)
-      winogradConv(native!, s, x, 0, g, 0, null, 0, false, false, y, 0)
-      winogradFilterGrad(native!, s, x, 0, dy, 0, dw, 0)
+      const shapes = [
+        [n, h, w, ci],
+        [3, 3, ci, co],
+        [n, h, w, co]
+      ] as [number, number, number, number][]
+      const values = shapes.map((shape, i) => randomArray(size(shape), i + 1))
+      const [xw, gw, dyw] = values.map((v, i) => tf.tensor(v, shapes[i]))
+      const [yw, dww] = [tf.zeros([n, h, w, co]), tf.zeros([3, 3, ci, co])]
+      const at = (t: tf.Tensor): number => offsetOf(backend, t)
+      winogradConv(native!, s, at(xw), at(gw), 0, false, false, at(yw))
+      winogradFilterGrad(native!, s, at(xw), at(dyw), at(dww))
+      const [y, dw] = [yw.dataSync() as Float32Array, dww.dataSync() as Float32Array]
+      tf.dispose([xw, gw, dyw, yw, dww])
       await tf.setBackend('cpu')
-      const [xt, gt, dyt] = [
-        tf.tensor4d(x, [n, h, w, ci]),
-        tf.tensor4d(g, [3, 3, ci, co]),
-        tf.tensor4d(dy, [n, h, w, co])
-      ]
+      const [xt, gt, dyt] = values.map((v, i) => tf.tensor4d(v, shapes[i]))
       const yRef = tf.conv2d(xt, gt, 1, 'same').dataSync() as Float32Array
-      const dwCpu = tf.grad((f: tf.Tensor4D) => tf.sum(tf.mul(tf.conv2d(xt, f, 1, 'same'), dyt)))(
+      const dwCpu = tf.grad((f) => tf.sum(tf.mul(tf.conv2d(xt, f as tf.Tensor4D, 1, 'same'), dyt)))(
         gt
       )
-      const dwRefValues = dwCpu.dataSync() as Float32Array
+      const dwRef = dwCpu.dataSync() as Float32Array
       expect(maxAbsDiff(y, yRef)).toBeLessThanOrEqual(TOL * maxAbs(yRef))
-      expect(maxAbsDiff(dw, dwRefValues)).toBeLessThanOrEqual(TOL * maxAbs(dwRefValues))
+      expect(maxAbsDiff(dw, dwRef)).toBeLessThanOrEqual(TOL * maxAbs(dwRef))
       tf.dispose([xt, gt, dyt, dwCpu])
     }
   )
@@ -127,18 +132,33 @@ describe('Winograd F(4x4, 3x3) convolutions on wasm', () => {
     }
   )
 
-  it('gives the same answer in chunks of one image and in small cache blocks', async () => {
-    const inputs = { x: input([3, 11, 9, 24], 11), filter: input([3, 3, 24, 16], 12) }
-    const grads = { x: inputs.x, dy: input([3, 11, 9, 16], 13) }
-    const dwAttrs = { ...same, filterShape: [3, 3, 24, 16] }
-    const whole = await runKernelOn('wasm', 'Conv2D', inputs, same)
-    const wholeDw = await runKernelOn('wasm', 'Conv2DBackpropFilter', grads, dwAttrs)
-    Object.assign(winogradOptions, { maxFloats: 1, kc: 5, nc: 8, mc: 4, gradNc: 8, kt: 3 })
-    const parts = await runKernelOn('wasm', 'Conv2D', inputs, same)
-    const partsDw = await runKernelOn('wasm', 'Conv2DBackpropFilter', grads, dwAttrs)
-    expect(maxAbsDiff(parts.values, whole.values)).toBeLessThanOrEqual(TOL * maxAbs(whole.values))
-    expect(maxAbsDiff(partsDw.values, wholeDw.values)).toBeLessThanOrEqual(
-      TOL * maxAbs(wholeDw.values)
-    )
-  })
+  it.each([
+    ['whole passes', 0],
+    ['fused blocks', 1e9]
+  ])(
+    'gives the same answer in chunks of one image and in small cache blocks (%s)',
+    async (_, fusedMaxBytes) => {
+      winogradOptions.fusedMaxBytes = fusedMaxBytes
+      const inputs = { x: input([3, 11, 9, 24], 11), filter: input([3, 3, 24, 16], 12) }
+      const grads = { x: inputs.x, dy: input([3, 11, 9, 16], 13) }
+      const dwAttrs = { ...same, filterShape: [3, 3, 24, 16] }
+      const whole = await runKernelOn('wasm', 'Conv2D', inputs, same)
+      const wholeDw = await runKernelOn('wasm', 'Conv2DBackpropFilter', grads, dwAttrs)
+      Object.assign(winogradOptions, {
+        maxFloats: 1,
+        kc: 5,
+        nc: 8,
+        mc: 4,
+        gradNc: 8,
+        kt: 3,
+        blockBytes: 1
+      })
+      const parts = await runKernelOn('wasm', 'Conv2D', inputs, same)
+      const partsDw = await runKernelOn('wasm', 'Conv2DBackpropFilter', grads, dwAttrs)
+      expect(maxAbsDiff(parts.values, whole.values)).toBeLessThanOrEqual(TOL * maxAbs(whole.values))
+      expect(maxAbsDiff(partsDw.values, wholeDw.values)).toBeLessThanOrEqual(
+        TOL * maxAbs(wholeDw.values)
+      )
+    }
+  )
 })
