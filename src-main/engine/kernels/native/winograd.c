@@ -139,14 +139,21 @@ __attribute__((export_name("wino_filter"))) void wino_filter(const float *g, flo
 }
 
 // Writes the filter of the input gradient, g'[kh][kw][co][ci] = g[2-kh][2-kw][ci][co], for
-// rows co in [r0, r1) of g' (g is [3][3][ci][co] with ci = c, co = k).
+// rows co in [r0, r1) of g' (g is [3][3][ci][co] with ci = c, co = k), in 16 x 16 blocks so
+// both sides stay in cache.
 __attribute__((export_name("wino_flip"))) void wino_flip(const float *g, float *out, int c,
                                                          int k, int r0, int r1) {
   for (int tap = 0; tap < 9; tap++) {
     const float *src = g + (long)(8 - tap) * c * k;
     float *dst = out + (long)tap * k * c;
-    for (int co = r0; co < r1; co++)
-      for (int ci = 0; ci < c; ci++) dst[(long)co * c + ci] = src[(long)ci * k + co];
+    for (int co0 = r0; co0 < r1; co0 += 16) {
+      const int co1 = co0 + 16 < r1 ? co0 + 16 : r1;
+      for (int ci0 = 0; ci0 < c; ci0 += 16) {
+        const int ci1 = ci0 + 16 < c ? ci0 + 16 : c;
+        for (int co = co0; co < co1; co++)
+          for (int ci = ci0; ci < ci1; ci++) dst[(long)co * c + ci] = src[(long)ci * k + co];
+      }
+    }
   }
 }
 
