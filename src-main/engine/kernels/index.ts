@@ -9,6 +9,7 @@ import { maxPoolGradConfig } from './max-pool-grad'
 import { keepOriginal } from './original-kernels'
 import { meanConfig, sumConfig } from './reduce-leading'
 import { castConfig, identityConfig } from './share-data'
+import { concatConfig, splitVConfig } from './split-concat'
 
 /** Every kernel we add to (or replace in) the wasm backend. */
 export const WASM_KERNELS: tf.KernelConfig[] = [
@@ -20,7 +21,9 @@ export const WASM_KERNELS: tf.KernelConfig[] = [
   meanConfig,
   identityConfig,
   castConfig,
-  maxPoolGradConfig
+  maxPoolGradConfig,
+  splitVConfig,
+  concatConfig
 ]
 
 /** Registers our wasm kernels (safe to call more than once). */
