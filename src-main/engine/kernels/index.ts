@@ -2,6 +2,8 @@
  * The project's own kernels for tfjs-backend-wasm, registered once before the backend is used.
  */
 import { tf } from '../tf'
+import { fusedBatchNormConfig } from './batch-norm'
+import { channelBinaryConfigs } from './channel-binary'
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter'
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input'
 import { conv2DConfig, fusedConv2DConfig } from './conv2d-winograd'
@@ -23,7 +25,9 @@ export const WASM_KERNELS: tf.KernelConfig[] = [
   castConfig,
   maxPoolGradConfig,
   splitVConfig,
-  concatConfig
+  concatConfig,
+  fusedBatchNormConfig,
+  ...channelBinaryConfigs
 ]
 
 /** Registers our wasm kernels (safe to call more than once). */

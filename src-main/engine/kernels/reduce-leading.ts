@@ -4,6 +4,7 @@
  * transposes the tensor first for any reduction that is not over the innermost axes.
  */
 import { tf } from '../tf'
+import { simdSumRows } from './heap-simd'
 import { runOriginal } from './original-kernels'
 import { heap, offsetOf, type WasmBackendLike } from './wasm-heap'
 
@@ -69,8 +70,10 @@ function reduceLeading(name: 'Sum' | 'Mean', args: Args): tf.TensorInfo {
   const rows = x.shape.slice(0, -1).reduce((a, b) => a * b, 1)
   const shape = keepDims ? [...x.shape.slice(0, -1).map(() => 1), channels] : [channels]
   const out = backend.makeOutput(shape, 'float32')
+  const start = offsetOf(backend, x)
+  const acc =
+    simdSumRows(backend, start, rows, channels) ?? sumRows(heap(backend), start / 4, rows, channels)
   const h = heap(backend)
-  const acc = sumRows(h, offsetOf(backend, x) / 4, rows, channels)
   const scale = name === 'Mean' ? 1 / rows : 1
   const o = offsetOf(backend, out) / 4
   for (let c = 0; c < channels; c++) h[o + c] = acc[c] * scale

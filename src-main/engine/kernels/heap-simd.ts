@@ -1,0 +1,80 @@
+/**
+ * Our small wasm SIMD module (simd/heap-simd.c) instantiated on tfjs-backend-wasm's own
+ * memory, so it reads and writes tensors where they are: per-channel sums, batch-norm's
+ * scale-and-shift, per-channel broadcast arithmetic and the Adam update, several times faster than the same loops in JS. Only the
+ * threaded build exposes its memory object; without it (or without wasm SIMD) callers use JS.
+ */
+import { HEAP_SIMD_WASM } from './simd/heap-simd-wasm'
+import { heap, type WasmBackendLike } from './wasm-heap'
+
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> }
+}
+
+type Fn = (...args: number[]) => void
+
+/** The module's entry points (byte addresses on the tfjs heap). */
+export interface HeapSimd {
+  /** out64[c] += Σ_r x[r·channels + c] (channels % 4 = 0). */
+  sumRows: (x: number, rows: number, channels: number, out64: number) => void
+  /** out = (x − mean[c]) · k[c] + offset[c] (channels % 4 = 0). */
+  scaleShiftRows: Fn
+  /** One Adam step: see `adam` in heap-simd.c. */
+  adam: Fn
+  /** out = full OP per[c] (or per[c] OP full): see `channel_binary` in heap-simd.c. */
+  channelBinary: Fn
+}
+
+const instances = new WeakMap<object, HeapSimd | null>()
+let compiled: object | null | undefined
+
+/** The module on this backend's memory, or null when that memory is not reachable. */
+export function heapSimd(backend: WasmBackendLike): HeapSimd | null {
+  const wasm = backend.wasm
+  const known = instances.get(wasm)
+  if (known !== undefined) return known
+  let result: HeapSimd | null = null
+  try {
+    const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
+    compiled ??= new api.Module(Buffer.from(HEAP_SIMD_WASM, 'base64'))
+    if (wasm.wasmMemory !== undefined && compiled !== null) {
+      const e = new api.Instance(compiled, { env: { memory: wasm.wasmMemory } }).exports
+      const [sumRows, scaleShiftRows, adam, channelBinary] = [
+        e.sum_rows,
+        e.scale_shift_rows,
+        e.adam,
+        e.channel_binary
+      ] as Fn[]
+      result = { sumRows, scaleShiftRows, adam, channelBinary }
+    }
+  } catch {
+    compiled ??= null
+    result = null
+  }
+  instances.set(wasm, result)
+  return result
+}
+
+/**
+ * Per-channel sums of `rows` × `channels` floats at byte address `x` through the module, in
+ * float64 (blocks of 64 rows summed in float32); null when the module cannot do it.
+ */
+export function simdSumRows(
+  backend: WasmBackendLike,
+  x: number,
+  rows: number,
+  channels: number
+): Float64Array | null {
+  const simd = channels % 4 === 0 ? heapSimd(backend) : null
+  if (simd === null) return null
+  const bytes = channels * 8
+  const scratch = backend.wasm._malloc(bytes) >>> 0
+  try {
+    new Float64Array(heap(backend).buffer, scratch, channels).fill(0)
+    simd.sumRows(x, rows, channels, scratch)
+    return new Float64Array(heap(backend).buffer, scratch, channels).slice()
+  } finally {
+    backend.wasm._free(scratch)
+  }
+}

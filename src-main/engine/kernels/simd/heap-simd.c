@@ -1,0 +1,109 @@
+// Element-wise and per-channel kernels run in place on tfjs-backend-wasm's own (shared) heap:
+// this module imports that memory, so it must not use a shadow stack or static data (no arrays,
+// no strings, no calls that spill); every pointer comes from the caller. f32x4 SIMD, no FMA, so
+// each operation rounds to float32 exactly as tfjs's own kernels do.
+#include <wasm_simd128.h>
+
+#define ROW_BLOCK 64
+
+// out64[c] += sum over `rows` rows of x[r * channels + c]; channels % 4 == 0.
+void sum_rows(const float *x, int rows, int channels, double *out64) {
+  for (int r0 = 0; r0 < rows; r0 += ROW_BLOCK) {
+    int r1 = r0 + ROW_BLOCK < rows ? r0 + ROW_BLOCK : rows;
+    int c = 0;
+    for (; c + 16 <= channels; c += 16) {
+      v128_t a0 = wasm_f32x4_splat(0), a1 = a0, a2 = a0, a3 = a0;
+      const float *p = x + (long)r0 * channels + c;
+      for (int r = r0; r < r1; r++, p += channels) {
+        a0 = wasm_f32x4_add(a0, wasm_v128_load(p));
+        a1 = wasm_f32x4_add(a1, wasm_v128_load(p + 4));
+        a2 = wasm_f32x4_add(a2, wasm_v128_load(p + 8));
+        a3 = wasm_f32x4_add(a3, wasm_v128_load(p + 12));
+      }
+      v128_t acc[4] = {a0, a1, a2, a3};
+      for (int k = 0; k < 4; k++) {
+        double *o = out64 + c + 4 * k;
+        wasm_v128_store(o, wasm_f64x2_add(wasm_v128_load(o), wasm_f64x2_promote_low_f32x4(acc[k])));
+        v128_t hi = wasm_i32x4_shuffle(acc[k], acc[k], 2, 3, 0, 1);
+        wasm_v128_store(o + 2, wasm_f64x2_add(wasm_v128_load(o + 2), wasm_f64x2_promote_low_f32x4(hi)));
+      }
+    }
+    for (; c < channels; c += 4) {
+      v128_t a = wasm_f32x4_splat(0);
+      const float *p = x + (long)r0 * channels + c;
+      for (int r = r0; r < r1; r++, p += channels) a = wasm_f32x4_add(a, wasm_v128_load(p));
+      double *o = out64 + c;
+      wasm_v128_store(o, wasm_f64x2_add(wasm_v128_load(o), wasm_f64x2_promote_low_f32x4(a)));
+      v128_t hi = wasm_i32x4_shuffle(a, a, 2, 3, 0, 1);
+      wasm_v128_store(o + 2, wasm_f64x2_add(wasm_v128_load(o + 2), wasm_f64x2_promote_low_f32x4(hi)));
+    }
+  }
+}
+
+// out[r * channels + c] = (x[r * channels + c] - mean[c]) * k[c] + offset[c]; channels % 4 == 0.
+void scale_shift_rows(const float *x, int rows, int channels, const float *mean, const float *k,
+                      const float *offset, float *out) {
+  for (int r = 0; r < rows; r++) {
+    const float *p = x + (long)r * channels;
+    float *q = out + (long)r * channels;
+    for (int c = 0; c < channels; c += 4) {
+      v128_t d = wasm_f32x4_sub(wasm_v128_load(p + c), wasm_v128_load(mean + c));
+      v128_t y = wasm_f32x4_add(wasm_f32x4_mul(d, wasm_v128_load(k + c)), wasm_v128_load(offset + c));
+      wasm_v128_store(q + c, y);
+    }
+  }
+}
+
+// One Adam step, as tfjs's AdamOptimizer rounds it: m' = m*b1 + g*c1, v' = v*b2 + (g*g)*c2,
+// x' = ((m'/d1) / (sqrt(v'/d2) + eps)) * nlr + x. Scalar tail for n % 4.
+void adam(const float *x, const float *m, const float *v, const float *g, float *ox, float *om,
+          float *ov, int n, float b1, float c1, float b2, float c2, float d1, float d2, float eps,
+          float nlr) {
+  v128_t B1 = wasm_f32x4_splat(b1), C1 = wasm_f32x4_splat(c1), B2 = wasm_f32x4_splat(b2);
+  v128_t C2 = wasm_f32x4_splat(c2), D1 = wasm_f32x4_splat(d1), D2 = wasm_f32x4_splat(d2);
+  v128_t E = wasm_f32x4_splat(eps), L = wasm_f32x4_splat(nlr);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t gi = wasm_v128_load(g + i);
+    v128_t mi = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(m + i), B1), wasm_f32x4_mul(gi, C1));
+    v128_t g2 = wasm_f32x4_mul(gi, gi);
+    v128_t vi = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(v + i), B2), wasm_f32x4_mul(g2, C2));
+    v128_t den = wasm_f32x4_add(wasm_f32x4_sqrt(wasm_f32x4_div(vi, D2)), E);
+    v128_t step = wasm_f32x4_div(wasm_f32x4_div(mi, D1), den);
+    wasm_v128_store(ox + i, wasm_f32x4_add(wasm_f32x4_mul(step, L), wasm_v128_load(x + i)));
+    wasm_v128_store(om + i, mi);
+    wasm_v128_store(ov + i, vi);
+  }
+  for (; i < n; i++) {
+    float gi = g[i];
+    float mi = m[i] * b1 + gi * c1;
+    float vi = v[i] * b2 + (gi * gi) * c2;
+    float step = (mi / d1) / (__builtin_sqrtf(vi / d2) + eps);
+    ox[i] = step * nlr + x[i];
+    om[i] = mi;
+    ov[i] = vi;
+  }
+}
+
+// out[r * channels + c] = full[r * channels + c] OP per[c] (or per[c] OP full[...] when
+// `per_first`), OP: 0 add, 1 sub, 2 mul, 3 div; channels % 4 == 0.
+void channel_binary(int op, const float *full, const float *per, int rows, int channels,
+                    int per_first, float *out) {
+  for (int r = 0; r < rows; r++) {
+    const float *p = full + (long)r * channels;
+    float *q = out + (long)r * channels;
+    for (int c = 0; c < channels; c += 4) {
+      v128_t x = wasm_v128_load(p + c), y = wasm_v128_load(per + c);
+      if (per_first) {
+        v128_t t = x;
+        x = y;
+        y = t;
+      }
+      v128_t z = op == 0   ? wasm_f32x4_add(x, y)
+                 : op == 1 ? wasm_f32x4_sub(x, y)
+                 : op == 2 ? wasm_f32x4_mul(x, y)
+                           : wasm_f32x4_div(x, y);
+      wasm_v128_store(q + c, z);
+    }
+  }
+}
