@@ -1,6 +1,7 @@
 /**
  * Per-kernel time of one training step and one inference batch (`tf.profile`), largest first.
  */
+import { createOptimizer } from '../src-main/engine/optimizer'
 import { tf } from '../src-main/engine/tf'
 import type { YardstickSettings } from './yardstick'
 
@@ -31,7 +32,7 @@ export async function profileYardstick(
     .randomUniform([s.batch, s.size, s.size, 1], 0, 1, 'float32', 2)
     .greater(0.5)
     .toFloat()
-  const optimizer = tf.train.adam(1e-3)
+  const optimizer = createOptimizer('adam', 1e-3)
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable)
   const loss = () =>
     tf.losses.sigmoidCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor)

@@ -4,6 +4,7 @@
  */
 import { buildInferGraph } from '../src-main/engine/infer-graph'
 import { countTrainableParams, createModel } from '../src-main/engine/models'
+import { createOptimizer } from '../src-main/engine/optimizer'
 import { tf } from '../src-main/engine/tf'
 
 /** Settings shared with the PyTorch peer. */
@@ -79,7 +80,7 @@ export async function timeYardstick(
     .randomUniform([s.batch, s.size, s.size, 1], 0, 1, 'float32', 2)
     .greater(0.5)
     .toFloat()
-  const optimizer = tf.train.adam(1e-3)
+  const optimizer = createOptimizer('adam', 1e-3)
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable)
   const step = async (): Promise<void> => {
     const loss = optimizer.minimize(

@@ -1,11 +1,75 @@
+import { FUSED_ADAM, type FusedAdamAttrs } from './kernels/adam-update'
 import { tf } from './tf'
 
 /** Optimizer kinds offered for training. */
 export type OptimizerKind = 'adam' | 'sgd' | 'rmsprop'
 
+type Gradients = Parameters<tf.AdamOptimizer['applyGradients']>[0]
+type Slot = { originalName: string; variable: tf.Variable }
+
+/** The parts of tfjs's AdamOptimizer that are not public in its typings. */
+interface AdamInternals {
+  accumulatedFirstMoment: Slot[]
+  accumulatedSecondMoment: Slot[]
+  accBeta1: tf.Variable
+  accBeta2: tf.Variable
+  incrementIterations(): void
+}
+
+/**
+ * tfjs's Adam (same maths, slots, state save/restore and class name) whose update runs as one
+ * `FusedAdam` kernel per variable where the backend has it (wasm), instead of 14 element-wise ops.
+ */
+export class FusedAdamOptimizer extends tf.AdamOptimizer {
+  /** Adam with tfjs's defaults: β₁ 0.9, β₂ 0.999, ε the backend's epsilon. */
+  constructor(learningRate: number, beta1 = 0.9, beta2 = 0.999, epsilon?: number) {
+    super(learningRate, beta1, beta2, epsilon)
+  }
+
+  override applyGradients(grads: Gradients): void {
+    if (tf.getKernel(FUSED_ADAM, tf.getBackend()) === undefined) {
+      super.applyGradients(grads)
+      return
+    }
+    const self = this as unknown as AdamInternals
+    const names = Array.isArray(grads) ? grads.map((g) => g.name) : Object.keys(grads)
+    tf.tidy(() => {
+      const attrs: FusedAdamAttrs = {
+        learningRate: this.learningRate,
+        beta1: this.beta1,
+        beta2: this.beta2,
+        epsilon: this.epsilon,
+        accBeta1: self.accBeta1.dataSync()[0],
+        accBeta2: self.accBeta2.dataSync()[0]
+      }
+      names.forEach((name, i) => {
+        const x = tf.engine().registeredVariables[name]
+        const slot = (suffix: string): Slot => ({
+          originalName: `${name}/${suffix}`,
+          variable: tf.tidy(() => tf.zerosLike(x).variable(false))
+        })
+        self.accumulatedFirstMoment[i] ??= slot('m')
+        self.accumulatedSecondMoment[i] ??= slot('v')
+        const g = Array.isArray(grads) ? grads[i].tensor : grads[name]
+        if (g == null) return
+        const m = self.accumulatedFirstMoment[i].variable
+        const v = self.accumulatedSecondMoment[i].variable
+        const inputs = { x, m, v, g }
+        const [nx, nm, nv] = tf.engine().runKernel(FUSED_ADAM, inputs, { ...attrs }) as tf.Tensor[]
+        m.assign(nm)
+        v.assign(nv)
+        x.assign(nx)
+      })
+      self.accBeta1.assign(tf.mul(self.accBeta1, this.beta1))
+      self.accBeta2.assign(tf.mul(self.accBeta2, this.beta2))
+    })
+    self.incrementIterations()
+  }
+}
+
 /** Create Adam, SGD with momentum, or RMSprop. */
 export function createOptimizer(kind: OptimizerKind, lr: number, momentum = 0.9): tf.Optimizer {
-  if (kind === 'adam') return tf.train.adam(lr)
+  if (kind === 'adam') return new FusedAdamOptimizer(lr)
   if (kind === 'sgd') return tf.train.momentum(lr, momentum)
   if (kind === 'rmsprop') return tf.train.rmsprop(lr)
   throw new Error(`unknown optimizer "${String(kind)}"`)

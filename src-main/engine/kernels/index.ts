@@ -2,6 +2,7 @@
  * The project's own kernels for tfjs-backend-wasm, registered once before the backend is used.
  */
 import { tf } from '../tf'
+import { fusedAdamConfig } from './adam-update'
 import { fusedBatchNormConfig } from './batch-norm'
 import { channelBinaryConfigs } from './channel-binary'
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter'
@@ -27,7 +28,8 @@ export const WASM_KERNELS: tf.KernelConfig[] = [
   splitVConfig,
   concatConfig,
   fusedBatchNormConfig,
-  ...channelBinaryConfigs
+  ...channelBinaryConfigs,
+  fusedAdamConfig
 ]
 
 /** Registers our wasm kernels (safe to call more than once). */
