@@ -1,8 +1,9 @@
 /**
- * One Adam update of a variable in a single pass over the wasm heap (kernel `FusedAdam`): new
- * value, first and second moment from the value, the moments and the gradient. `tf.train.adam`
- * runs 14 element-wise kernels per variable for the same; each step here is rounded to float32
- * in the same order as tfjs's ops, so the result is bit for bit the same.
+ * One Adam update of a variable in a single pass over the wasm heap (kernel `FusedAdam`; SIMD on
+ * heap-simd.ts's module, else JS): new value, first and second moment from the value, the moments
+ * and the gradient. `tf.train.adam` runs 14 element-wise kernels per variable for the same; each
+ * step here is rounded to float32 in the same order as tfjs's ops, so the result is bit for bit
+ * the same.
  */
 import type { tf } from '../tf'
 import { heapSimd } from './heap-simd'
@@ -11,7 +12,7 @@ import { heap, offsetOf, type WasmBackendLike } from './wasm-heap'
 /** Name of the kernel (registered for wasm only). */
 export const FUSED_ADAM = 'FusedAdam'
 
-/** Hyper-parameters of one update; `accBeta1`/`accBeta2` are β₁ᵗ and β₂ᵗ (float32) for this step. */
+/** Hyper-parameters of one update; `accBeta1`, `accBeta2`: β₁ᵗ and β₂ᵗ (float32) of this step. */
 export interface FusedAdamAttrs {
   learningRate: number
   beta1: number

@@ -1,8 +1,9 @@
 /**
  * Our small wasm SIMD module (simd/heap-simd.c) instantiated on tfjs-backend-wasm's own
- * memory, so it reads and writes tensors where they are: per-channel sums, batch-norm's
- * scale-and-shift, per-channel broadcast arithmetic and the Adam update, several times faster than the same loops in JS. Only the
- * threaded build exposes its memory object; without it (or without wasm SIMD) callers use JS.
+ * memory, so it reads and writes tensors where they are: per-channel sums, batch norm's
+ * scale-and-shift, per-channel broadcast arithmetic, the 2×2 max-pool gradient and the Adam
+ * update, several times faster than wasm's generic kernels or the same loops in JS. Only the
+ * threaded build exposes its memory object; without it (or without wasm SIMD) callers fall back.
  */
 import { HEAP_SIMD_WASM } from './simd/heap-simd-wasm'
 import { heap, type WasmBackendLike } from './wasm-heap'
@@ -24,6 +25,8 @@ export interface HeapSimd {
   adam: Fn
   /** out = full OP per[c] (or per[c] OP full): see `channel_binary` in heap-simd.c. */
   channelBinary: Fn
+  /** 2×2 stride-2 max-pool gradient: see `max_pool_grad_2x2` in heap-simd.c. */
+  maxPoolGrad2x2: Fn
 }
 
 const instances = new WeakMap<object, HeapSimd | null>()
@@ -40,13 +43,14 @@ export function heapSimd(backend: WasmBackendLike): HeapSimd | null {
     compiled ??= new api.Module(Buffer.from(HEAP_SIMD_WASM, 'base64'))
     if (wasm.wasmMemory !== undefined && compiled !== null) {
       const e = new api.Instance(compiled, { env: { memory: wasm.wasmMemory } }).exports
-      const [sumRows, scaleShiftRows, adam, channelBinary] = [
+      const [sumRows, scaleShiftRows, adam, channelBinary, maxPoolGrad2x2] = [
         e.sum_rows,
         e.scale_shift_rows,
         e.adam,
-        e.channel_binary
+        e.channel_binary,
+        e.max_pool_grad_2x2
       ] as Fn[]
-      result = { sumRows, scaleShiftRows, adam, channelBinary }
+      result = { sumRows, scaleShiftRows, adam, channelBinary, maxPoolGrad2x2 }
     }
   } catch {
     compiled ??= null

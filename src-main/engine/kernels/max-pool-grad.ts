@@ -1,10 +1,11 @@
 /**
  * MaxPoolGrad for the wasm backend when windows do not overlap (2×2 pool, stride 2, the U-Net's
- * down-sampling): one pass in JS over the heap, each output's gradient to the first maximum of its
- * window (as tfjs's cpu kernel). Other pools go to wasm's own kernel, which is several times slower
- * on these shapes.
+ * down-sampling): one pass over the heap (2×2 with channels % 4 = 0 in SIMD through heap-simd.ts,
+ * else JS), each output's gradient to the first maximum of its window (as tfjs's cpu kernel).
+ * Other pools go to wasm's own kernel, which is several times slower on these shapes.
  */
 import { tf } from '../tf'
+import { heapSimd } from './heap-simd'
 import { runOriginal } from './original-kernels'
 import { heap, offsetOf, type WasmBackendLike } from './wasm-heap'
 
@@ -38,6 +39,12 @@ function maxPoolGrad(args: Args): tf.TensorInfo {
   const [fh, fw] = pair(attrs.filterSize)
   const [oh, ow] = [h / fh, w / fw]
   const out = backend.makeOutput(input.shape, 'float32')
+  const simd = fh === 2 && fw === 2 && c % 4 === 0 ? heapSimd(backend) : null
+  if (simd !== null) {
+    const at = (t: tf.TensorInfo) => offsetOf(backend, t)
+    simd.maxPoolGrad2x2(at(input), at(dy), n, h, w, c, at(out))
+    return out
+  }
   const f = heap(backend)
   const x0 = offsetOf(backend, input) / 4
   const d0 = offsetOf(backend, dy) / 4

@@ -107,3 +107,36 @@ void channel_binary(int op, const float *full, const float *per, int rows, int c
     }
   }
 }
+
+// Gradient of a 2x2, stride-2 max pool over NHWC x [n, h, w, c] (h, w even, c % 4 == 0): each
+// window's dy goes to its first maximum in row-major order (as tfjs's cpu kernel), zeros elsewhere.
+void max_pool_grad_2x2(const float *x, const float *dy, int n, int h, int w, int c, float *dx) {
+  int oh = h / 2, ow = w / 2;
+  long row = (long)w * c;
+  for (int b = 0; b < n; b++) {
+    for (int oy = 0; oy < oh; oy++) {
+      long top = ((long)b * h + 2 * oy) * row;
+      const float *d = dy + (((long)b * oh + oy) * ow) * c;
+      for (int ox = 0; ox < ow; ox++, d += c) {
+        long p = top + (long)2 * ox * c;
+        for (int k = 0; k < c; k += 4) {
+          v128_t v0 = wasm_v128_load(x + p + k), v1 = wasm_v128_load(x + p + c + k);
+          v128_t v2 = wasm_v128_load(x + p + row + k), v3 = wasm_v128_load(x + p + row + c + k);
+          v128_t g1 = wasm_f32x4_gt(v1, v0);
+          v128_t m = wasm_v128_bitselect(v1, v0, g1);
+          v128_t g2 = wasm_f32x4_gt(v2, m);
+          m = wasm_v128_bitselect(v2, m, g2);
+          v128_t g3 = wasm_f32x4_gt(v3, m);
+          v128_t w3 = g3, w2 = wasm_v128_andnot(g2, g3);
+          v128_t w1 = wasm_v128_andnot(wasm_v128_andnot(g1, g2), g3);
+          v128_t w0 = wasm_v128_not(wasm_v128_or(wasm_v128_or(g1, g2), g3));
+          v128_t g = wasm_v128_load(d + k);
+          wasm_v128_store(dx + p + k, wasm_v128_and(g, w0));
+          wasm_v128_store(dx + p + c + k, wasm_v128_and(g, w1));
+          wasm_v128_store(dx + p + row + k, wasm_v128_and(g, w2));
+          wasm_v128_store(dx + p + row + c + k, wasm_v128_and(g, w3));
+        }
+      }
+    }
+  }
+}
