@@ -9,10 +9,12 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter'
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input'
 import { conv2DConfig, fusedConv2DConfig } from './conv2d-winograd'
 import { maxPoolGradConfig } from './max-pool-grad'
+import { registerMeanGradient } from './mean-grad'
 import { keepOriginal } from './original-kernels'
 import { meanConfig, sumConfig } from './reduce-leading'
 import { castConfig, identityConfig } from './share-data'
 import { concatConfig, splitVConfig } from './split-concat'
+import { tileConfig } from './tile-leading'
 
 /** Every kernel we add to (or replace in) the wasm backend. */
 export const WASM_KERNELS: tf.KernelConfig[] = [
@@ -29,7 +31,8 @@ export const WASM_KERNELS: tf.KernelConfig[] = [
   concatConfig,
   fusedBatchNormConfig,
   ...channelBinaryConfigs,
-  fusedAdamConfig
+  fusedAdamConfig,
+  tileConfig
 ]
 
 /** Registers our wasm kernels (safe to call more than once). */
@@ -41,4 +44,5 @@ export function registerWasmKernels(): void {
     }
     tf.registerKernel(config)
   }
+  registerMeanGradient()
 }
