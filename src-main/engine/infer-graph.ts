@@ -2,9 +2,11 @@
  * An inference-only forward pass built from a trained LayersModel's weights: each conv followed by
  * BatchNormalization gets the (inference-mode) BN folded into its weights and bias,
  * w' = w·γ/√(var+ε), b' = β + (b − mean)·γ/√(var+ε), and a following ReLU fused into the conv
- * (`tf.fused.conv2d`, one XNNPACK convolution on wasm). Intermediates are freed as soon as their
+ * (`tf.fused.conv2d`: on wasm one Winograd convolution whose filter is transformed once here, or
+ * one XNNPACK convolution). Intermediates are freed as soon as their
  * last consumer has run. Models with layers it does not know get `null` (use `model.predict`).
  */
+import { pretransformFilter } from './kernels/conv2d-winograd'
 import { tf } from './tf'
 
 type Act = 'linear' | 'relu' | 'sigmoid'
@@ -120,6 +122,9 @@ export function buildInferGraph(model: tf.LayersModel): InferGraph | null {
               bias = keep(tf.clone(b) as tf.Tensor1D)
             }
           })
+          const unit = [...pair(c.strides ?? 1), ...pair(c.dilationRate ?? 1)].every((v) => v === 1)
+          const transformed = unit && c.padding === 'same' ? pretransformFilter(filter!) : null
+          if (transformed) kept.push(tf.keep(transformed))
           if (bn && ok) {
             absorbed.add(bn.name)
             alias.set(l.name, bn.name)

@@ -7,7 +7,14 @@ import { tf } from '../tf'
 import { nativeModule } from './native-module'
 import { runOriginal } from './original-kernels'
 import { offsetOf, type WasmBackendLike } from './wasm-heap'
-import { winogradConv, winogradFits, winogradOptions, type WinogradShape } from './winograd'
+import {
+  transformedFilterFloats,
+  winogradConv,
+  winogradFilter,
+  winogradFits,
+  winogradOptions,
+  type WinogradShape
+} from './winograd'
 
 interface ConvAttrs {
   strides: number | [number, number]
@@ -63,10 +70,47 @@ function convolve(args: Args, name: 'Conv2D' | 'FusedConv2D'): tf.TensorInfo {
     return runOriginal(name, args) as tf.TensorInfo
   }
   const out = backend.makeOutput([shape.n, shape.h, shape.w, shape.cout], 'float32')
-  const [x0, f0, o0] = [x, filter, out].map((t) => offsetOf(backend, t))
+  const kept = pretransformed.get(filter.dataId)
+  const ready = kept && !kept.isDisposed ? kept : undefined
+  const [x0, f0, o0] = [x, ready ?? filter, out].map((t) => offsetOf(backend, t))
   const b0 = bias ? offsetOf(backend, bias) : 0
-  winogradConv(native, shape, x0, f0, b0, activation === 'relu', false, o0)
+  winogradConv(native, shape, x0, f0, b0, activation === 'relu', false, o0, ready !== undefined)
   return out
+}
+
+/** Filters (by data id) whose transform was kept by `pretransformFilter`, and that transform. */
+const pretransformed = new WeakMap<object, tf.Tensor>()
+
+/** WinogradFilter: a 3×3 HWIO filter's transform, as the forward convolution uses it. */
+export const winogradFilterConfig: tf.KernelConfig = {
+  kernelName: 'WinogradFilter',
+  backendName: 'wasm',
+  kernelFunc: ((args: Args) => {
+    const backend = args.backend as WasmBackendLike
+    const { filter } = args.inputs as { filter: tf.TensorInfo }
+    const [, , cin, cout] = filter.shape
+    const native = nativeModule(backend)
+    if (native === null) throw new Error('WinogradFilter (wasm): no native module')
+    const out = backend.makeOutput([transformedFilterFloats(cin, cout)], 'float32')
+    winogradFilter(native, cin, cout, offsetOf(backend, filter), false, offsetOf(backend, out))
+    return out
+  }) as unknown as tf.KernelFunc
+}
+
+/**
+ * For a filter that will not change (an inference graph's folded weights): transforms it once
+ * so every later convolution with it skips that step. Returns the transform, which the caller
+ * disposes with the filter; null where Winograd does not apply (other backends, shapes).
+ */
+export function pretransformFilter(filter: tf.Tensor4D): tf.Tensor | null {
+  const [kh, kw, cin, cout] = filter.shape
+  const onWasm = tf.getBackend() === 'wasm'
+  if (!onWasm || !winogradOptions.enabled || kh !== 3 || kw !== 3 || !winogradFits(cin, cout)) {
+    return null
+  }
+  const u = tf.engine().runKernel('WinogradFilter', { filter }, {}) as tf.Tensor
+  pretransformed.set(filter.dataId, u)
+  return u
 }
 
 /** Conv2D on Winograd where it applies. */

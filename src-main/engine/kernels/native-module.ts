@@ -68,7 +68,7 @@ function instantiate(backend: WasmBackendLike): Native {
     return w
   })
   return {
-    exports: exports as Record<string, Export>,
+    exports: { ...exports } as Record<string, Export>,
     workers,
     signal,
     alloc: (bytes) => backend.wasm._malloc(Math.max(16, bytes)) >>> 0,

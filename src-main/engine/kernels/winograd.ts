@@ -71,10 +71,38 @@ function withScratch<T>(n: Native, bytes: number, body: (ptr: number) => T): T {
   }
 }
 
+/** Floats of a transformed filter: 36 planes of cin × cout. */
+export function transformedFilterFloats(cin: number, cout: number): number {
+  return 36 * cin * cout
+}
+
+/**
+ * Writes the transformed filter U (packed for the GEMMs) at byte offset `u`. `g` is HWIO
+ * [3, 3, cin, cout]; with `flip` it is the filter of the convolution whose input gradient this
+ * is, [3, 3, cout, cin], used rotated and transposed.
+ */
+export function winogradFilter(
+  n: Native,
+  cin: number,
+  cout: number,
+  g: number,
+  flip: boolean,
+  u: number
+): void {
+  if (!flip) {
+    runSplit(n, 'wino_filter', [g, u, cin, cout], cin)
+    return
+  }
+  withScratch(n, 9 * cin * cout * 4, (flipped) => {
+    runSplit(n, 'wino_flip', [g, flipped, cout, cin], cin)
+    runSplit(n, 'wino_filter', [flipped, u, cin, cout], cin)
+  })
+}
+
 /**
  * y = conv(x, g) (+ bias, ReLU); all arguments are byte offsets of NHWC tensors on the heap
- * (`bias` 0 for none). `g` is HWIO [3, 3, cin, cout]; with `flip` it is the filter of the
- * convolution whose input gradient this is, [3, 3, cout, cin], used rotated and transposed.
+ * (`bias` 0 for none). `g` and `flip` as in `winogradFilter`; or `g` is already transformed when
+ * `transformed` is set.
  */
 export function winogradConv(
   n: Native,
@@ -84,10 +112,11 @@ export function winogradConv(
   bias: number,
   relu: boolean,
   flip: boolean,
-  y: number
+  y: number,
+  transformed = false
 ): void {
   const { th, tw } = tileGrid(s)
-  const planes = 36 * s.cin * s.cout
+  const planes = transformedFilterFloats(s.cin, s.cout)
   const fused = planes * 4 <= winogradOptions.fusedMaxBytes
   const tb = tilesPerBlock(s)
   const batch = fused ? s.n : imagesPerCall(s)
@@ -95,15 +124,11 @@ export function winogradConv(
   const scratch = fused
     ? threadCount(n) * 36 * tb * (s.cin + s.cout)
     : 36 * tilesPadded(tiles(batch)) * (s.cin + s.cout)
-  const flipped = flip ? 9 * s.cin * s.cout : 0
-  withScratch(n, (planes + flipped + scratch) * 4, (u) => {
-    let filter = g
-    if (flip) {
-      filter = u + planes * 4
-      runSplit(n, 'wino_flip', [g, filter, s.cout, s.cin], s.cin)
-    }
-    runSplit(n, 'wino_filter', [filter, u, s.cin, s.cout], s.cin)
-    const work = u + (planes + flipped) * 4
+  const ownFilter = transformed ? 0 : planes
+  withScratch(n, (ownFilter + scratch) * 4, (mem) => {
+    const u = transformed ? g : mem
+    if (!transformed) winogradFilter(n, s.cin, s.cout, g, flip, u)
+    const work = mem + ownFilter * 4
     const post = [bias, relu ? 1 : 0]
     const { kc, nc } = winogradOptions
     for (let first = 0; first < s.n; first += batch) {

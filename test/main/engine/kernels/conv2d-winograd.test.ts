@@ -1,6 +1,9 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from '../../../../src-main/engine/backend'
-import { winogradShapeOf } from '../../../../src-main/engine/kernels/conv2d-winograd'
+import {
+  pretransformFilter,
+  winogradShapeOf
+} from '../../../../src-main/engine/kernels/conv2d-winograd'
 import { nativeModule } from '../../../../src-main/engine/kernels/native-module'
 import {
   winogradConv,
@@ -161,4 +164,37 @@ describe('Winograd F(4x4, 3x3) convolutions on wasm', () => {
       )
     }
   )
+
+  it('reuses a filter transformed once (inference graphs) and gives the same result', async () => {
+    await tf.setBackend('wasm')
+    const native = nativeModule(tf.engine().backend as unknown as WasmBackendLike)!
+    const transform = native.exports.wino_filter
+    let transforms = 0
+    native.exports.wino_filter = (...args: number[]) => {
+      transforms++
+      transform(...args)
+    }
+    try {
+      const x = tf.tensor4d(randomArray(2 * 10 * 9 * 16, 14), [2, 10, 9, 16])
+      const filter = tf.tensor4d(randomArray(9 * 16 * 24, 15), [3, 3, 16, 24])
+      const bias = tf.tensor1d(randomArray(24, 16))
+      const conv = (): Float32Array =>
+        tf
+          .tidy(() =>
+            tf.fused.conv2d({ x, filter, bias, activation: 'relu', pad: 'same', strides: 1 })
+          )
+          .dataSync() as Float32Array
+      const fresh = conv()
+      expect(transforms).toBeGreaterThan(0)
+      const u = pretransformFilter(filter)
+      expect(u).not.toBeNull()
+      transforms = 0
+      const reused = conv()
+      expect(transforms).toBe(0)
+      expect(maxAbsDiff(reused, fresh)).toBe(0)
+      tf.dispose([x, filter, bias, u!])
+    } finally {
+      native.exports.wino_filter = transform
+    }
+  })
 })
