@@ -7,7 +7,7 @@ import { fusedBatchNormConfig } from './batch-norm'
 import { channelBinaryConfigs } from './channel-binary'
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter'
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input'
-import { conv2DConfig, fusedConv2DConfig } from './conv2d-winograd'
+import { conv2DConfig, fusedConv2DConfig, winogradFilterConfig } from './conv2d-winograd'
 import { maxPoolGradConfig } from './max-pool-grad'
 import { registerMeanGradient } from './mean-grad'
 import { keepOriginal } from './original-kernels'
@@ -22,6 +22,7 @@ export const WASM_KERNELS: tf.KernelConfig[] = [
   conv2DBackpropInputConfig,
   conv2DConfig,
   fusedConv2DConfig,
+  winogradFilterConfig,
   sumConfig,
   meanConfig,
   identityConfig,
