@@ -24,7 +24,7 @@ export const DEFAULT_YARDSTICK: YardstickSettings = {
   depth: 4,
   batch: 16,
   channels: 3,
-  steps: 3
+  steps: 5
 }
 
 /** Trainable parameters PyTorch reports for base 32, depth 4, 3 channels, 1 class. */
