@@ -1,9 +1,10 @@
 /**
  * Our small wasm SIMD module (simd/heap-simd.c) instantiated on tfjs-backend-wasm's own
  * memory, so it reads and writes tensors where they are: per-channel sums, batch norm's
- * scale-and-shift, per-channel broadcast arithmetic, the 2×2 max-pool gradient and the Adam
- * update, several times faster than wasm's generic kernels or the same loops in JS. Only the
- * threaded build exposes its memory object; without it (or without wasm SIMD) callers fall back.
+ * scale-and-shift and gradient sums, per-channel broadcast arithmetic, the 2×2 max-pool gradient
+ * and the Adam update, several times faster than wasm's generic kernels or the same loops in JS.
+ * Only the threaded build exposes its memory object; without it (or without wasm SIMD) callers
+ * fall back.
  */
 import { HEAP_SIMD_WASM } from './simd/heap-simd-wasm'
 import { heap, type WasmBackendLike } from './wasm-heap'
@@ -27,6 +28,8 @@ export interface HeapSimd {
   channelBinary: Fn
   /** 2×2 stride-2 max-pool gradient: see `max_pool_grad_2x2` in heap-simd.c. */
   maxPoolGrad2x2: Fn
+  /** Per-channel sums of batch norm's gradient terms: see `bn_grad_sum` in heap-simd.c. */
+  bnGradSum: Fn
 }
 
 const instances = new WeakMap<object, HeapSimd | null>()
@@ -43,14 +46,15 @@ export function heapSimd(backend: WasmBackendLike): HeapSimd | null {
     compiled ??= new api.Module(Buffer.from(HEAP_SIMD_WASM, 'base64'))
     if (wasm.wasmMemory !== undefined && compiled !== null) {
       const e = new api.Instance(compiled, { env: { memory: wasm.wasmMemory } }).exports
-      const [sumRows, scaleShiftRows, adam, channelBinary, maxPoolGrad2x2] = [
+      const [sumRows, scaleShiftRows, adam, channelBinary, maxPoolGrad2x2, bnGradSum] = [
         e.sum_rows,
         e.scale_shift_rows,
         e.adam,
         e.channel_binary,
-        e.max_pool_grad_2x2
+        e.max_pool_grad_2x2,
+        e.bn_grad_sum
       ] as Fn[]
-      result = { sumRows, scaleShiftRows, adam, channelBinary, maxPoolGrad2x2 }
+      result = { sumRows, scaleShiftRows, adam, channelBinary, maxPoolGrad2x2, bnGradSum }
     }
   } catch {
     compiled ??= null
@@ -58,6 +62,27 @@ export function heapSimd(backend: WasmBackendLike): HeapSimd | null {
   }
   instances.set(wasm, result)
   return result
+}
+
+/**
+ * Runs `sum(simd, out64)`, which adds `channels` float64 sums into zeroed scratch at `out64`, and
+ * returns them; null without the module or when `channels % 4 ≠ 0`.
+ */
+export function simdChannelSums(
+  backend: WasmBackendLike,
+  channels: number,
+  sum: (simd: HeapSimd, out64: number) => void
+): Float64Array | null {
+  const simd = channels % 4 === 0 ? heapSimd(backend) : null
+  if (simd === null) return null
+  const scratch = backend.wasm._malloc(channels * 8) >>> 0
+  try {
+    new Float64Array(heap(backend).buffer, scratch, channels).fill(0)
+    sum(simd, scratch)
+    return new Float64Array(heap(backend).buffer, scratch, channels).slice()
+  } finally {
+    backend.wasm._free(scratch)
+  }
 }
 
 /**
@@ -70,15 +95,5 @@ export function simdSumRows(
   rows: number,
   channels: number
 ): Float64Array | null {
-  const simd = channels % 4 === 0 ? heapSimd(backend) : null
-  if (simd === null) return null
-  const bytes = channels * 8
-  const scratch = backend.wasm._malloc(bytes) >>> 0
-  try {
-    new Float64Array(heap(backend).buffer, scratch, channels).fill(0)
-    simd.sumRows(x, rows, channels, scratch)
-    return new Float64Array(heap(backend).buffer, scratch, channels).slice()
-  } finally {
-    backend.wasm._free(scratch)
-  }
+  return simdChannelSums(backend, channels, (simd, out) => simd.sumRows(x, rows, channels, out))
 }

@@ -4,6 +4,7 @@
 import { tf } from '../tf'
 import { fusedAdamConfig } from './adam-update'
 import { fusedBatchNormConfig } from './batch-norm'
+import { batchNormGradSumConfig, registerBatchNormGradient } from './batch-norm-grad'
 import { channelBinaryConfigs } from './channel-binary'
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter'
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input'
@@ -33,7 +34,8 @@ export const WASM_KERNELS: tf.KernelConfig[] = [
   fusedBatchNormConfig,
   ...channelBinaryConfigs,
   fusedAdamConfig,
-  tileConfig
+  tileConfig,
+  batchNormGradSumConfig
 ]
 
 /** Registers our wasm kernels (safe to call more than once). */
@@ -45,5 +47,6 @@ export function registerWasmKernels(): void {
     }
     tf.registerKernel(config)
   }
+  registerBatchNormGradient()
   registerMeanGradient()
 }

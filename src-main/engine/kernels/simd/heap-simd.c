@@ -140,3 +140,41 @@ void max_pool_grad_2x2(const float *x, const float *dy, int n, int h, int w, int
     }
   }
 }
+
+// Per-channel sums of batch norm's gradient terms (kind 0: dy; 1: a[c]*(dy*b[c]);
+// 2: (a[c]*(x-mean[c]))*(dy*b[c]); 3: dy*((x-mean[c])*a[c])), each product rounded to float32
+// as tfjs's element-wise ops round it, added into out64[c]; channels % 4 == 0.
+void bn_grad_sum(int kind, const float *x, const float *dy, int rows, int channels,
+                 const float *mean, const float *a, const float *b, double *out64) {
+  for (int r0 = 0; r0 < rows; r0 += ROW_BLOCK) {
+    int r1 = r0 + ROW_BLOCK < rows ? r0 + ROW_BLOCK : rows;
+    for (int c = 0; c < channels; c += 4) {
+      v128_t m = wasm_v128_load(mean + c), av = wasm_v128_load(a + c), bv = wasm_v128_load(b + c);
+      v128_t acc = wasm_f32x4_splat(0);
+      long at = (long)r0 * channels + c;
+      if (kind == 0) {
+        for (int r = r0; r < r1; r++, at += channels) acc = wasm_f32x4_add(acc, wasm_v128_load(dy + at));
+      } else if (kind == 1) {
+        for (int r = r0; r < r1; r++, at += channels) {
+          v128_t d = wasm_f32x4_mul(wasm_v128_load(dy + at), bv);
+          acc = wasm_f32x4_add(acc, wasm_f32x4_mul(av, d));
+        }
+      } else if (kind == 2) {
+        for (int r = r0; r < r1; r++, at += channels) {
+          v128_t xm = wasm_f32x4_sub(wasm_v128_load(x + at), m);
+          v128_t d = wasm_f32x4_mul(wasm_v128_load(dy + at), bv);
+          acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_f32x4_mul(av, xm), d));
+        }
+      } else {
+        for (int r = r0; r < r1; r++, at += channels) {
+          v128_t xm = wasm_f32x4_sub(wasm_v128_load(x + at), m);
+          acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(dy + at), wasm_f32x4_mul(xm, av)));
+        }
+      }
+      double *o = out64 + c;
+      wasm_v128_store(o, wasm_f64x2_add(wasm_v128_load(o), wasm_f64x2_promote_low_f32x4(acc)));
+      v128_t hi = wasm_i32x4_shuffle(acc, acc, 2, 3, 0, 1);
+      wasm_v128_store(o + 2, wasm_f64x2_add(wasm_v128_load(o + 2), wasm_f64x2_promote_low_f32x4(hi)));
+    }
+  }
+}
