@@ -1,8 +1,8 @@
 /**
- * Batch norm's training gradient on the wasm backend in 5 passes instead of ≈ 13: tfjs's
+ * Batch norm's training gradient on the wasm backend in 3 passes instead of ≈ 13: tfjs's
  * FusedBatchNorm gradient materialises x − mean, dy·scale and four full product tensors, then sums
- * each. Here the kernel `BatchNormGradSum` forms the same float32 products per element and sums
- * them per channel in one pass each (heap-simd.ts), and dx = (dy·rsqrt(var + ε))·scale runs as two
+ * each. Here the kernel `BatchNormGradSums` forms the same float32 products per element and sums
+ * all four per channel in one pass (heap-simd.ts), and dx = (dy·rsqrt(var + ε))·scale runs as two
  * per-channel multiplies. Per-element values are those of tfjs's ops; only the summation order
  * differs (as with our Sum). Other backends, dtypes or shapes keep tfjs's gradient.
  */
@@ -10,41 +10,43 @@ import { tf } from '../tf'
 import { heapSimd, simdChannelSums } from './heap-simd'
 import { heap, offsetOf, type WasmBackendLike } from './wasm-heap'
 
-/** Name of the per-channel sum kernel (registered for wasm only). */
-export const BATCH_NORM_GRAD_SUM = 'BatchNormGradSum'
-
-/** Which term `BatchNormGradSum` sums (see bn_grad_sum in simd/heap-simd.c). */
-export const TERMS = { offset: 0, mean: 1, variance: 2, scale: 3 } as const
+/** Name of the per-channel sums kernel (registered for wasm only). */
+export const BATCH_NORM_GRAD_SUMS = 'BatchNormGradSums'
 
 type Args = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: unknown }
 type Grads = ReturnType<tf.GradFunc>
 
 let original: tf.GradConfig | undefined
 
-function gradSum(args: Args): tf.TensorInfo {
-  const { x, dy, mean, a, b } = args.inputs as Record<
-    'x' | 'dy' | 'mean' | 'a' | 'b',
-    tf.TensorInfo
-  >
-  const { term } = args.attrs as { term: number }
+/**
+ * [4, C]: per channel Σ dy, Σ negRs·(dy·scale), Σ (halfCube·(x − mean))·(dy·scale) and
+ * Σ dy·((x − mean)·rs) (the offset, mean, variance and scale gradients) in one pass.
+ */
+function gradSums(args: Args): tf.TensorInfo {
+  const inputs = args.inputs as Record<string, tf.TensorInfo>
+  const { x } = inputs
   const backend = args.backend as WasmBackendLike
   const channels = x.shape[x.shape.length - 1]
   const rows = x.shape.reduce((p, d) => p * d, 1) / channels
   const at = (t: tf.TensorInfo) => offsetOf(backend, t)
-  const sums = simdChannelSums(backend, channels, (simd, out) =>
-    simd.bnGradSum(term, at(x), at(dy), rows, channels, at(mean), at(a), at(b), out)
+  const stats = ['mean', 'rs', 'negRs', 'halfCube', 'scale'].map((name) => at(inputs[name]))
+  const sums = simdChannelSums(
+    backend,
+    channels,
+    (simd, out) => simd.bnGradSums(at(x), at(inputs.dy), rows, channels, ...stats, out),
+    4 * channels
   )
-  if (sums === null) throw new Error(`${BATCH_NORM_GRAD_SUM}: the SIMD module is not available`)
-  const out = backend.makeOutput([channels], 'float32')
+  if (sums === null) throw new Error(`${BATCH_NORM_GRAD_SUMS}: the SIMD module is not available`)
+  const out = backend.makeOutput([4, channels], 'float32')
   heap(backend).set(sums, offsetOf(backend, out) / 4)
   return out
 }
 
 /** Kernel config registered for the `wasm` backend. */
-export const batchNormGradSumConfig: tf.KernelConfig = {
-  kernelName: BATCH_NORM_GRAD_SUM,
+export const batchNormGradSumsConfig: tf.KernelConfig = {
+  kernelName: BATCH_NORM_GRAD_SUMS,
   backendName: 'wasm',
-  kernelFunc: gradSum as unknown as tf.KernelFunc
+  kernelFunc: gradSums as unknown as tf.KernelFunc
 }
 
 /** True when the fused gradient applies: wasm with the module, per-channel float32 statistics. */
@@ -53,7 +55,7 @@ function fusable(x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, scale?: tf.
   const stats = [mean, variance, ...(scale ? [scale] : [])]
   return (
     tf.getBackend() === 'wasm' &&
-    tf.getKernel(BATCH_NORM_GRAD_SUM, 'wasm') !== undefined &&
+    tf.getKernel(BATCH_NORM_GRAD_SUMS, 'wasm') !== undefined &&
     heapSimd(tf.engine().backend as unknown as WasmBackendLike) !== null &&
     x.rank >= 2 &&
     channels % 4 === 0 &&
@@ -72,14 +74,16 @@ function batchNormGrad(dy: tf.Tensor, saved: tf.Tensor[], attrs: tf.NamedAttrMap
   const rs = tf.rsqrt(tf.add(variance, tf.scalar(eps)))
   const halfCube = tf.mul(tf.mul(tf.mul(rs, rs), rs), tf.scalar(-0.5))
   const negRs = tf.mul(rs, tf.scalar(-1))
-  const sum = (term: number, a: tf.Tensor) =>
-    tf.engine().runKernel(BATCH_NORM_GRAD_SUM, { x, dy, mean, a, b: s }, { term }) as tf.Tensor
+  const inputs = { x, dy, mean, rs, negRs, halfCube, scale: s }
+  // Computed here, not in the closures: this scope is disposed after the backward pass.
+  const sums = tf.engine().runKernel(BATCH_NORM_GRAD_SUMS, inputs, {}) as tf.Tensor
+  const row = (k: number) => tf.reshape(tf.slice(sums, [k, 0], [1, -1]), mean.shape)
   return {
     x: () => tf.mul(tf.mul(dy, rs), s),
-    mean: () => sum(TERMS.mean, negRs),
-    variance: () => sum(TERMS.variance, halfCube),
-    scale: () => sum(TERMS.scale, rs),
-    offset: () => sum(TERMS.offset, rs)
+    offset: () => row(0),
+    mean: () => row(1),
+    variance: () => row(2),
+    scale: () => row(3)
   }
 }
 

@@ -1,10 +1,10 @@
 /**
  * Our small wasm SIMD module (simd/heap-simd.c) instantiated on tfjs-backend-wasm's own
  * memory, so it reads and writes tensors where they are: per-channel sums, batch norm's
- * scale-and-shift and gradient sums, per-channel broadcast arithmetic, the 2×2 max-pool gradient
- * and the Adam update, several times faster than wasm's generic kernels or the same loops in JS.
- * Only the threaded build exposes its memory object; without it (or without wasm SIMD) callers
- * fall back.
+ * scale-and-shift and gradient sums, per-channel broadcast arithmetic, the 2×2 max-pool gradient,
+ * strided row copies and the Adam update, several times faster than wasm's generic kernels or the
+ * same loops in JS. Only the threaded build exposes its memory object; without it (or without wasm
+ * SIMD) callers fall back.
  */
 import { HEAP_SIMD_WASM } from './simd/heap-simd-wasm'
 import { heap, type WasmBackendLike } from './wasm-heap'
@@ -28,8 +28,21 @@ export interface HeapSimd {
   channelBinary: Fn
   /** 2×2 stride-2 max-pool gradient: see `max_pool_grad_2x2` in heap-simd.c. */
   maxPoolGrad2x2: Fn
-  /** Per-channel sums of batch norm's gradient terms: see `bn_grad_sum` in heap-simd.c. */
-  bnGradSum: Fn
+  /** Per-channel sums of batch norm's four gradient terms: see `bn_grad_sums` in heap-simd.c. */
+  bnGradSums: Fn
+  /** Strided row copies: see `copy_rows` in heap-simd.c. */
+  copyRows: Fn
+}
+
+/** Our names for the module's exports. */
+const EXPORTS: Record<keyof HeapSimd, string> = {
+  sumRows: 'sum_rows',
+  scaleShiftRows: 'scale_shift_rows',
+  adam: 'adam',
+  channelBinary: 'channel_binary',
+  maxPoolGrad2x2: 'max_pool_grad_2x2',
+  bnGradSums: 'bn_grad_sums',
+  copyRows: 'copy_rows'
 }
 
 const instances = new WeakMap<object, HeapSimd | null>()
@@ -46,15 +59,8 @@ export function heapSimd(backend: WasmBackendLike): HeapSimd | null {
     compiled ??= new api.Module(Buffer.from(HEAP_SIMD_WASM, 'base64'))
     if (wasm.wasmMemory !== undefined && compiled !== null) {
       const e = new api.Instance(compiled, { env: { memory: wasm.wasmMemory } }).exports
-      const [sumRows, scaleShiftRows, adam, channelBinary, maxPoolGrad2x2, bnGradSum] = [
-        e.sum_rows,
-        e.scale_shift_rows,
-        e.adam,
-        e.channel_binary,
-        e.max_pool_grad_2x2,
-        e.bn_grad_sum
-      ] as Fn[]
-      result = { sumRows, scaleShiftRows, adam, channelBinary, maxPoolGrad2x2, bnGradSum }
+      const fns = Object.entries(EXPORTS).map(([key, name]) => [key, e[name] as Fn])
+      result = Object.fromEntries(fns) as HeapSimd
     }
   } catch {
     compiled ??= null
@@ -65,21 +71,22 @@ export function heapSimd(backend: WasmBackendLike): HeapSimd | null {
 }
 
 /**
- * Runs `sum(simd, out64)`, which adds `channels` float64 sums into zeroed scratch at `out64`, and
+ * Runs `sum(simd, out64)`, which adds `count` float64 sums into zeroed scratch at `out64`, and
  * returns them; null without the module or when `channels % 4 ≠ 0`.
  */
 export function simdChannelSums(
   backend: WasmBackendLike,
   channels: number,
-  sum: (simd: HeapSimd, out64: number) => void
+  sum: (simd: HeapSimd, out64: number) => void,
+  count = channels
 ): Float64Array | null {
   const simd = channels % 4 === 0 ? heapSimd(backend) : null
   if (simd === null) return null
-  const scratch = backend.wasm._malloc(channels * 8) >>> 0
+  const scratch = backend.wasm._malloc(count * 8) >>> 0
   try {
-    new Float64Array(heap(backend).buffer, scratch, channels).fill(0)
+    new Float64Array(heap(backend).buffer, scratch, count).fill(0)
     sum(simd, scratch)
-    return new Float64Array(heap(backend).buffer, scratch, channels).slice()
+    return new Float64Array(heap(backend).buffer, scratch, count).slice()
   } finally {
     backend.wasm._free(scratch)
   }

@@ -4,7 +4,7 @@
 import { tf } from '../tf'
 import { fusedAdamConfig } from './adam-update'
 import { fusedBatchNormConfig } from './batch-norm'
-import { batchNormGradSumConfig, registerBatchNormGradient } from './batch-norm-grad'
+import { batchNormGradSumsConfig, registerBatchNormGradient } from './batch-norm-grad'
 import { channelBinaryConfigs } from './channel-binary'
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter'
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input'
@@ -35,7 +35,7 @@ export const WASM_KERNELS: tf.KernelConfig[] = [
   ...channelBinaryConfigs,
   fusedAdamConfig,
   tileConfig,
-  batchNormGradSumConfig
+  batchNormGradSumsConfig
 ]
 
 /** Registers our wasm kernels (safe to call more than once). */

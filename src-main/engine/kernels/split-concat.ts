@@ -1,10 +1,11 @@
 /**
- * SplitV and Concat of float32 tensors for the wasm backend as one `copyWithin` per row and piece
- * on the heap. The U-Net's decoder concatenates skip and upsampled features over the channel axis,
+ * SplitV and Concat of float32 tensors for the wasm backend as one row copy per row and piece on
+ * the heap (a memory.copy loop in heap-simd.ts's module, else `copyWithin` from JS). The U-Net's decoder concatenates skip and upsampled features over the channel axis,
  * and the gradient splits them again: wasm's SplitV runs its generic strided Slice per piece
  * (≈ 100 ms on [16, 96, 96, 96]) and its Concat a `subarray` + `set` per row.
  */
 import { tf } from '../tf'
+import { heapSimd } from './heap-simd'
 import { runOriginal } from './original-kernels'
 import { heap, offsetOf, type WasmBackendLike } from './wasm-heap'
 
@@ -38,6 +39,38 @@ export function copyPieces(
   }
 }
 
+/** `copyPieces` with byte addresses, through the SIMD module's row copy where available. */
+function movePieces(
+  backend: WasmBackendLike,
+  whole: number,
+  starts: number[],
+  widths: number[],
+  rows: number,
+  split: boolean
+): void {
+  const simd = heapSimd(backend)
+  if (simd === null) {
+    const f = heap(backend)
+    copyPieces(
+      f,
+      whole / 4,
+      starts.map((s) => s / 4),
+      widths,
+      rows,
+      split
+    )
+    return
+  }
+  const rowWidth = widths.reduce((a, b) => a + b, 0)
+  let w = whole
+  for (let k = 0; k < starts.length; k++) {
+    const [piece, width] = [starts[k], widths[k]]
+    if (split) simd.copyRows(w, rowWidth, piece, width, rows, width)
+    else simd.copyRows(piece, width, w, rowWidth, rows, width)
+    w += width * 4
+  }
+}
+
 function splitV(args: Args): tf.TensorInfo[] {
   const { x } = args.inputs as { x: tf.TensorInfo }
   const attrs = args.attrs as { numOrSizeSplits: number | number[]; axis: number | number[] }
@@ -51,10 +84,9 @@ function splitV(args: Args): tf.TensorInfo[] {
   const outs = sizes.map((s) =>
     backend.makeOutput([...x.shape.slice(0, axis), s, ...x.shape.slice(axis + 1)], 'float32')
   )
-  const f = heap(backend)
-  const starts = outs.map((o) => offsetOf(backend, o) / 4)
+  const starts = outs.map((o) => offsetOf(backend, o))
   const widths = sizes.map((s) => s * inner)
-  copyPieces(f, offsetOf(backend, x) / 4, starts, widths, product(x.shape.slice(0, axis)), true)
+  movePieces(backend, offsetOf(backend, x), starts, widths, product(x.shape.slice(0, axis)), true)
   return outs
 }
 
@@ -67,10 +99,9 @@ function concat(args: Args): tf.TensorInfo {
   const shape = [...inputs[0].shape]
   shape[axis] = inputs.reduce((n, t) => n + t.shape[axis], 0)
   const out = backend.makeOutput(shape, 'float32')
-  const f = heap(backend)
-  const starts = inputs.map((t) => offsetOf(backend, t) / 4)
+  const starts = inputs.map((t) => offsetOf(backend, t))
   const widths = inputs.map((t) => product(t.shape.slice(axis)))
-  copyPieces(f, offsetOf(backend, out) / 4, starts, widths, product(shape.slice(0, axis)), false)
+  movePieces(backend, offsetOf(backend, out), starts, widths, product(shape.slice(0, axis)), false)
   return out
 }
 

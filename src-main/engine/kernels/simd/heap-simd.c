@@ -141,40 +141,44 @@ void max_pool_grad_2x2(const float *x, const float *dy, int n, int h, int w, int
   }
 }
 
-// Per-channel sums of batch norm's gradient terms (kind 0: dy; 1: a[c]*(dy*b[c]);
-// 2: (a[c]*(x-mean[c]))*(dy*b[c]); 3: dy*((x-mean[c])*a[c])), each product rounded to float32
-// as tfjs's element-wise ops round it, added into out64[c]; channels % 4 == 0.
-void bn_grad_sum(int kind, const float *x, const float *dy, int rows, int channels,
-                 const float *mean, const float *a, const float *b, double *out64) {
+// Per-channel sums of batch norm's gradient terms, all four in one pass, added into
+// out64[term * channels + c]: term 0: dy; 1: neg_rs[c]*(dy*scale[c]);
+// 2: (half_cube[c]*(x-mean[c]))*(dy*scale[c]); 3: dy*((x-mean[c])*rs[c]). Each product is
+// rounded to float32 as tfjs's element-wise ops round it; channels % 4 == 0.
+void bn_grad_sums(const float *x, const float *dy, int rows, int channels, const float *mean,
+                  const float *rs, const float *neg_rs, const float *half_cube, const float *scale,
+                  double *out64) {
   for (int r0 = 0; r0 < rows; r0 += ROW_BLOCK) {
     int r1 = r0 + ROW_BLOCK < rows ? r0 + ROW_BLOCK : rows;
     for (int c = 0; c < channels; c += 4) {
-      v128_t m = wasm_v128_load(mean + c), av = wasm_v128_load(a + c), bv = wasm_v128_load(b + c);
-      v128_t acc = wasm_f32x4_splat(0);
+      v128_t m = wasm_v128_load(mean + c), r = wasm_v128_load(rs + c);
+      v128_t n = wasm_v128_load(neg_rs + c), h = wasm_v128_load(half_cube + c);
+      v128_t s = wasm_v128_load(scale + c);
+      v128_t a0 = wasm_f32x4_splat(0), a1 = a0, a2 = a0, a3 = a0;
       long at = (long)r0 * channels + c;
-      if (kind == 0) {
-        for (int r = r0; r < r1; r++, at += channels) acc = wasm_f32x4_add(acc, wasm_v128_load(dy + at));
-      } else if (kind == 1) {
-        for (int r = r0; r < r1; r++, at += channels) {
-          v128_t d = wasm_f32x4_mul(wasm_v128_load(dy + at), bv);
-          acc = wasm_f32x4_add(acc, wasm_f32x4_mul(av, d));
-        }
-      } else if (kind == 2) {
-        for (int r = r0; r < r1; r++, at += channels) {
-          v128_t xm = wasm_f32x4_sub(wasm_v128_load(x + at), m);
-          v128_t d = wasm_f32x4_mul(wasm_v128_load(dy + at), bv);
-          acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_f32x4_mul(av, xm), d));
-        }
-      } else {
-        for (int r = r0; r < r1; r++, at += channels) {
-          v128_t xm = wasm_f32x4_sub(wasm_v128_load(x + at), m);
-          acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(dy + at), wasm_f32x4_mul(xm, av)));
-        }
+      for (int k = r0; k < r1; k++, at += channels) {
+        v128_t d = wasm_v128_load(dy + at);
+        v128_t xm = wasm_f32x4_sub(wasm_v128_load(x + at), m);
+        v128_t ds = wasm_f32x4_mul(d, s);
+        a0 = wasm_f32x4_add(a0, d);
+        a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(n, ds));
+        a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(wasm_f32x4_mul(h, xm), ds));
+        a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(d, wasm_f32x4_mul(xm, r)));
       }
-      double *o = out64 + c;
-      wasm_v128_store(o, wasm_f64x2_add(wasm_v128_load(o), wasm_f64x2_promote_low_f32x4(acc)));
-      v128_t hi = wasm_i32x4_shuffle(acc, acc, 2, 3, 0, 1);
-      wasm_v128_store(o + 2, wasm_f64x2_add(wasm_v128_load(o + 2), wasm_f64x2_promote_low_f32x4(hi)));
+      v128_t acc[4] = {a0, a1, a2, a3};
+      for (int t = 0; t < 4; t++) {
+        double *o = out64 + (long)t * channels + c;
+        wasm_v128_store(o, wasm_f64x2_add(wasm_v128_load(o), wasm_f64x2_promote_low_f32x4(acc[t])));
+        v128_t hi = wasm_i32x4_shuffle(acc[t], acc[t], 2, 3, 0, 1);
+        wasm_v128_store(o + 2, wasm_f64x2_add(wasm_v128_load(o + 2), wasm_f64x2_promote_low_f32x4(hi)));
+      }
     }
+  }
+}
+
+// Copies `rows` rows of `width` floats from src (row stride src_stride) to dst (dst_stride).
+void copy_rows(const float *src, int src_stride, float *dst, int dst_stride, int rows, int width) {
+  for (int r = 0; r < rows; r++) {
+    __builtin_memcpy(dst + (long)r * dst_stride, src + (long)r * src_stride, (unsigned long)width * 4);
   }
 }
