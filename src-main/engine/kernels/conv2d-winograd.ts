@@ -108,6 +108,7 @@ export function pretransformFilter(filter: tf.Tensor4D): tf.Tensor | null {
   if (!onWasm || !winogradOptions.enabled || kh !== 3 || kw !== 3 || !winogradFits(cin, cout)) {
     return null
   }
+  if (nativeModule(tf.engine().backend as unknown as WasmBackendLike) === null) return null
   const u = tf.engine().runKernel('WinogradFilter', { filter }, {}) as tf.Tensor
   pretransformed.set(filter.dataId, u)
   return u
