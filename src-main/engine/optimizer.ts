@@ -1,4 +1,4 @@
-import { FUSED_ADAM, type FusedAdamAttrs } from './kernels/adam-update'
+import { FUSED_ADAM, fusedAdamAvailable, type FusedAdamAttrs } from './kernels/adam-update'
 import { tf } from './tf'
 
 /** Optimizer kinds offered for training. */
@@ -18,7 +18,8 @@ interface AdamInternals {
 
 /**
  * tfjs's Adam (same maths, slots, state save/restore and class name) whose update runs as one
- * `FusedAdam` kernel per variable where the backend has it (wasm), instead of 14 element-wise ops.
+ * `FusedAdam` kernel per variable where it can (wasm with our SIMD module), instead of 14
+ * element-wise ops; elsewhere tfjs's own update runs.
  */
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
   /** Adam with tfjs's defaults: β₁ 0.9, β₂ 0.999, ε the backend's epsilon. */
@@ -27,7 +28,7 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
   }
 
   override applyGradients(grads: Gradients): void {
-    if (tf.getKernel(FUSED_ADAM, tf.getBackend()) === undefined) {
+    if (!fusedAdamAvailable()) {
       super.applyGradients(grads)
       return
     }

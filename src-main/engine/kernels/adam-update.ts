@@ -1,13 +1,13 @@
 /**
- * One Adam update of a variable in a single pass over the wasm heap (kernel `FusedAdam`; SIMD on
- * heap-simd.ts's module, else JS): new value, first and second moment from the value, the moments
- * and the gradient. `tf.train.adam` runs 14 element-wise kernels per variable for the same; each
+ * One Adam update of a variable in a single SIMD pass over the wasm heap (kernel `FusedAdam`, on
+ * heap-simd.ts's module): new value, first and second moment from the value, the moments and the
+ * gradient. `tf.train.adam` runs 14 element-wise kernels per variable for the same; each
  * step here is rounded to float32 in the same order as tfjs's ops, so the result is bit for bit
  * the same.
  */
-import type { tf } from '../tf'
+import { tf } from '../tf'
 import { heapSimd } from './heap-simd'
-import { heap, offsetOf, type WasmBackendLike } from './wasm-heap'
+import { offsetOf, type WasmBackendLike } from './wasm-heap'
 
 /** Name of the kernel (registered for wasm only). */
 export const FUSED_ADAM = 'FusedAdam'
@@ -34,49 +34,33 @@ export function adamConstants(a: FusedAdamAttrs): number[] {
 }
 
 /**
- * The update over `size` floats at the given heap indices, exactly as tfjs's AdamOptimizer
- * computes it: m' = m·β₁ + g·(1−β₁), v' = v·β₂ + g²·(1−β₂),
- * x' = (m'/(1−β₁ᵗ)) / (√(v'/(1−β₂ᵗ)) + ε) · (−lr) + x, every operation rounded to float32.
+ * The update, exactly as tfjs's AdamOptimizer computes it: m' = m·β₁ + g·(1−β₁),
+ * v' = v·β₂ + g²·(1−β₂), x' = (m'/(1−β₁ᵗ)) / (√(v'/(1−β₂ᵗ)) + ε) · (−lr) + x, every operation
+ * rounded to float32 (f32x4 in heap-simd.c).
  */
-export function adamPass(
-  f: Float32Array,
-  at: { x: number; m: number; v: number; g: number; outX: number; outM: number; outV: number },
-  size: number,
-  a: FusedAdamAttrs
-): void {
-  const [b1, c1, b2, c2, d1, d2, eps, lr] = adamConstants(a)
-  const { x, m: m0, v: v0, g: g0, outX, outM, outV } = at
-  for (let i = 0; i < size; i++) {
-    const g = f[g0 + i]
-    const m = f32(f32(f[m0 + i] * b1) + f32(g * c1))
-    const v = f32(f32(f[v0 + i] * b2) + f32(f32(g * g) * c2))
-    const step = f32(f32(m / d1) / f32(f32(Math.sqrt(f32(v / d2))) + eps))
-    f[outX + i] = f32(step * lr) + f[x + i]
-    f[outM + i] = m
-    f[outV + i] = v
-  }
-}
-
 function fusedAdam(args: Args): tf.TensorInfo[] {
   const { x, m, v, g } = args.inputs as Record<'x' | 'm' | 'v' | 'g', tf.TensorInfo>
   const backend = args.backend as WasmBackendLike
+  const simd = heapSimd(backend)
+  if (simd === null) throw new Error(`${FUSED_ADAM}: the SIMD module is not available`)
   for (const t of [x, m, v, g]) {
     if (t.dtype !== 'float32') throw new Error(`${FUSED_ADAM}: ${t.dtype} input, float32 expected`)
   }
   const outs = [x, m, v].map((t) => backend.makeOutput(t.shape, 'float32'))
-  const at = (t: tf.TensorInfo) => offsetOf(backend, t) / 4
+  const at = [x, m, v, g, ...outs].map((t) => offsetOf(backend, t))
   const size = x.shape.reduce((p, d) => p * d, 1)
-  const where = { x: at(x), m: at(m), v: at(v), g: at(g) }
-  const out = { outX: at(outs[0]), outM: at(outs[1]), outV: at(outs[2]) }
-  const a = args.attrs as FusedAdamAttrs
-  const simd = heapSimd(backend)
-  if (simd === null) {
-    adamPass(heap(backend), { ...where, ...out }, size, a)
-  } else {
-    const b = [where.x, where.m, where.v, where.g, out.outX, out.outM, out.outV].map((i) => i * 4)
-    simd.adam(...b, size, ...adamConstants(a))
-  }
+  simd.adam(...at, size, ...adamConstants(args.attrs as FusedAdamAttrs))
   return outs
+}
+
+/**
+ * True when `FusedAdam` can run on the current backend: wasm with the SIMD module (in plain JS
+ * the update would be slower than tfjs's 14 kernels, so there tfjs's Adam runs).
+ */
+export function fusedAdamAvailable(): boolean {
+  const backend = tf.engine().backend as unknown as WasmBackendLike
+  const registered = tf.getKernel(FUSED_ADAM, tf.getBackend()) !== undefined
+  return registered && tf.getBackend() === 'wasm' && heapSimd(backend) !== null
 }
 
 /** Kernel config registered for the `wasm` backend. */
