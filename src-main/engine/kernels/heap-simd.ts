@@ -1,10 +1,10 @@
 /**
  * Our small wasm SIMD module (simd/heap-simd.c) instantiated on tfjs-backend-wasm's own
  * memory, so it reads and writes tensors where they are: per-channel sums, batch norm's
- * scale-and-shift and gradient sums, per-channel broadcast arithmetic, the 2×2 max-pool gradient,
- * strided row copies and the Adam update, several times faster than wasm's generic kernels or the
- * same loops in JS. Only the threaded build exposes its memory object; without it (or without wasm
- * SIMD) callers fall back.
+ * scale-and-shift and gradient sums, per-channel broadcast arithmetic, the 2×2 max-pool and
+ * bilinear-resize gradients, strided row copies and the Adam update, several times faster than
+ * wasm's generic kernels or the same loops in JS. Only the threaded build exposes its memory
+ * object; without it (or without wasm SIMD) callers fall back.
  */
 import { HEAP_SIMD_WASM } from './simd/heap-simd-wasm'
 import { heap, type WasmBackendLike } from './wasm-heap'
@@ -32,6 +32,8 @@ export interface HeapSimd {
   bnGradSums: Fn
   /** Strided row copies: see `copy_rows` in heap-simd.c. */
   copyRows: Fn
+  /** Bilinear-resize gradient: see `resize_bilinear_grad` in heap-simd.c. */
+  resizeBilinearGrad: Fn
 }
 
 /** Our names for the module's exports. */
@@ -42,7 +44,8 @@ const EXPORTS: Record<keyof HeapSimd, string> = {
   channelBinary: 'channel_binary',
   maxPoolGrad2x2: 'max_pool_grad_2x2',
   bnGradSums: 'bn_grad_sums',
-  copyRows: 'copy_rows'
+  copyRows: 'copy_rows',
+  resizeBilinearGrad: 'resize_bilinear_grad'
 }
 
 const instances = new WeakMap<object, HeapSimd | null>()

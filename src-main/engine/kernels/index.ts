@@ -13,6 +13,7 @@ import { maxPoolGradConfig } from './max-pool-grad'
 import { registerMeanGradient } from './mean-grad'
 import { keepOriginal } from './original-kernels'
 import { meanConfig, sumConfig } from './reduce-leading'
+import { resizeBilinearGradConfig } from './resize-bilinear-grad'
 import { castConfig, identityConfig } from './share-data'
 import { concatConfig, splitVConfig } from './split-concat'
 import { tileConfig } from './tile-leading'
@@ -35,7 +36,8 @@ export const WASM_KERNELS: tf.KernelConfig[] = [
   ...channelBinaryConfigs,
   fusedAdamConfig,
   tileConfig,
-  batchNormGradSumsConfig
+  batchNormGradSumsConfig,
+  resizeBilinearGradConfig
 ]
 
 /** Registers our wasm kernels (safe to call more than once). */

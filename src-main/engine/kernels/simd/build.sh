@@ -9,7 +9,7 @@ OBJDUMP=${OBJDUMP:-$(command -v llvm-objdump-14 || command -v llvm-objdump)}
 "$CLANG" --target=wasm32 -O3 -msimd128 -matomics -mbulk-memory -ffp-contract=off -nostdlib \
   -ffreestanding -Wl,--no-entry -Wl,--import-memory -Wl,--shared-memory \
   -Wl,--max-memory=4294967296 -Wl,--initial-memory=131072 -Wl,-z,stack-size=0 -Wl,--strip-all \
-  -Wl,--export=sum_rows -Wl,--export=scale_shift_rows -Wl,--export=adam -Wl,--export=channel_binary -Wl,--export=max_pool_grad_2x2 -Wl,--export=bn_grad_sums -Wl,--export=copy_rows \
+  -Wl,--export=sum_rows -Wl,--export=scale_shift_rows -Wl,--export=adam -Wl,--export=channel_binary -Wl,--export=max_pool_grad_2x2 -Wl,--export=bn_grad_sums -Wl,--export=copy_rows -Wl,--export=resize_bilinear_grad \
   -fuse-ld="$(command -v wasm-ld-14 || command -v wasm-ld)" -o heap-simd.wasm heap-simd.c
 if "$OBJDUMP" -d heap-simd.wasm | grep -q 'global\.[gs]et'; then
   echo 'heap-simd.wasm uses a shadow stack: not safe on the tfjs heap' >&2

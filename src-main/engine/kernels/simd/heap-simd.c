@@ -182,3 +182,41 @@ void copy_rows(const float *src, int src_stride, float *dst, int dst_stride, int
     __builtin_memcpy(dst + (long)r * dst_stride, src + (long)r * src_stride, (unsigned long)width * 4);
   }
 }
+
+// Gradient of a bilinear resize of NHWC images [n, xh, xw, c] to [n, yh, yw, c] (c % 4 == 0):
+// each dy pixel's value goes to its four source pixels with the forward pass's weights, as
+// tfjs's cpu kernel computes them (scale = (xh - 1) / (yh - 1) with aligned corners, else xh / yh).
+void resize_bilinear_grad(const float *dy, int n, int yh, int yw, int xh, int xw, int c,
+                          double height_scale, double width_scale, float *dx) {
+  __builtin_memset(dx, 0, (unsigned long)n * xh * xw * c * 4);
+  const float *d = dy;
+  for (int b = 0; b < n; b++) {
+    float *image = dx + (long)b * xh * xw * c;
+    for (int r = 0; r < yh; r++) {
+      double fr = r * height_scale;
+      int top = (int)fr;
+      int bottom = top + 1 < xh ? (fr > top ? top + 1 : top) : xh - 1;
+      double lr = fr - top;
+      for (int col = 0; col < yw; col++, d += c) {
+        double fc = col * width_scale;
+        int left = (int)fc;
+        int right = left + 1 < xw ? (fc > left ? left + 1 : left) : xw - 1;
+        double lc = fc - left;
+        v128_t w00 = wasm_f32x4_splat((float)((1.0 - lr) * (1.0 - lc)));
+        v128_t w01 = wasm_f32x4_splat((float)((1.0 - lr) * lc));
+        v128_t w10 = wasm_f32x4_splat((float)(lr * (1.0 - lc)));
+        v128_t w11 = wasm_f32x4_splat((float)(lr * lc));
+        float *p00 = image + ((long)top * xw + left) * c, *p01 = image + ((long)top * xw + right) * c;
+        float *p10 = image + ((long)bottom * xw + left) * c;
+        float *p11 = image + ((long)bottom * xw + right) * c;
+        for (int k = 0; k < c; k += 4) {
+          v128_t g = wasm_v128_load(d + k);
+          wasm_v128_store(p00 + k, wasm_f32x4_add(wasm_v128_load(p00 + k), wasm_f32x4_mul(g, w00)));
+          wasm_v128_store(p01 + k, wasm_f32x4_add(wasm_v128_load(p01 + k), wasm_f32x4_mul(g, w01)));
+          wasm_v128_store(p10 + k, wasm_f32x4_add(wasm_v128_load(p10 + k), wasm_f32x4_mul(g, w10)));
+          wasm_v128_store(p11 + k, wasm_f32x4_add(wasm_v128_load(p11 + k), wasm_f32x4_mul(g, w11)));
+        }
+      }
+    }
+  }
+}
