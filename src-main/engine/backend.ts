@@ -40,7 +40,7 @@ export const BACKEND_ENV = 'UNET_STUDIO_BACKEND'
 
 let wasmPrepared = false
 
-/** Once: our kernels, and the threaded build unless threads are set to 1. */
+/** Once: our kernels, and the threaded build. */
 function prepareWasm(): void {
   if (wasmPrepared) return
   wasmPrepared = true

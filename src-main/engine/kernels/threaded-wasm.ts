@@ -111,19 +111,23 @@ export function configuredWasmThreads(): number {
 export const wasmRuntime = { threads: 1, note: 'single-threaded SIMD' }
 
 /**
- * Makes the `wasm` backend use the threaded SIMD build with `threads` threads; falls back to
- * tfjs's own single-threaded loader if the threaded module cannot start (reason kept in `note`).
+ * Makes the `wasm` backend use the threaded SIMD build with `threads` threads (also for one
+ * thread: its shared memory is what our own modules run on); falls back to tfjs's own
+ * single-threaded loader if the threaded module cannot start (reason kept in `note`).
  */
 export function useThreadedWasm(threads: number): void {
   const original = tf.findBackendFactory('wasm')
-  if (original === null || threads <= 1) return
+  if (original === null) return
   tf.removeBackend('wasm')
   tf.registerBackend(
     'wasm',
     async () => {
       try {
         const backend = await threadedBackend(threads)
-        Object.assign(wasmRuntime, { threads, note: `threaded SIMD, ${threads} threads` })
+        Object.assign(wasmRuntime, {
+          threads,
+          note: `threaded SIMD, ${threads} thread${threads > 1 ? 's' : ''}`
+        })
         return backend
       } catch (error) {
         Object.assign(wasmRuntime, {
