@@ -1,18 +1,13 @@
 /**
- * Our small wasm SIMD module (simd/heap-simd.c) instantiated on tfjs-backend-wasm's own
- * memory, so it reads and writes tensors where they are: per-channel sums, batch norm's
- * scale-and-shift and gradient sums, per-channel broadcast arithmetic, the 2×2 max-pool and
- * bilinear-resize gradients, strided row copies and the Adam update, several times faster than
- * wasm's generic kernels or the same loops in JS. Only the threaded build exposes its memory
- * object; without it (or without wasm SIMD) callers fall back.
+ * The element-wise and per-channel entry points of our wasm SIMD module (native/heap-simd.c, on
+ * tfjs-backend-wasm's own memory through native-module.ts), so they read and write tensors where
+ * they are: per-channel sums, batch norm's scale-and-shift and gradient sums, per-channel
+ * broadcast arithmetic, the 2×2 max-pool and bilinear-resize gradients, strided row copies and the
+ * Adam update, several times faster than wasm's generic kernels or the same loops in JS. Without
+ * the module (no threaded build, no wasm SIMD) callers fall back.
  */
-import { HEAP_SIMD_WASM } from './simd/heap-simd-wasm'
+import { nativeModule } from './native-module'
 import { heap, type WasmBackendLike } from './wasm-heap'
-
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> }
-}
 
 type Fn = (...args: number[]) => void
 
@@ -49,27 +44,18 @@ const EXPORTS: Record<keyof HeapSimd, string> = {
 }
 
 const instances = new WeakMap<object, HeapSimd | null>()
-let compiled: object | null | undefined
 
-/** The module on this backend's memory, or null when that memory is not reachable. */
+/** The module on this backend's memory, or null when it cannot load there. */
 export function heapSimd(backend: WasmBackendLike): HeapSimd | null {
-  const wasm = backend.wasm
-  const known = instances.get(wasm)
+  const known = instances.get(backend.wasm)
   if (known !== undefined) return known
-  let result: HeapSimd | null = null
-  try {
-    const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
-    compiled ??= new api.Module(Buffer.from(HEAP_SIMD_WASM, 'base64'))
-    if (wasm.wasmMemory !== undefined && compiled !== null) {
-      const e = new api.Instance(compiled, { env: { memory: wasm.wasmMemory } }).exports
-      const fns = Object.entries(EXPORTS).map(([key, name]) => [key, e[name] as Fn])
-      result = Object.fromEntries(fns) as HeapSimd
-    }
-  } catch {
-    compiled ??= null
-    result = null
-  }
-  instances.set(wasm, result)
+  const native = nativeModule(backend)
+  const result = native
+    ? (Object.fromEntries(
+        Object.entries(EXPORTS).map(([key, name]) => [key, native.exports[name]])
+      ) as unknown as HeapSimd)
+    : null
+  instances.set(backend.wasm, result)
   return result
 }
 

@@ -1,7 +1,6 @@
-// Element-wise and per-channel kernels run in place on tfjs-backend-wasm's own (shared) heap:
-// this module imports that memory, so it must not use a shadow stack or static data (no arrays,
-// no strings, no calls that spill); every pointer comes from the caller. f32x4 SIMD, no FMA, so
-// each operation rounds to float32 exactly as tfjs's own kernels do.
+// Element-wise and per-channel kernels run in place on tfjs-backend-wasm's own (shared) heap
+// (see native-module.ts); every pointer comes from the caller. f32x4 SIMD, no FMA, so each
+// operation rounds to float32 exactly as tfjs's own kernels do.
 #include <wasm_simd128.h>
 
 #define ROW_BLOCK 64
