@@ -5,36 +5,9 @@
 // register tile (8 f32x4 accumulators) does 64 flops per reduction step.
 #include <wasm_simd128.h>
 
-#define TILE_I 4
+#include "tile4x8.h"
 
-static void tile4x8(const float *x, const float *d, float *c, int q0, int q1, int cin, int cout) {
-  v128_t a00 = wasm_f32x4_splat(0), a01 = a00, a10 = a00, a11 = a00;
-  v128_t a20 = a00, a21 = a00, a30 = a00, a31 = a00;
-  for (int q = q0; q < q1; q++) {
-    const float *xr = x + q * cin;
-    const float *dr = d + q * cout;
-    v128_t b0 = wasm_v128_load(dr), b1 = wasm_v128_load(dr + 4);
-    v128_t s0 = wasm_f32x4_splat(xr[0]), s1 = wasm_f32x4_splat(xr[1]);
-    v128_t s2 = wasm_f32x4_splat(xr[2]), s3 = wasm_f32x4_splat(xr[3]);
-    a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(s0, b0));
-    a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(s0, b1));
-    a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(s1, b0));
-    a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(s1, b1));
-    a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(s2, b0));
-    a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(s2, b1));
-    a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(s3, b0));
-    a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(s3, b1));
-  }
-  float *c0 = c, *c1 = c + cout, *c2 = c + 2 * cout, *c3 = c + 3 * cout;
-  wasm_v128_store(c0, wasm_f32x4_add(wasm_v128_load(c0), a00));
-  wasm_v128_store(c0 + 4, wasm_f32x4_add(wasm_v128_load(c0 + 4), a01));
-  wasm_v128_store(c1, wasm_f32x4_add(wasm_v128_load(c1), a10));
-  wasm_v128_store(c1 + 4, wasm_f32x4_add(wasm_v128_load(c1 + 4), a11));
-  wasm_v128_store(c2, wasm_f32x4_add(wasm_v128_load(c2), a20));
-  wasm_v128_store(c2 + 4, wasm_f32x4_add(wasm_v128_load(c2 + 4), a21));
-  wasm_v128_store(c3, wasm_f32x4_add(wasm_v128_load(c3), a30));
-  wasm_v128_store(c3 + 4, wasm_f32x4_add(wasm_v128_load(c3 + 4), a31));
-}
+#define TILE_I 4
 
 static void tile1x8(const float *x, const float *d, float *c, int q0, int q1, int cin, int cout) {
   v128_t a0 = wasm_f32x4_splat(0), a1 = a0;

@@ -12,6 +12,8 @@
 // arrays, and each thread has its own stack region (see native-module.ts).
 #include <wasm_simd128.h>
 
+#include "tile4x8.h"
+
 typedef v128_t f4;
 #define ADD wasm_f32x4_add
 #define SUB wasm_f32x4_sub
@@ -304,32 +306,6 @@ __attribute__((export_name("wino_dy"))) void wino_dy(const float *dy, float *Q, 
   dy_block(dy, Q + (long)t0 * k, (long)tpad * k, n, h, w, k, th, tw, t0, t1);
 }
 
-// 4 input channels x 8 outputs of dU[xi], reducing over tiles: acc += V[t][i..i+3] x Q[t][o..o+7].
-static inline void reduce4x8(const float *v, int c, const float *q, int k, int t0, int t1,
-                             float *out) {
-  f4 a00 = K4(0), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
-  for (int t = t0; t < t1; t++) {
-    const float *vr = v + (long)t * c;
-    const float *qr = q + (long)t * k;
-    f4 b0 = ld(qr), b1 = ld(qr + 4);
-    f4 s0 = wasm_v128_load32_splat(vr), s1 = wasm_v128_load32_splat(vr + 1);
-    f4 s2 = wasm_v128_load32_splat(vr + 2), s3 = wasm_v128_load32_splat(vr + 3);
-    a00 = ADD(a00, MUL(s0, b0));
-    a01 = ADD(a01, MUL(s0, b1));
-    a10 = ADD(a10, MUL(s1, b0));
-    a11 = ADD(a11, MUL(s1, b1));
-    a20 = ADD(a20, MUL(s2, b0));
-    a21 = ADD(a21, MUL(s2, b1));
-    a30 = ADD(a30, MUL(s3, b0));
-    a31 = ADD(a31, MUL(s3, b1));
-  }
-  float *o0 = out, *o1 = out + k, *o2 = out + 2 * k, *o3 = out + 3 * k;
-  st(o0, ADD(ld(o0), a00)), st(o0 + 4, ADD(ld(o0 + 4), a01));
-  st(o1, ADD(ld(o1), a10)), st(o1 + 4, ADD(ld(o1 + 4), a11));
-  st(o2, ADD(ld(o2), a20)), st(o2 + 4, ADD(ld(o2 + 4), a21));
-  st(o3, ADD(ld(o3), a30)), st(o3 + 4, ADD(ld(o3 + 4), a31));
-}
-
 // dU[xi] += V[xi]^T Q[xi] (c x k) over `rows` tiles for xi in [x0, x1), blocked over input
 // channels (mc), outputs (nc) and tiles (kt) so each block stays in cache.
 static void grad_block(const float *V, long vplane, const float *Q, long qplane, float *dU,
@@ -346,7 +322,7 @@ static void grad_block(const float *V, long vplane, const float *Q, long qplane,
           const int s1 = s0 + kt < rows ? s0 + kt : rows;
           for (int i = i0; i < i1; i += 4)
             for (int o = o0; o < o1; o += 8)
-              reduce4x8(v + i, c, q + o, k, s0, s1, du + (long)i * k + o);
+              tile4x8(v + i, q + o, du + (long)i * k + o, s0, s1, c, k);
         }
       }
     }
