@@ -33,7 +33,9 @@ export const winogradOptions = {
   /** Fused while the transformed filter (per thread, for gradients) takes at most this. */
   fusedMaxBytes: 2 * 1024 * 1024,
   /** Bytes of one block's transformed tiles in the fused path. */
-  blockBytes: 256 * 1024
+  blockBytes: 256 * 1024,
+  /** Least work (flops or element operations) worth waking a helper thread for (≈ 0.1 ms). */
+  minPartWork: 2e6
 }
 
 /** True when the channel counts suit the kernels (4 inputs and 8 outputs per SIMD step). */
@@ -59,6 +61,9 @@ function imagesPerCall(s: WinogradShape): number {
   const perImage = 36 * (th * tw + 4) * (s.cin + s.cout)
   return Math.max(1, Math.min(s.n, Math.floor(winogradOptions.maxFloats / perImage)))
 }
+
+/** Smallest range per thread when one unit of the range costs `work`. */
+const grain = (work: number): number => Math.max(1, Math.ceil(winogradOptions.minPartWork / work))
 
 /** Runs `body` with `bytes` of scratch on the backend heap, freed afterwards. */
 function withScratch<T>(n: Native, bytes: number, body: (ptr: number) => T): T {
@@ -90,12 +95,12 @@ export function winogradFilter(
   u: number
 ): void {
   if (!flip) {
-    runSplit(n, 'wino_filter', [g, u, cin, cout], cin)
+    runSplit(n, 'wino_filter', [g, u, cin, cout], cin, 1, grain(200 * cout))
     return
   }
   withScratch(n, 9 * cin * cout * 4, (flipped) => {
-    runSplit(n, 'wino_flip', [g, flipped, cout, cin], cin)
-    runSplit(n, 'wino_filter', [flipped, u, cin, cout], cin)
+    runSplit(n, 'wino_flip', [g, flipped, cout, cin], cin, 1, grain(20 * cout))
+    runSplit(n, 'wino_filter', [flipped, u, cin, cout], cin, 1, grain(200 * cout))
   })
 }
 
@@ -121,6 +126,8 @@ export function winogradConv(
   const tb = tilesPerBlock(s)
   const batch = fused ? s.n : imagesPerCall(s)
   const tiles = (count: number): number => count * th * tw
+  const perTile = 72 * s.cin * s.cout
+  const perXi = (rows: number): number => 2 * rows * s.cin * s.cout
   const scratch = fused
     ? threadCount(n) * 36 * tb * (s.cin + s.cout)
     : 36 * tilesPadded(tiles(batch)) * (s.cin + s.cout)
@@ -138,14 +145,28 @@ export function winogradConv(
       const geometry = [count, s.h, s.w]
       if (fused) {
         const args = [xs, u, ys, ...post, ...geometry, s.cin, s.cout, th, tw, tb, kc, nc, work]
-        runSplit(n, 'wino_fused', args, tiles(count), 4)
+        runSplit(n, 'wino_fused', args, tiles(count), 4, grain(perTile))
         continue
       }
       const tpad = tilesPadded(tiles(count))
       const m = work + 36 * tpad * s.cin * 4
-      runSplit(n, 'wino_input', [xs, work, ...geometry, s.cin, th, tw, tpad], tpad, 4)
-      runSplit(n, 'wino_gemm', [work, u, m, tpad, s.cin, s.cout, kc, nc], 36)
-      runSplit(n, 'wino_output', [m, ys, ...post, ...geometry, s.cout, th, tw, tpad], tiles(count))
+      runSplit(
+        n,
+        'wino_input',
+        [xs, work, ...geometry, s.cin, th, tw, tpad],
+        tpad,
+        4,
+        grain(200 * s.cin)
+      )
+      runSplit(n, 'wino_gemm', [work, u, m, tpad, s.cin, s.cout, kc, nc], 36, 1, grain(perXi(tpad)))
+      runSplit(
+        n,
+        'wino_output',
+        [m, ys, ...post, ...geometry, s.cout, th, tw, tpad],
+        tiles(count),
+        1,
+        grain(200 * s.cout)
+      )
     }
   })
 }
@@ -169,13 +190,15 @@ export function winogradFilterGrad(
   const sums = fused ? parts : 1
   const batch = fused ? s.n : imagesPerCall(s)
   const tiles = (count: number): number => count * th * tw
+  const perTile = 72 * s.cin * s.cout
+  const perXi = (rows: number): number => 2 * rows * s.cin * s.cout
   const scratch = fused
     ? parts * 36 * tb * (s.cin + s.cout)
     : 36 * tilesPadded(tiles(batch)) * (s.cin + s.cout)
   withScratch(n, (sums * planes + scratch) * 4, (du) => {
     const work = du + sums * planes * 4
     const { mc, gradNc, kt } = winogradOptions
-    runSplit(n, 'wino_zero', [du], sums * planes, 4)
+    runSplit(n, 'wino_zero', [du], sums * planes, 4, grain(1))
     for (let first = 0; first < s.n; first += batch) {
       const count = Math.min(batch, s.n - first)
       const xs = x + first * s.h * s.w * s.cin * 4
@@ -183,15 +206,43 @@ export function winogradFilterGrad(
       const geometry = [count, s.h, s.w]
       if (fused) {
         const args = [xs, ds, du, ...geometry, s.cin, s.cout, th, tw, tb, mc, gradNc, work]
-        runSplit(n, 'wino_fused_grad', args, tiles(count))
+        runSplit(n, 'wino_fused_grad', args, tiles(count), 1, grain(perTile))
         continue
       }
       const tpad = tilesPadded(tiles(count))
       const q = work + 36 * tpad * s.cin * 4
-      runSplit(n, 'wino_input', [xs, work, ...geometry, s.cin, th, tw, tpad], tpad, 4)
-      runSplit(n, 'wino_dy', [ds, q, ...geometry, s.cout, th, tw, tpad], tpad, 4)
-      runSplit(n, 'wino_grad_gemm', [work, q, du, tpad, s.cin, s.cout, mc, gradNc, kt], 36)
+      runSplit(
+        n,
+        'wino_input',
+        [xs, work, ...geometry, s.cin, th, tw, tpad],
+        tpad,
+        4,
+        grain(200 * s.cin)
+      )
+      runSplit(
+        n,
+        'wino_dy',
+        [ds, q, ...geometry, s.cout, th, tw, tpad],
+        tpad,
+        4,
+        grain(200 * s.cout)
+      )
+      runSplit(
+        n,
+        'wino_grad_gemm',
+        [work, q, du, tpad, s.cin, s.cout, mc, gradNc, kt],
+        36,
+        1,
+        grain(perXi(tpad))
+      )
     }
-    runSplit(n, 'wino_filter_grad_out', [du, sums, dw, s.cin, s.cout], s.cin)
+    runSplit(
+      n,
+      'wino_filter_grad_out',
+      [du, sums, dw, s.cin, s.cout],
+      s.cin,
+      1,
+      grain(200 * s.cout)
+    )
   })
 }

@@ -139,7 +139,7 @@ describe('Winograd F(4x4, 3x3) convolutions on wasm', () => {
     ['whole passes', 0],
     ['fused blocks', 1e9]
   ])(
-    'gives the same answer in chunks of one image and in small cache blocks (%s)',
+    'gives the same answer in chunks of one image, small cache blocks and split between threads (%s)',
     async (_, fusedMaxBytes) => {
       winogradOptions.fusedMaxBytes = fusedMaxBytes
       const inputs = { x: input([3, 11, 9, 24], 11), filter: input([3, 3, 24, 16], 12) }
@@ -154,7 +154,8 @@ describe('Winograd F(4x4, 3x3) convolutions on wasm', () => {
         mc: 4,
         gradNc: 8,
         kt: 3,
-        blockBytes: 1
+        blockBytes: 1,
+        minPartWork: 1
       })
       const parts = await runKernelOn('wasm', 'Conv2D', inputs, same)
       const partsDw = await runKernelOn('wasm', 'Conv2DBackpropFilter', grads, dwAttrs)
