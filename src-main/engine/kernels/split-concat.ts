@@ -1,7 +1,8 @@
 /**
  * SplitV and Concat of float32 tensors for the wasm backend as one row copy per row and piece on
- * the heap (a memory.copy loop in heap-simd.ts's module, else `copyWithin` from JS). The U-Net's decoder concatenates skip and upsampled features over the channel axis,
- * and the gradient splits them again: wasm's SplitV runs its generic strided Slice per piece
+ * the heap (a memory.copy loop in heap-simd.ts's module, else `copyWithin` from JS). The U-Net's
+ * decoder concatenates skip and upsampled features over the channel axis, and the gradient splits
+ * them again: wasm's SplitV runs its generic strided Slice per piece
  * (≈ 100 ms on [16, 96, 96, 96]) and its Concat a `subarray` + `set` per row.
  */
 import { tf } from '../tf'
