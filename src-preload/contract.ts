@@ -31,6 +31,35 @@ export interface AppInfo {
   backend: string | null
 }
 
+/** Training progress after one optimisation step (engine, job messages and renderer). */
+export interface StepInfo {
+  epoch: number
+  step: number
+  steps: number
+  loss: number
+  iou: number
+  dice: number
+  lr: number
+  imagesPerSec: number
+  etaSeconds: number
+}
+
+/** Summary of one training epoch (the same figures as the log.csv row). */
+export interface EpochInfo {
+  epoch: number
+  epochs: number
+  lr: number
+  loss: number
+  iou: number
+  dice: number
+  valLoss: number
+  valIou: number
+  valDice: number
+  seconds: number
+  best: boolean
+  etaSeconds: number
+}
+
 /** Where a sample's label comes from, for the sample list. */
 export type SampleStatus = 'labelled' | 'unlabelled' | 'edited' | 'predicted'
 

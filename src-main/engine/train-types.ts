@@ -1,34 +1,8 @@
+import type { EpochInfo, StepInfo } from '../../src-preload/contract'
 import type { BackendReport } from './backend'
 import type { Preview } from './validate'
 
-/** Progress after one optimisation step. */
-export interface StepInfo {
-  epoch: number
-  step: number
-  steps: number
-  loss: number
-  iou: number
-  dice: number
-  lr: number
-  imagesPerSec: number
-  etaSeconds: number
-}
-
-/** Summary of one epoch (the same figures as the log.csv row). */
-export interface EpochInfo {
-  epoch: number
-  epochs: number
-  lr: number
-  loss: number
-  iou: number
-  dice: number
-  valLoss: number
-  valIou: number
-  valDice: number
-  seconds: number
-  best: boolean
-  etaSeconds: number
-}
+export type { EpochInfo, StepInfo }
 
 /** Hooks called by {@link trainRun}; `shouldStop` is polled before every step. */
 export interface TrainCallbacks {

@@ -2,7 +2,7 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { reactive, ref, shallowRef } from 'vue'
 import { client, errorText, useAppStore } from './app'
-import type { RunInfo } from '../../../src-preload/contract'
+import type { EpochInfo, RunInfo } from '../../../src-preload/contract'
 import { watchJob, type JobEnd, type JobMessage } from './jobs'
 
 /** Training options as the panel edits them. */
@@ -33,22 +33,6 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   loss: 'bce-dice',
   val: 0.2,
   seed: 41
-}
-
-/** One epoch row (the log.csv figures). */
-export interface EpochPoint {
-  epoch: number
-  epochs: number
-  lr: number
-  loss: number
-  iou: number
-  dice: number
-  valLoss: number
-  valIou: number
-  valDice: number
-  seconds: number
-  best: boolean
-  etaSeconds: number
 }
 
 /** One step point: x is the fractional epoch. */
@@ -86,7 +70,7 @@ export const useTrainingStore = defineStore('training', () => {
   const state = ref<'idle' | 'starting' | 'running' | 'stopping' | 'done' | 'stopped' | 'failed'>(
     'idle'
   )
-  const epochs = ref<EpochPoint[]>([])
+  const epochs = ref<EpochInfo[]>([])
   const steps = ref<StepPoint[]>([])
   const status = ref<StepStatus | null>(null)
   const previews = shallowRef<PreviewItem[]>([])
@@ -123,7 +107,7 @@ export const useTrainingStore = defineStore('training', () => {
         etaSeconds: s.etaSeconds
       }
     } else if (msg.type === 'epoch') {
-      const e = msg as unknown as EpochPoint
+      const e = msg as unknown as EpochInfo
       if ((epochs.value.at(-1)?.epoch ?? 0) >= e.epoch)
         epochs.value = epochs.value.filter((p) => p.epoch < e.epoch)
       epochs.value.push({
