@@ -5,14 +5,14 @@
  */
 import { tf } from '../tf'
 import { winogradShapeOf } from './conv2d-winograd'
-import { im2colTransposed, type ConvGeometry } from './im2col'
+import { im2colTransposed, type ConvAttrs, type ConvGeometry } from './im2col'
 import {
   imagesPerCall,
   isNonOverlapping,
-  nativeFilterGrad,
   nativeShiftFilterGrad,
   nativeWindowFilterGrad
 } from './native-filter-grad'
+import { nativeModule } from './native-module'
 import { gridChannelsMajor, gridPixelsMajor, shiftGrid } from './shift-layout'
 import {
   allocView,
@@ -36,11 +36,7 @@ export const filterGradOptions = {
   native: true
 }
 
-interface Attrs {
-  strides: number | [number, number]
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding
-  dataFormat: 'NHWC' | 'NCHW'
-  dimRoundingMode?: 'floor' | 'round' | 'ceil'
+interface Attrs extends ConvAttrs {
   filterShape: [number, number, number, number]
 }
 
@@ -48,7 +44,7 @@ interface Attrs {
 export function convGeometry(
   xShape: number[],
   filterShape: [number, number, number, number],
-  attrs: Omit<Attrs, 'filterShape'>
+  attrs: ConvAttrs
 ): ConvGeometry {
   const info = tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
@@ -225,7 +221,7 @@ function conv2DBackpropFilter(args: {
   const cout = attrs.filterShape[3]
   const out = backend.makeOutput([...attrs.filterShape], 'float32')
   const outOffset = offsetOf(backend, out)
-  const native = filterGradOptions.native ? nativeFilterGrad(backend) : null
+  const native = filterGradOptions.native ? nativeModule(backend) : null
   const wino = winogradShapeOf(x.shape, attrs.filterShape, attrs)
   if (native !== null && wino !== null) {
     winogradFilterGrad(native, wino, offsetOf(backend, x), offsetOf(backend, dy), outOffset)

@@ -7,6 +7,7 @@
  */
 import { tf } from '../tf'
 import { winogradShapeOf } from './conv2d-winograd'
+import type { ConvAttrs } from './im2col'
 import { nativeModule } from './native-module'
 import { runOriginal } from './original-kernels'
 import {
@@ -20,11 +21,7 @@ import {
 } from './wasm-heap'
 import { winogradConv } from './winograd'
 
-interface Attrs {
-  strides: number | [number, number]
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding
-  dataFormat: 'NHWC' | 'NCHW'
-  dimRoundingMode?: 'floor' | 'round' | 'ceil'
+interface Attrs extends ConvAttrs {
   inputShape: [number, number, number, number]
 }
 

@@ -4,6 +4,7 @@
  * bias and a ReLU applied in the output transform. Everything else runs XNNPACK as before.
  */
 import { tf } from '../tf'
+import type { ConvAttrs } from './im2col'
 import { nativeModule } from './native-module'
 import { runOriginal } from './original-kernels'
 import { offsetOf, type WasmBackendLike } from './wasm-heap'
@@ -16,12 +17,8 @@ import {
   type WinogradShape
 } from './winograd'
 
-interface ConvAttrs {
-  strides: number | [number, number]
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding
-  dataFormat: 'NHWC' | 'NCHW'
+interface ForwardAttrs extends ConvAttrs {
   dilations?: number | [number, number]
-  dimRoundingMode?: 'floor' | 'round' | 'ceil'
   activation?: string
 }
 
@@ -34,7 +31,7 @@ type Args = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: unknown }
 export function winogradShapeOf(
   xShape: number[],
   filterShape: number[],
-  attrs: Omit<ConvAttrs, 'activation'>
+  attrs: Omit<ForwardAttrs, 'activation'>
 ): WinogradShape | null {
   if (!winogradOptions.enabled || attrs.dataFormat === 'NCHW') return null
   const [kh, kw, cin, cout] = filterShape
@@ -60,7 +57,7 @@ export function winogradShapeOf(
 function convolve(args: Args, name: 'Conv2D' | 'FusedConv2D'): tf.TensorInfo {
   const backend = args.backend as WasmBackendLike
   const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo>
-  const attrs = args.attrs as ConvAttrs
+  const attrs = args.attrs as ForwardAttrs
   const activation = attrs.activation ?? 'linear'
   const shape = winogradShapeOf(x.shape, filter.shape, attrs)
   const native = shape ? nativeModule(backend) : null

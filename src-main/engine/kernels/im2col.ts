@@ -4,6 +4,16 @@
  * the padding, so `cols · dy` is a plain (XNNPACK) GEMM.
  */
 
+import type { tf } from '../tf'
+
+/** The attributes every tfjs convolution kernel and its gradient kernels carry. */
+export interface ConvAttrs {
+  strides: number | [number, number]
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding
+  dataFormat: 'NHWC' | 'NCHW'
+  dimRoundingMode?: 'floor' | 'round' | 'ceil'
+}
+
 /** Geometry of a 2-D convolution on NHWC data. */
 export interface ConvGeometry {
   inHeight: number

@@ -6,14 +6,8 @@
  * rows and short reductions, runs this reduction-shaped product 3-4x slower.
  */
 import type { ConvGeometry } from './im2col'
-import { nativeModule, runSplit, type Native } from './native-module'
+import { runSplit, type Native } from './native-module'
 import { shiftGrid } from './shift-layout'
-import type { WasmBackendLike } from './wasm-heap'
-
-/** The native module, or null where it cannot load (the caller falls back to XNNPACK GEMMs). */
-export function nativeFilterGrad(backend: WasmBackendLike): Native | null {
-  return nativeModule(backend)
-}
 
 /** Cache blocking: input channels, output channels and grid cells per block. */
 export const nativeBlocking = { mc: 64, nc: 64, kc: 256 }
