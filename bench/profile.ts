@@ -3,7 +3,7 @@
  */
 import { createOptimizer } from '../src-main/engine/optimizer'
 import { tf } from '../src-main/engine/tf'
-import type { YardstickSettings } from './yardstick'
+import { yardstickBatch, type YardstickSettings } from './yardstick'
 
 /** Kernel name → total milliseconds and call count. */
 export type KernelTimes = Map<string, { ms: number; calls: number }>
@@ -27,11 +27,7 @@ export async function profileYardstick(
   model: tf.LayersModel,
   s: YardstickSettings
 ): Promise<{ train: KernelTimes; infer: KernelTimes }> {
-  const x = tf.randomNormal([s.batch, s.size, s.size, s.channels], 0, 1, 'float32', 1)
-  const y = tf
-    .randomUniform([s.batch, s.size, s.size, 1], 0, 1, 'float32', 2)
-    .greater(0.5)
-    .toFloat()
+  const { x, y } = yardstickBatch(s)
   const optimizer = createOptimizer('adam', 1e-3)
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable)
   const loss = () =>

@@ -66,6 +66,16 @@ export interface YardstickTimes {
   predictAll: number[]
 }
 
+/** The seeded random batch (images and 0/1 masks) both the timings and the profile use. */
+export function yardstickBatch(s: YardstickSettings): { x: tf.Tensor; y: tf.Tensor } {
+  const x = tf.randomNormal([s.batch, s.size, s.size, s.channels], 0, 1, 'float32', 1)
+  const y = tf
+    .randomUniform([s.batch, s.size, s.size, 1], 0, 1, 'float32', 2)
+    .greater(0.5)
+    .toFloat()
+  return { x, y }
+}
+
 /**
  * Median milliseconds of a training step and of an inference batch (inference graph and
  * `model.predict`, alternated), after one warm-up each.
@@ -75,11 +85,7 @@ export async function timeYardstick(
   s: YardstickSettings,
   onProgress: (line: string) => void = () => {}
 ): Promise<YardstickTimes> {
-  const x = tf.randomNormal([s.batch, s.size, s.size, s.channels], 0, 1, 'float32', 1)
-  const y = tf
-    .randomUniform([s.batch, s.size, s.size, 1], 0, 1, 'float32', 2)
-    .greater(0.5)
-    .toFloat()
+  const { x, y } = yardstickBatch(s)
   const optimizer = createOptimizer('adam', 1e-3)
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable)
   const step = async (): Promise<void> => {
