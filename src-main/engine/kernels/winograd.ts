@@ -104,6 +104,35 @@ export function winogradFilter(
   })
 }
 
+/** How one call runs: tile grid, tiles per fused block, images per pass and scratch floats. */
+function plan(n: Native, s: WinogradShape, fused: boolean) {
+  const { th, tw } = tileGrid(s)
+  const tb = tilesPerBlock(s)
+  const batch = fused ? s.n : imagesPerCall(s)
+  const tiles = (count: number): number => count * th * tw
+  const scratch = fused
+    ? threadCount(n) * 36 * tb * (s.cin + s.cout)
+    : 36 * tilesPadded(tiles(batch)) * (s.cin + s.cout)
+  /** Flops of one tile (fused) and of one of the 36 GEMMs over `rows` tiles. */
+  const perTile = 72 * s.cin * s.cout
+  const perXi = (rows: number): number => 2 * rows * s.cin * s.cout
+  return { th, tw, tb, batch, tiles, scratch, perTile, perXi }
+}
+
+/** Input transform of `tpad` tiles of NHWC `x` (`count` images) into V at `v`. */
+function inputTransform(
+  n: Native,
+  s: WinogradShape,
+  x: number,
+  v: number,
+  count: number,
+  tpad: number
+): void {
+  const { th, tw } = tileGrid(s)
+  const args = [x, v, count, s.h, s.w, s.cin, th, tw, tpad]
+  runSplit(n, 'wino_input', args, tpad, 4, grain(200 * s.cin))
+}
+
 /**
  * y = conv(x, g) (+ bias, ReLU); all arguments are byte offsets of NHWC tensors on the heap
  * (`bias` 0 for none). `g` and `flip` as in `winogradFilter`; or `g` is already transformed when
@@ -120,17 +149,9 @@ export function winogradConv(
   y: number,
   transformed = false
 ): void {
-  const { th, tw } = tileGrid(s)
   const planes = transformedFilterFloats(s.cin, s.cout)
   const fused = planes * 4 <= winogradOptions.fusedMaxBytes
-  const tb = tilesPerBlock(s)
-  const batch = fused ? s.n : imagesPerCall(s)
-  const tiles = (count: number): number => count * th * tw
-  const perTile = 72 * s.cin * s.cout
-  const perXi = (rows: number): number => 2 * rows * s.cin * s.cout
-  const scratch = fused
-    ? threadCount(n) * 36 * tb * (s.cin + s.cout)
-    : 36 * tilesPadded(tiles(batch)) * (s.cin + s.cout)
+  const { th, tw, tb, batch, tiles, scratch, perTile, perXi } = plan(n, s, fused)
   const ownFilter = transformed ? 0 : planes
   withScratch(n, (ownFilter + scratch) * 4, (mem) => {
     const u = transformed ? g : mem
@@ -150,14 +171,7 @@ export function winogradConv(
       }
       const tpad = tilesPadded(tiles(count))
       const m = work + 36 * tpad * s.cin * 4
-      runSplit(
-        n,
-        'wino_input',
-        [xs, work, ...geometry, s.cin, th, tw, tpad],
-        tpad,
-        4,
-        grain(200 * s.cin)
-      )
+      inputTransform(n, s, xs, work, count, tpad)
       runSplit(n, 'wino_gemm', [work, u, m, tpad, s.cin, s.cout, kc, nc], 36, 1, grain(perXi(tpad)))
       runSplit(
         n,
@@ -182,19 +196,11 @@ export function winogradFilterGrad(
   dy: number,
   dw: number
 ): void {
-  const { th, tw } = tileGrid(s)
-  const planes = 36 * s.cin * s.cout
+  const planes = transformedFilterFloats(s.cin, s.cout)
   const parts = threadCount(n)
   const fused = planes * 4 * parts <= winogradOptions.fusedMaxBytes
-  const tb = tilesPerBlock(s)
   const sums = fused ? parts : 1
-  const batch = fused ? s.n : imagesPerCall(s)
-  const tiles = (count: number): number => count * th * tw
-  const perTile = 72 * s.cin * s.cout
-  const perXi = (rows: number): number => 2 * rows * s.cin * s.cout
-  const scratch = fused
-    ? parts * 36 * tb * (s.cin + s.cout)
-    : 36 * tilesPadded(tiles(batch)) * (s.cin + s.cout)
+  const { th, tw, tb, batch, tiles, scratch, perTile, perXi } = plan(n, s, fused)
   withScratch(n, (sums * planes + scratch) * 4, (du) => {
     const work = du + sums * planes * 4
     const { mc, gradNc, kt } = winogradOptions
@@ -211,14 +217,7 @@ export function winogradFilterGrad(
       }
       const tpad = tilesPadded(tiles(count))
       const q = work + 36 * tpad * s.cin * 4
-      runSplit(
-        n,
-        'wino_input',
-        [xs, work, ...geometry, s.cin, th, tw, tpad],
-        tpad,
-        4,
-        grain(200 * s.cin)
-      )
+      inputTransform(n, s, xs, work, count, tpad)
       runSplit(
         n,
         'wino_dy',
