@@ -6,7 +6,7 @@
  * Adam update, several times faster than wasm's generic kernels or the same loops in JS. Without
  * the module (no threaded build, no wasm SIMD) callers fall back.
  */
-import { nativeModule } from './native-module'
+import { nativeModule, withScratch } from './native-module'
 import { heap, type WasmBackendLike } from './wasm-heap'
 
 type Fn = (...args: number[]) => void
@@ -70,15 +70,13 @@ export function simdChannelSums(
   count = channels
 ): Float64Array | null {
   const simd = channels % 4 === 0 ? heapSimd(backend) : null
-  if (simd === null) return null
-  const scratch = backend.wasm._malloc(count * 8) >>> 0
-  try {
+  const native = nativeModule(backend)
+  if (simd === null || native === null) return null
+  return withScratch(native, count * 8, (scratch) => {
     new Float64Array(heap(backend).buffer, scratch, count).fill(0)
     sum(simd, scratch)
     return new Float64Array(heap(backend).buffer, scratch, count).slice()
-  } finally {
-    backend.wasm._free(scratch)
-  }
+  })
 }
 
 /**

@@ -6,7 +6,7 @@
  * rows and short reductions, runs this reduction-shaped product 3-4x slower.
  */
 import type { ConvGeometry } from './im2col'
-import { runSplit, type Native } from './native-module'
+import { runSplit, withScratch, type Native } from './native-module'
 import { shiftGrid } from './shift-layout'
 
 /** Cache blocking: input channels, output channels and grid cells per block. */
@@ -46,46 +46,46 @@ export function nativeShiftFilterGrad(
   const xFloats = (grid.cells + grid.maxOffset) * cin
   const dFloats = grid.cells * cout
   const cFloats = taps * cin * cout
-  const ptr = n.alloc((xFloats + dFloats + cFloats + taps) * 4)
-  const f = heapOf()
-  const [x, dy, out] = [f, f, f]
-  const xo = ptr / 4
-  const d0 = xo + xFloats
-  const c0 = d0 + dFloats
-  const o0 = c0 + cFloats
-  f.fill(0, xo, o0)
-  const cols = Math.min(g.inWidth, grid.gridW - g.padLeft)
-  for (let i = 0; i < count; i++) {
-    const image = xBase + (first + i) * g.inHeight * g.inWidth * cin
-    for (let r = 0; r < grid.gridH; r++) {
-      const ih = r - g.padTop
-      if (ih < 0 || ih >= g.inHeight) continue
-      const s = image + ih * g.inWidth * cin
-      f.set(
-        x.subarray(s, s + cols * cin),
-        xo + ((i * grid.gridH + r) * grid.gridW + g.padLeft) * cin
-      )
+  withScratch(n, (xFloats + dFloats + cFloats + taps) * 4, (ptr) => {
+    const f = heapOf()
+    const [x, dy, out] = [f, f, f]
+    const xo = ptr / 4
+    const d0 = xo + xFloats
+    const c0 = d0 + dFloats
+    const o0 = c0 + cFloats
+    f.fill(0, xo, o0)
+    const cols = Math.min(g.inWidth, grid.gridW - g.padLeft)
+    for (let i = 0; i < count; i++) {
+      const image = xBase + (first + i) * g.inHeight * g.inWidth * cin
+      for (let r = 0; r < grid.gridH; r++) {
+        const ih = r - g.padTop
+        if (ih < 0 || ih >= g.inHeight) continue
+        const s = image + ih * g.inWidth * cin
+        f.set(
+          x.subarray(s, s + cols * cin),
+          xo + ((i * grid.gridH + r) * grid.gridW + g.padLeft) * cin
+        )
+      }
+      for (let oh = 0; oh < g.outHeight; oh++) {
+        const s = dyBase + ((first + i) * g.outHeight + oh) * g.outWidth * cout
+        f.set(dy.subarray(s, s + g.outWidth * cout), d0 + (i * grid.gridH + oh) * grid.gridW * cout)
+      }
     }
-    for (let oh = 0; oh < g.outHeight; oh++) {
-      const s = dyBase + ((first + i) * g.outHeight + oh) * g.outWidth * cout
-      f.set(dy.subarray(s, s + g.outWidth * cout), d0 + (i * grid.gridH + oh) * grid.gridW * cout)
+    const offsets = new Int32Array(f.buffer, o0 * 4, taps)
+    for (let kh = 0; kh < g.filterHeight; kh++) {
+      for (let kw = 0; kw < g.filterWidth; kw++)
+        offsets[kh * g.filterWidth + kw] = kh * grid.gridW + kw
     }
-  }
-  const offsets = new Int32Array(f.buffer, o0 * 4, taps)
-  for (let kh = 0; kh < g.filterHeight; kh++) {
-    for (let kw = 0; kw < g.filterWidth; kw++)
-      offsets[kh * g.filterWidth + kw] = kh * grid.gridW + kw
-  }
-  const { mc, nc, kc } = nativeBlocking
-  runSplit(
-    n,
-    'shift_filter_grad',
-    [xo * 4, d0 * 4, c0 * 4, o0 * 4, taps, grid.cells, cin, cout, mc, nc, kc],
-    cin,
-    4
-  )
-  for (let k = 0; k < cFloats; k++) out[outBase + k] += f[c0 + k]
-  n.free(ptr)
+    const { mc, nc, kc } = nativeBlocking
+    runSplit(
+      n,
+      'shift_filter_grad',
+      [xo * 4, d0 * 4, c0 * 4, o0 * 4, taps, grid.cells, cin, cout, mc, nc, kc],
+      cin,
+      4
+    )
+    for (let k = 0; k < cFloats; k++) out[outBase + k] += f[c0 + k]
+  })
 }
 
 /** True for stride = filter size without padding (windows tile the input exactly). */
@@ -118,37 +118,38 @@ export function nativeWindowFilterGrad(
   const cols = g.filterHeight * g.filterWidth * g.inChannels
   const rows = count * g.outHeight * g.outWidth
   const run = g.filterWidth * g.inChannels
-  const ptr = n.alloc((rows * (cols + cout) + cols * cout + 1) * 4)
-  const f = heapOf()
-  const [x, dy, out] = [f, f, f]
-  const xo = ptr / 4
-  const d0 = xo + rows * cols
-  const c0 = d0 + rows * cout
-  const o0 = c0 + cols * cout
-  f.fill(0, c0, o0 + 1)
-  let dst = xo
-  for (let b = first; b < first + count; b++) {
-    for (let oh = 0; oh < g.outHeight; oh++) {
-      for (let ow = 0; ow < g.outWidth; ow++) {
-        for (let i = 0; i < g.filterHeight; i++) {
-          const ih = oh * g.filterHeight + i
-          const s = xBase + ((b * g.inHeight + ih) * g.inWidth + ow * g.filterWidth) * g.inChannels
-          f.set(x.subarray(s, s + run), dst)
-          dst += run
+  withScratch(n, (rows * (cols + cout) + cols * cout + 1) * 4, (ptr) => {
+    const f = heapOf()
+    const [x, dy, out] = [f, f, f]
+    const xo = ptr / 4
+    const d0 = xo + rows * cols
+    const c0 = d0 + rows * cout
+    const o0 = c0 + cols * cout
+    f.fill(0, c0, o0 + 1)
+    let dst = xo
+    for (let b = first; b < first + count; b++) {
+      for (let oh = 0; oh < g.outHeight; oh++) {
+        for (let ow = 0; ow < g.outWidth; ow++) {
+          for (let i = 0; i < g.filterHeight; i++) {
+            const ih = oh * g.filterHeight + i
+            const s =
+              xBase + ((b * g.inHeight + ih) * g.inWidth + ow * g.filterWidth) * g.inChannels
+            f.set(x.subarray(s, s + run), dst)
+            dst += run
+          }
         }
       }
     }
-  }
-  const dyStart = dyBase + first * g.outHeight * g.outWidth * cout
-  f.set(dy.subarray(dyStart, dyStart + rows * cout), d0)
-  const { mc, nc, kc } = nativeBlocking
-  runSplit(
-    n,
-    'shift_filter_grad',
-    [xo * 4, d0 * 4, c0 * 4, o0 * 4, 1, rows, cols, cout, mc, nc, kc],
-    cols,
-    4
-  )
-  for (let k = 0; k < cols * cout; k++) out[outBase + k] += f[c0 + k]
-  n.free(ptr)
+    const dyStart = dyBase + first * g.outHeight * g.outWidth * cout
+    f.set(dy.subarray(dyStart, dyStart + rows * cout), d0)
+    const { mc, nc, kc } = nativeBlocking
+    runSplit(
+      n,
+      'shift_filter_grad',
+      [xo * 4, d0 * 4, c0 * 4, o0 * 4, 1, rows, cols, cout, mc, nc, kc],
+      cols,
+      4
+    )
+    for (let k = 0; k < cols * cout; k++) out[outBase + k] += f[c0 + k]
+  })
 }

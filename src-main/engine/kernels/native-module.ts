@@ -169,3 +169,14 @@ export function runSplit(
 export function threadCount(n: Native): number {
   return n.workers.length + 1
 }
+
+/** Runs `body` with `bytes` of scratch on the backend's heap, freed afterwards (also on errors). */
+export function withScratch<T>(n: Native, bytes: number, body: (ptr: number) => T): T {
+  const ptr = n.alloc(bytes)
+  if (ptr === 0) throw new Error(`wasm: cannot allocate ${bytes} bytes of scratch`)
+  try {
+    return body(ptr)
+  } finally {
+    n.free(ptr)
+  }
+}

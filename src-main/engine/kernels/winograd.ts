@@ -6,7 +6,7 @@
  * multiplies and transforms back while the block is in cache. The others run as whole passes:
  * input transform, 36 channel GEMMs split between threads, output transform.
  */
-import { runSplit, threadCount, type Native } from './native-module'
+import { runSplit, threadCount, withScratch, type Native } from './native-module'
 
 /** NHWC sizes of a 3×3 'same' convolution with `cin` inputs and `cout` outputs per pixel. */
 export interface WinogradShape {
@@ -64,17 +64,6 @@ function imagesPerCall(s: WinogradShape): number {
 
 /** Smallest range per thread when one unit of the range costs `work`. */
 const grain = (work: number): number => Math.max(1, Math.ceil(winogradOptions.minPartWork / work))
-
-/** Runs `body` with `bytes` of scratch on the backend heap, freed afterwards. */
-function withScratch<T>(n: Native, bytes: number, body: (ptr: number) => T): T {
-  const ptr = n.alloc(bytes)
-  if (ptr === 0) throw new Error(`Winograd (wasm): cannot allocate ${bytes} bytes`)
-  try {
-    return body(ptr)
-  } finally {
-    n.free(ptr)
-  }
-}
 
 /** Floats of a transformed filter: 36 planes of cin × cout. */
 export function transformedFilterFloats(cin: number, cout: number): number {
