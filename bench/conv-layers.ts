@@ -4,9 +4,9 @@
  * the wasm backend, Winograd on and off (XNNPACK convolution and our shifted-GEMM filter
  * gradient), alternated in one process so both see the same machine load.
  */
-import { initBackend } from '../src-main/engine/backend'
+import { initBackend } from '../src-main/engine/backend/init-backend'
 import { winogradOptions } from '../src-main/engine/kernels/winograd'
-import { tf } from '../src-main/engine/tf'
+import { tf } from '../src-main/engine/backend/tf'
 
 /** [size, input channels, output channels] of each 3×3 conv of a depth-4 U-Net on 96×96 inputs. */
 function layers(base: number): [number, number, number][] {

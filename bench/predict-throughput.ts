@@ -6,9 +6,9 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { readImage } from '../src-main/data/image-io'
-import { buildInferGraph } from '../src-main/engine/infer-graph'
-import { DEFAULT_PREDICT_TILE } from '../src-main/engine/predict/load-predictor'
-import { predictImage, type FloatImage } from '../src-main/engine/predict/predict-image'
+import { buildInferGraph } from '../src-main/engine/infer/infer-graph'
+import { DEFAULT_PREDICT_TILE } from '../src-main/engine/infer/load-predictor'
+import { predictImage, type FloatImage } from '../src-main/engine/infer/predict-image'
 import { yardstickModel, type YardstickSettings } from './yardstick'
 
 /** Tile sides compared: the training patch size (the old default) and today's default. */

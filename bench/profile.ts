@@ -1,8 +1,8 @@
 /**
  * Per-kernel time of one training step and one inference batch (`tf.profile`), largest first.
  */
-import { createOptimizer } from '../src-main/engine/optimizer'
-import { tf } from '../src-main/engine/tf'
+import { createOptimizer } from '../src-main/engine/train/optimizer'
+import { tf } from '../src-main/engine/backend/tf'
 import { yardstickBatch, type YardstickSettings } from './yardstick'
 
 /** Kernel name → total milliseconds and call count. */

@@ -8,12 +8,12 @@ import { join } from 'node:path'
 import { scanDataset } from '../src-main/data/dataset'
 import { readImage } from '../src-main/data/image-io'
 import { readLabel } from '../src-main/data/labels'
-import { initBackend } from '../src-main/engine/backend'
+import { initBackend } from '../src-main/engine/backend/init-backend'
 import { normalizeImage } from '../src-main/engine/normalize'
 import { instanceMetrics } from '../src-main/engine/postprocess/instance-metrics'
 import { postprocess, type PostprocessOptions } from '../src-main/engine/postprocess/postprocess'
-import { loadPredictor } from '../src-main/engine/predict/load-predictor'
-import { predictImage } from '../src-main/engine/predict/predict-image'
+import { loadPredictor } from '../src-main/engine/infer/load-predictor'
+import { predictImage } from '../src-main/engine/infer/predict-image'
 
 const VARIANTS: [string, PostprocessOptions][] = [
   ['connected components', { instances: 'components' }],

@@ -2,10 +2,10 @@
  * The yardstick U-Net (same architecture as torch_unet_peer.py and as the app trains) and timed
  * training steps / inference batches on the current backend.
  */
-import { buildInferGraph } from '../src-main/engine/infer-graph'
+import { buildInferGraph } from '../src-main/engine/infer/infer-graph'
 import { countTrainableParams, createModel } from '../src-main/engine/models'
-import { createOptimizer } from '../src-main/engine/optimizer'
-import { tf } from '../src-main/engine/tf'
+import { createOptimizer } from '../src-main/engine/train/optimizer'
+import { tf } from '../src-main/engine/backend/tf'
 
 /** Settings shared with the PyTorch peer. */
 export interface YardstickSettings {

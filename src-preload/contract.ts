@@ -116,8 +116,10 @@ export interface ImagePayload {
   bitDepth: 8 | 16
 }
 
-/** Kinds of editable label: binary 0/1, class indices, or instance ids. */
-export type LabelKindName = 'binary' | 'classes' | 'instances'
+/** What a label's values mean: binary 0/1, class indices, or instance ids. */
+export const LABEL_KINDS = ['binary', 'classes', 'instances'] as const
+/** What a label's values mean: binary 0/1, class indices, or instance ids. */
+export type LabelKind = (typeof LABEL_KINDS)[number]
 
 /** A sample's effective label, raw: base64 of the typed array (8-bit, or 16-bit for instances). */
 export interface LabelPayload {
@@ -125,7 +127,7 @@ export interface LabelPayload {
   data: string
   width: number
   height: number
-  kind: LabelKindName
+  kind: LabelKind
   bitDepth: 8 | 16
   /** Edited label, the dataset's own masks, or empty. */
   source: 'edited' | 'dataset' | 'empty'
@@ -187,7 +189,7 @@ const labelSave = sampleRef.extend({
   data: z.string(),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
-  kind: z.enum(['binary', 'classes', 'instances']),
+  kind: z.enum(LABEL_KINDS),
   bitDepth: z.union([z.literal(8), z.literal(16)])
 })
 

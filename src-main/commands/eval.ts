@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
-import type { BackendName } from '../engine/backend'
-import { evaluateRun } from '../engine/evaluate'
+import type { BackendName } from '../engine/backend/init-backend'
+import { evaluateRun } from '../engine/eval/evaluate'
 
 /** `eval`: score a run's model on a labelled dataset at original resolution. */
 export function registerEvalCommand(program: Command): void {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
-import { initBackend } from '../engine/backend'
-import { loadPredictor } from '../engine/predict/load-predictor'
-import { type PredictProgress, predictFolder } from '../engine/predict/predict-folder'
+import { initBackend } from '../engine/backend/init-backend'
+import { loadPredictor } from '../engine/infer/load-predictor'
+import { type PredictProgress, predictFolder } from '../engine/infer/predict-folder'
 
 const num = (v: string): number => {
   const n = Number(v)

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import type { TrainConfigInput } from '../engine/config'
-import { trainRun } from '../engine/train'
+import { trainRun } from '../engine/train/train-run'
 
 const num = (v: string) => Number(v)
 const fmtTime = (s: number) =>

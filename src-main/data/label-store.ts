@@ -15,12 +15,10 @@ import { readImageSize } from './image-size'
 import { classifyMaskValues, distinctValues, maskChannel } from './mask-values'
 import { boundaryFromInstances, labelComponents } from './instances'
 import { readLabel, type Label, type LabelMode } from './labels'
+import type { LabelKind } from '../../src-preload/contract'
 
 /** Folder (inside the dataset) holding edited labels. */
 export const EDITED_LABELS_DIR = join('.unet-studio', 'labels')
-
-/** What a label's values mean. */
-export type LabelKind = 'binary' | 'classes' | 'instances'
 
 /** A label in memory: binary 0/1 or class indices (8-bit), or instance ids (16-bit). */
 export interface EditableLabel {

@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { writeFileAtomic } from '../data/atomic-write'
 import type { RunConfig } from './config'
-import { loadModel } from './model-io'
+import { loadModel } from './models/model-io'
 import { inferenceView } from './models'
-import type { tf } from './tf'
+import type { tf } from './backend/tf'
 
 /** Column order of `log.csv`. */
 export const LOG_COLUMNS = [

@@ -1,6 +1,6 @@
-import { initBackend } from '../engine/backend'
-import { loadPredictor } from '../engine/predict/load-predictor'
-import { type PredictFolderOptions, predictFolder } from '../engine/predict/predict-folder'
+import { initBackend } from '../engine/backend/init-backend'
+import { loadPredictor } from '../engine/infer/load-predictor'
+import { type PredictFolderOptions, predictFolder } from '../engine/infer/predict-folder'
 import type { JobRunner } from './protocol'
 
 /** Config of a `predict` job: the run folder plus the batch prediction options. */

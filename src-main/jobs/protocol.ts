@@ -1,5 +1,5 @@
 /** Messages between a job host and its worker process (plain data only: no tensors, no functions). */
-import type { EpochInfo, Preview, StepInfo } from '../engine/train'
+import type { EpochInfo, Preview, StepInfo } from '../engine/train/train-run'
 
 /** Host → worker: start one job of a kind with its config, or ask it to stop cleanly. */
 export type HostMessage = { type: 'start'; kind: string; config: unknown } | { type: 'stop' }

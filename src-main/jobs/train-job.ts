@@ -1,5 +1,5 @@
 import type { TrainConfigInput } from '../engine/config'
-import { trainRun } from '../engine/train'
+import { trainRun } from '../engine/train/train-run'
 import type { JobRunner } from './protocol'
 
 /** Config of a `train` job: a training config plus `resume`. */

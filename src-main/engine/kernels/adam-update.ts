@@ -5,7 +5,7 @@
  * step here is rounded to float32 in the same order as tfjs's ops, so the result is bit for bit
  * the same.
  */
-import { tf } from '../tf'
+import { tf } from '../backend/tf'
 import { heapSimd } from './heap-simd'
 import { offsetOf, type WasmBackendLike } from './wasm-heap'
 

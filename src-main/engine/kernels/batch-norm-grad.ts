@@ -6,7 +6,7 @@
  * per-channel multiplies. Per-element values are those of tfjs's ops; only the summation order
  * differs (as with our Sum). Other backends, dtypes or shapes keep tfjs's gradient.
  */
-import { tf } from '../tf'
+import { tf } from '../backend/tf'
 import { heapSimd, simdChannelSums } from './heap-simd'
 import { heap, offsetOf, type WasmBackendLike } from './wasm-heap'
 

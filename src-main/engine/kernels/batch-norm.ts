@@ -4,7 +4,7 @@
  * computed once, then out = (x − mean)·k + offset in one SIMD pass on the heap. wasm's own kernel
  * takes ≈ 23 ms on [16, 96, 96, 32]. Other shapes, dtypes or without the SIMD module: the original.
  */
-import { tf } from '../tf'
+import { tf } from '../backend/tf'
 import { heapSimd } from './heap-simd'
 import { runOriginal } from './original-kernels'
 import { heap, offsetOf, type WasmBackendLike } from './wasm-heap'

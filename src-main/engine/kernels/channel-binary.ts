@@ -5,7 +5,7 @@
  * path takes about twice as long as its same-shape one. Same IEEE float32 operations, so the
  * results are identical. Anything else goes to wasm's own kernel.
  */
-import { tf } from '../tf'
+import { tf } from '../backend/tf'
 import { heapSimd } from './heap-simd'
 import { runOriginal } from './original-kernels'
 import { offsetOf, type WasmBackendLike } from './wasm-heap'

@@ -3,7 +3,7 @@
  * GEMM form (one XNNPACK GEMM per filter tap over the whole batch, no im2col). Other strides: a
  * transposed im2col and one GEMM. Both work in chunks of whole images to bound scratch memory.
  */
-import { tf } from '../tf'
+import { tf } from '../backend/tf'
 import { winogradShapeOf } from './conv2d-winograd'
 import { im2colTransposed, type ConvAttrs, type ConvGeometry } from './im2col'
 import {

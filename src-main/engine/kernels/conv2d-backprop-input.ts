@@ -5,7 +5,7 @@
  * no padding: transposed-conv upsampling) it is one XNNPACK GEMM plus a scatter. Other cases fall
  * back to the original kernel.
  */
-import { tf } from '../tf'
+import { tf } from '../backend/tf'
 import { winogradShapeOf } from './conv2d-winograd'
 import type { ConvAttrs } from './im2col'
 import { nativeModule } from './native-module'

@@ -3,7 +3,7 @@
  * U-Net but the first and the 1×1 head) run as Winograd F(4×4, 3×3) on our SIMD module, with the
  * bias and a ReLU applied in the output transform. Everything else runs XNNPACK as before.
  */
-import { tf } from '../tf'
+import { tf } from '../backend/tf'
 import type { ConvAttrs } from './im2col'
 import { nativeModule } from './native-module'
 import { runOriginal } from './original-kernels'

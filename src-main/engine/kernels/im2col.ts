@@ -4,7 +4,7 @@
  * the padding, so `cols · dy` is a plain (XNNPACK) GEMM.
  */
 
-import type { tf } from '../tf'
+import type { tf } from '../backend/tf'
 
 /** The attributes every tfjs convolution kernel and its gradient kernels carry. */
 export interface ConvAttrs {

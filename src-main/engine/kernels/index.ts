@@ -1,7 +1,7 @@
 /**
  * The project's own kernels for tfjs-backend-wasm, registered once before the backend is used.
  */
-import { tf } from '../tf'
+import { tf } from '../backend/tf'
 import { fusedAdamConfig } from './adam-update'
 import { fusedBatchNormConfig } from './batch-norm'
 import { batchNormGradSumsConfig, registerBatchNormGradient } from './batch-norm-grad'

@@ -4,7 +4,7 @@
  * else JS), each output's gradient to the first maximum of its window (as tfjs's cpu kernel).
  * Other pools go to wasm's own kernel, which is several times slower on these shapes.
  */
-import { tf } from '../tf'
+import { tf } from '../backend/tf'
 import { heapSimd } from './heap-simd'
 import { runOriginal } from './original-kernels'
 import { heap, offsetOf, type WasmBackendLike } from './wasm-heap'

@@ -5,7 +5,7 @@
  * dx = tile(dy / n), one pass through our Tile (tile-leading.ts): the same float32 values, since
  * dy · 1 is exact. Other backends and other axes keep tfjs's gradient.
  */
-import { tf } from '../tf'
+import { tf } from '../backend/tf'
 
 let original: tf.GradConfig | undefined
 

@@ -1,7 +1,7 @@
 /**
  * tfjs-backend-wasm's own kernels that ours replace, kept to run the cases ours do not handle.
  */
-import { tf } from '../tf'
+import { tf } from '../backend/tf'
 
 const originals = new Map<string, tf.KernelConfig>()
 const setUp = new WeakMap<object, Set<string>>()

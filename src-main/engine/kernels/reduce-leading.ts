@@ -3,7 +3,7 @@
  * batch-norm gradients) for the wasm backend, in one pass over the heap. tfjs-backend-wasm
  * transposes the tensor first for any reduction that is not over the innermost axes.
  */
-import { tf } from '../tf'
+import { tf } from '../backend/tf'
 import { simdSumRows } from './heap-simd'
 import { runOriginal } from './original-kernels'
 import { heap, offsetOf, type WasmBackendLike } from './wasm-heap'

@@ -5,7 +5,7 @@
  * float32). wasm's own kernel takes ≈ 21 ms for dy [16, 96, 96, 64]. Half-pixel centres, other
  * shapes or without the module: wasm's kernel.
  */
-import { tf } from '../tf'
+import { tf } from '../backend/tf'
 import { heapSimd } from './heap-simd'
 import { runOriginal } from './original-kernels'
 import { offsetOf, type WasmBackendLike } from './wasm-heap'

@@ -4,7 +4,7 @@
  * for both, and a U-Net training step runs hundreds of them (clone() in gradients, the Cast in
  * `tf.moments` and in the ReLU gradient, and their gradients). Other casts use the original.
  */
-import { tf } from '../tf'
+import { tf } from '../backend/tf'
 import { runOriginal } from './original-kernels'
 
 type Args = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: unknown }

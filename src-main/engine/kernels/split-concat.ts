@@ -5,7 +5,7 @@
  * them again: wasm's SplitV runs its generic strided Slice per piece
  * (≈ 100 ms on [16, 96, 96, 96]) and its Concat a `subarray` + `set` per row.
  */
-import { tf } from '../tf'
+import { tf } from '../backend/tf'
 import { heapSimd } from './heap-simd'
 import { runOriginal } from './original-kernels'
 import { heap, offsetOf, type WasmBackendLike } from './wasm-heap'

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module'
 import os from 'node:os'
 import workerThreads from 'node:worker_threads'
 import { dirname, join } from 'node:path'
-import { tf } from '../tf'
+import { tf } from '../backend/tf'
 
 const require = createRequire(import.meta.url)
 

@@ -4,7 +4,7 @@
  * with `copyWithin` on the heap. wasm's own Tile computes an index per element: ≈ 460 ms for a
  * [16, 96, 96, 32] output. Any other tiling goes to wasm's kernel.
  */
-import { tf } from '../tf'
+import { tf } from '../backend/tf'
 import { runOriginal } from './original-kernels'
 import { heap, offsetOf, type WasmBackendLike } from './wasm-heap'
 

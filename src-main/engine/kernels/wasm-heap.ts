@@ -2,7 +2,7 @@
  * Direct access to the tfjs wasm backend's heap: tensor offsets, scratch buffers, tensor views and
  * the backend's own C entry points (XNNPACK-backed), so our kernels allocate no tfjs intermediates.
  */
-import type { tf } from '../tf'
+import type { tf } from '../backend/tf'
 
 type TensorInfo = tf.TensorInfo
 

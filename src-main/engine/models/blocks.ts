@@ -1,4 +1,4 @@
-import { tf } from '../tf'
+import { tf } from '../backend/tf'
 import { BilinearUpsample } from './upsample-layer'
 
 /** Architecture settings shared by every model kind. */

@@ -1,5 +1,5 @@
-import { tf } from '../tf'
-import './batch-norm-grad'
+import { tf } from '../backend/tf'
+import './fused-batch-norm-gradient'
 import type { ModelConfig } from './blocks'
 import { createUnet } from './unet/unet'
 import { createUnetpp } from './unetpp/unetpp'

@@ -1,4 +1,4 @@
-import { tf } from '../tf'
+import { tf } from '../backend/tf'
 
 /** Doubles height and width with bilinear interpolation and align_corners (as PyTorch's U-Net). */
 export class BilinearUpsample extends tf.layers.Layer {

@@ -6,7 +6,7 @@ import {
   relabel,
   removeSmallObjects
 } from './components'
-import { instancesFromBoundary, type SplitOptions, splitTouching } from './split'
+import { instancesFromBoundary, type SplitOptions, splitTouching } from './split-touching'
 import { argmaxClasses, channelOf, thresholdMap } from './threshold'
 
 /** A model output: `channels` interleaved scores per pixel (1 = foreground probability). */

@@ -1,7 +1,5 @@
 /** Shared shapes for label editing: the label buffer, its kind and dirty rectangles. */
-
-/** What a label's values mean: 0/1 foreground, class indices, or instance ids. */
-export type LabelKind = 'binary' | 'classes' | 'instances'
+import type { LabelKind } from '../../../src-preload/contract'
 
 /** Label pixels: 8-bit for binary and classes, 16-bit for instance ids. */
 export type LabelData = Uint8Array | Uint16Array

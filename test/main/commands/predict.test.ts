@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { Command } from 'commander'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { progressLine, registerPredictCommand } from '../../../src-main/commands/predict'
-import { copyImages, FLUO_IDS, writeThresholdRun } from '../engine/predict/fixture-run'
+import { copyImages, FLUO_IDS, writeThresholdRun } from '../engine/infer/fixture-run'
 
 describe('predict command', () => {
   let tmp: string

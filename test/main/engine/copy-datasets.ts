@@ -2,8 +2,7 @@ import { cp, mkdir, mkdtemp } from 'node:fs/promises'
 import { readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-
-const SHARED = join(import.meta.dirname, '../../../../shared/datasets')
+import { SHARED } from '../data/support'
 
 /** Copy the first `n` DSB2018 samples of a group into a temp folder (DSB layout). */
 export async function copyDsb(n: number, group = 'fluorescence-256'): Promise<string> {

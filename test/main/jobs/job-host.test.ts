@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { hasCheckpoint } from '../../../src-main/engine/checkpoint'
+import { hasCheckpoint } from '../../../src-main/engine/train/checkpoint'
 import { readLog } from '../../../src-main/engine/run-store'
 import { startJob } from '../../../src-main/jobs/job-host'
 import type { WorkerMessage } from '../../../src-main/jobs/protocol'

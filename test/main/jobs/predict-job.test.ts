@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startJob } from '../../../src-main/jobs/job-host'
 import type { WorkerMessage } from '../../../src-main/jobs/protocol'
-import { copyImages, FLUO_IDS, writeThresholdRun } from '../engine/predict/fixture-run'
+import { copyImages, FLUO_IDS, writeThresholdRun } from '../engine/infer/fixture-run'
 
 describe('predict job', () => {
   let tmp: string

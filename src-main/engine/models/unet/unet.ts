@@ -1,4 +1,4 @@
-import { tf } from '../../tf'
+import { tf } from '../../backend/tf'
 import { Builder, widthAt, type ModelConfig } from '../blocks'
 
 /**

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { initBackend } from '../../../../src-main/engine/backend'
+import { initBackend } from '../../../../src-main/engine/backend/init-backend'
 import { heapSimd } from '../../../../src-main/engine/kernels/heap-simd'
 import type { WasmBackendLike } from '../../../../src-main/engine/kernels/wasm-heap'
-import { tf } from '../../../../src-main/engine/tf'
+import { tf } from '../../../../src-main/engine/backend/tf'
 import { maxAbs, maxAbsDiff, randomArray, runKernelOn, type KernelInputs } from './compare'
 
 /** Relative tolerance: max |wasm - cpu| ≤ TOL · max |cpu| (a few float32 roundings apart). */

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { initBackend } from '../../../../src-main/engine/backend'
+import { initBackend } from '../../../../src-main/engine/backend/init-backend'
 import { channelBroadcast } from '../../../../src-main/engine/kernels/channel-binary'
 import { randomArray, runKernelOn } from './compare'
 

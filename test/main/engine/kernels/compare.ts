@@ -1,5 +1,5 @@
 /** Test helpers: run the same kernel on `wasm` and on `cpu` and compare the outputs. */
-import { tf } from '../../../../src-main/engine/tf'
+import { tf } from '../../../../src-main/engine/backend/tf'
 
 /** Deterministic pseudo-random floats in [-1, 1). */
 export function randomArray(size: number, seed: number): Float32Array {

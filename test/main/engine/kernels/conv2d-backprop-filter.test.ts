@@ -1,11 +1,11 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { initBackend } from '../../../../src-main/engine/backend'
+import { initBackend } from '../../../../src-main/engine/backend/init-backend'
 import {
   DEFAULT_MAX_SCRATCH_FLOATS,
   filterGradOptions
 } from '../../../../src-main/engine/kernels/conv2d-backprop-filter'
 import { nativeBlocking } from '../../../../src-main/engine/kernels/native-filter-grad'
-import { tf } from '../../../../src-main/engine/tf'
+import { tf } from '../../../../src-main/engine/backend/tf'
 import { maxAbs, maxAbsDiff, randomArray, runKernelOn, type KernelInputs } from './compare'
 
 /** Relative tolerance: max |wasm - cpu| ≤ TOL · max |cpu| (float32 sums over ≤ 10⁴ terms). */

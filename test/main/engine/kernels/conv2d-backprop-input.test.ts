@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { initBackend } from '../../../../src-main/engine/backend'
-import { tf } from '../../../../src-main/engine/tf'
+import { initBackend } from '../../../../src-main/engine/backend/init-backend'
+import { tf } from '../../../../src-main/engine/backend/tf'
 import { maxAbs, maxAbsDiff, randomArray, runKernelOn } from './compare'
 
 /** Relative tolerance: max |wasm - cpu| ≤ TOL · max |cpu|. */

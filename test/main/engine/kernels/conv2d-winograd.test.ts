@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { initBackend } from '../../../../src-main/engine/backend'
+import { initBackend } from '../../../../src-main/engine/backend/init-backend'
 import {
   pretransformFilter,
   winogradShapeOf
@@ -11,7 +11,7 @@ import {
   winogradOptions
 } from '../../../../src-main/engine/kernels/winograd'
 import { offsetOf, type WasmBackendLike } from '../../../../src-main/engine/kernels/wasm-heap'
-import { tf } from '../../../../src-main/engine/tf'
+import { tf } from '../../../../src-main/engine/backend/tf'
 import { maxAbs, maxAbsDiff, randomArray, runKernelOn } from './compare'
 
 /** max |wasm - cpu| ≤ TOL · max |cpu|: Winograd F(4×4, 3×3) in float32 over ≤ 10⁴-term sums. */

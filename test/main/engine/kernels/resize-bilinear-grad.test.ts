@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { initBackend } from '../../../../src-main/engine/backend'
+import { initBackend } from '../../../../src-main/engine/backend/init-backend'
 import { maxAbs, maxAbsDiff, randomArray, runKernelOn } from './compare'
 
 /** Relative tolerance: the forward weights are rounded to float32 before multiplying. */

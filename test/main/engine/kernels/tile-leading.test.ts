@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { initBackend } from '../../../../src-main/engine/backend'
+import { initBackend } from '../../../../src-main/engine/backend/init-backend'
 import { tilesLeading } from '../../../../src-main/engine/kernels/tile-leading'
-import { tf } from '../../../../src-main/engine/tf'
+import { tf } from '../../../../src-main/engine/backend/tf'
 import { randomArray, runKernelOn } from './compare'
 
 const TILES: [number[], number[]][] = [

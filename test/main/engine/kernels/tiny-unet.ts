@@ -1,5 +1,5 @@
 /** A tiny U-Net built from tf.layers, touching every op a U-Net / UNet++ training step uses. */
-import { tf } from '../../../../src-main/engine/tf'
+import { tf } from '../../../../src-main/engine/backend/tf'
 
 function convBlock(x: tf.SymbolicTensor, filters: number, seed: number): tf.SymbolicTensor {
   let y = x

@@ -1,0 +1,50 @@
+import { instanceMetrics } from '../postprocess/instance-metrics'
+import type { ProbabilityMap } from '../postprocess/postprocess'
+import type { LoadedPredictor } from '../infer/load-predictor'
+import { DEFAULT_PREDICT, postprocessFor } from '../infer/predict-folder'
+
+/** Mean per-image object scores: F1 and DSB2018 AP at IoU 0.5, with and without splitting. */
+export interface InstanceScores {
+  /** Mean per-image F1 at IoU > 0.5 of the exported instances (split touching objects). */
+  f1: number
+  /** Mean per-image TP / (TP + FP + FN) at IoU > 0.5 (DSB2018 average precision at 0.5). */
+  ap50: number
+  /** The same F1 with plain connected components, for comparison. */
+  f1Components: number
+  images: number
+}
+
+/** Collects per-image instance scores for `eval` when the ground truth has instances. */
+export class InstanceScorer {
+  private f1 = 0
+  private ap = 0
+  private f1cc = 0
+  private n = 0
+
+  constructor(private readonly predictor: LoadedPredictor) {}
+
+  /** Score one image's prediction against its instance-id ground truth; returns its F1. */
+  add(map: ProbabilityMap, gt: ArrayLike<number>): number {
+    const { width, height } = map
+    const o = { threshold: DEFAULT_PREDICT.threshold, minSize: DEFAULT_PREDICT.minSize }
+    const split = postprocessFor(this.predictor, map, { ...o, split: true })
+    const cc = postprocessFor(this.predictor, map, { ...o, split: false })
+    const m = instanceMetrics(gt, split.instances!.labels, width, height, 0.5)
+    this.f1 += m.f1
+    this.ap += m.ap
+    this.f1cc += instanceMetrics(gt, cc.instances!.labels, width, height, 0.5).f1
+    this.n++
+    return m.f1
+  }
+
+  /** Mean scores so far (undefined when no image was scored). */
+  result(): InstanceScores | undefined {
+    if (this.n === 0) return undefined
+    return {
+      f1: this.f1 / this.n,
+      ap50: this.ap / this.n,
+      f1Components: this.f1cc / this.n,
+      images: this.n
+    }
+  }
+}

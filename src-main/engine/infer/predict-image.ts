@@ -1,0 +1,153 @@
+import { tf } from '../backend/tf'
+import type { ProbabilityMap } from '../postprocess/postprocess'
+import { axisPadding, blendWindow, fitTile, mirrorPad, tileStarts } from './tiling'
+
+/** A loaded model and what its output means. */
+export interface Predictor {
+  model: tf.LayersModel
+  /** Input channels the model expects. */
+  channels: number
+  /** Output channels (1 = binary). */
+  classes: number
+  /** Input sizes must be multiples of this (2^depth). */
+  divisor: number
+  /** What turns the raw output into probabilities. */
+  activation: 'sigmoid' | 'softmax' | 'none'
+  /** Inference-only forward (the folded graph of `engine/infer/infer-graph.ts`); default `model.predict`. */
+  forward?: (x: tf.Tensor4D) => tf.Tensor
+}
+
+/** Overlap-tile settings. */
+export interface TileOptions {
+  /**
+   * Largest tile side in pixels (rounded down to the divisor; each axis gets the smallest tiles
+   * that cover it in as many tiles, see `fitTile`); 0 = the whole (padded) image at once.
+   */
+  tile: number
+  /** Pixels shared by neighbouring tiles. */
+  overlap: number
+  /** Tiles per forward pass. */
+  batchSize: number
+  /** Resize factor applied before inference (the map is resized back). */
+  scale: number
+  /** Resize to exactly this [width, height] before inference instead (runs trained with resize). */
+  resizeTo?: [number, number]
+  signal?: AbortSignal
+}
+
+/** Defaults: 32 px overlap, 8 tiles per batch, no rescaling. */
+export const DEFAULT_TILE_OPTIONS: Omit<TileOptions, 'tile'> = {
+  overlap: 32,
+  batchSize: 8,
+  scale: 1
+}
+
+/** Pixels per forward pass at most (fewer tiles per batch when tiles are large): 8 × 128². */
+export const BATCH_PIXELS = 8 * 128 * 128
+
+/** A normalised image: interleaved HWC floats. */
+export interface FloatImage {
+  data: Float32Array
+  width: number
+  height: number
+  channels: number
+}
+
+function resize(img: FloatImage, width: number, height: number): FloatImage {
+  if (width === img.width && height === img.height) return img
+  const data = tf.tidy(() => {
+    const t = tf.tensor3d(img.data, [img.height, img.width, img.channels])
+    return tf.image.resizeBilinear(t, [height, width], false, true).dataSync() as Float32Array
+  })
+  return { data: Float32Array.from(data), width, height, channels: img.channels }
+}
+
+/**
+ * Predict a whole image of any size by overlap-tile inference (Ronneberger 2015): mirror-pad the
+ * edges, run tiles of the model's size in batches, and blend overlapping tiles with a window that
+ * ignores each tile's cut-off border. Returns probabilities at the input's size.
+ */
+export async function predictImage(
+  predictor: Predictor,
+  image: FloatImage,
+  options: Partial<TileOptions> & { tile: number }
+): Promise<ProbabilityMap> {
+  const o = { ...DEFAULT_TILE_OPTIONS, ...options }
+  const { divisor, classes } = predictor
+  const C = image.channels
+  if (C !== predictor.channels) {
+    throw new Error(`image has ${C} channels, the model expects ${predictor.channels}`)
+  }
+  const [sw, sh] = o.resizeTo ?? [
+    Math.max(1, Math.round(image.width * o.scale)),
+    Math.max(1, Math.round(image.height * o.scale))
+  ]
+  const scaled = resize(image, sw, sh)
+  const { width, height } = scaled
+  const roundUp = (n: number): number => Math.ceil(n / divisor) * divisor
+  const whole = o.tile <= 0
+  const overlap = whole ? 0 : Math.max(0, Math.round(o.overlap))
+  const maxTile = Math.max(divisor, Math.floor(o.tile / divisor) * divisor)
+  if (!whole && overlap >= maxTile)
+    throw new Error(`overlap ${overlap} must be smaller than the tile ${maxTile}`)
+  const tileW = whole ? roundUp(width) : fitTile(width, maxTile, overlap, divisor)
+  const tileH = whole ? roundUp(height) : fitTile(height, maxTile, overlap, divisor)
+  const batchSize = Math.max(1, Math.min(o.batchSize, Math.floor(BATCH_PIXELS / (tileW * tileH))))
+  const padX = axisPadding(width, tileW, overlap)
+  const padY = axisPadding(height, tileH, overlap)
+  const padded = mirrorPad(scaled.data, width, height, C, padX, padY)
+  const xs = tileStarts(padded.width, tileW, overlap)
+  const ys = tileStarts(padded.height, tileH, overlap)
+  const wx = blendWindow(tileW, overlap)
+  const wy = blendWindow(tileH, overlap)
+  const acc = new Float32Array(padded.width * padded.height * classes)
+  const wsum = new Float32Array(padded.width * padded.height)
+  const tiles = ys.flatMap((y) => xs.map((x) => [x, y] as const))
+  for (let b = 0; b < tiles.length; b += batchSize) {
+    if (o.signal?.aborted) throw new Error('prediction cancelled')
+    const batch = tiles.slice(b, b + batchSize)
+    const input = new Float32Array(batch.length * tileW * tileH * C)
+    batch.forEach(([x0, y0], k) => {
+      for (let y = 0; y < tileH; y++) {
+        const src = ((y0 + y) * padded.width + x0) * C
+        input.set(padded.data.subarray(src, src + tileW * C), (k * tileH + y) * tileW * C)
+      }
+    })
+    const out = tf.tidy(() => {
+      const x = tf.tensor4d(input, [batch.length, tileH, tileW, C])
+      const logits = predictor.forward
+        ? predictor.forward(x)
+        : (predictor.model.predict(x) as tf.Tensor)
+      if (predictor.activation === 'sigmoid') return tf.sigmoid(logits)
+      if (predictor.activation === 'softmax') return tf.softmax(logits)
+      return logits
+    })
+    const probs = (await out.data()) as Float32Array
+    out.dispose()
+    batch.forEach(([x0, y0], k) => {
+      for (let y = 0; y < tileH; y++) {
+        for (let x = 0; x < tileW; x++) {
+          const w = wx[x] * wy[y] || (whole ? 1 : 0)
+          if (w === 0) continue
+          const p = (y0 + y) * padded.width + x0 + x
+          wsum[p] += w
+          const src = ((k * tileH + y) * tileW + x) * classes
+          for (let c = 0; c < classes; c++) acc[p * classes + c] += w * probs[src + c]
+        }
+      }
+    })
+  }
+  const data = new Float32Array(width * height * classes)
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const p = (y + padY[0]) * padded.width + x + padX[0]
+      const inv = wsum[p] > 0 ? 1 / wsum[p] : 0
+      for (let c = 0; c < classes; c++)
+        data[(y * width + x) * classes + c] = acc[p * classes + c] * inv
+    }
+  }
+  const map: ProbabilityMap = { data, width, height, channels: classes }
+  if (width === image.width && height === image.height) return map
+  const back = resize(map, image.width, image.height)
+  return { ...back, channels: classes }
+}

@@ -1,0 +1,84 @@
+import { initBackend } from '../backend/init-backend'
+import { loadCheckpoint, type CheckpointState } from './checkpoint'
+import type { TrainConfigInput } from '../config'
+import type { LossOptions } from './losses'
+import { createModel } from '../models'
+import { createOptimizer } from './optimizer'
+import { Prng } from '../prng'
+import { readLog, runPaths, writeLog, writeRunConfig } from '../run-store'
+import { initialSchedule } from './lr-schedule'
+import { medianFrequencyWeights } from '../metrics'
+import type { tf } from '../backend/tf'
+import { runEpochs } from './train-loop'
+import { loadSplit, prepareRun } from './train-setup'
+import type { TrainCallbacks, TrainSummary } from './train-types'
+
+export type { EpochInfo, StepInfo, TrainCallbacks, TrainSummary } from './train-types'
+export type { Preview } from './validation'
+
+/** Train (or resume) a run into `config.out`: config.json, log.csv, model/ (best), last/. */
+export async function trainRun(
+  input: TrainConfigInput,
+  cb: TrainCallbacks = {},
+  opts: { resume?: boolean } = {}
+): Promise<TrainSummary> {
+  const log = cb.onLog ?? (() => undefined)
+  const backend = await initBackend(input.backend)
+  log(
+    `backend ${backend.name}${backend.skipped.map((s) => `; skipped ${s.name}: ${s.reason}`).join('')}`
+  )
+  const { config, samples, resumed } = await prepareRun(input, opts.resume ?? false, log)
+  const paths = runPaths(config.out)
+  const data = await loadSplit(config, samples, log)
+  log(
+    `${data.train.length} training and ${data.val.length} validation images, ${config.channels} channel(s)`
+  )
+  if (config.autoClassWeights && !config.classWeights && !resumed) {
+    config.classWeights = medianFrequencyWeights(
+      data.train.map((s) => s.label),
+      Math.max(2, config.classes),
+      config.ignoreIndex
+    )
+    log(
+      `class weights (median frequency): ${config.classWeights.map((w) => w.toFixed(3)).join(', ')}`
+    )
+    await writeRunConfig(config.out, config)
+  }
+  const lossOpts: LossOptions = {
+    loss: config.loss,
+    classes: config.classes,
+    classWeights: config.classWeights,
+    ignoreIndex: config.ignoreIndex,
+    focalGamma: config.focalGamma
+  }
+  const optimizer = createOptimizer(config.optimizer, config.lr, config.momentum)
+  let model: tf.LayersModel
+  let state: CheckpointState = {
+    epoch: 0,
+    prng: new Prng(config.seed).state(),
+    schedule: initialSchedule(config),
+    bestValIou: -1,
+    bestValDice: -1,
+    seconds: 0,
+    savedAt: ''
+  }
+  if (resumed) {
+    const ck = await loadCheckpoint(paths.last)
+    model = ck.model
+    state = ck.state
+    await ck.restoreOptimizer(optimizer)
+    await writeLog(
+      config.out,
+      (await readLog(config.out)).filter((r) => r.epoch <= state.epoch)
+    )
+    log(`resuming after epoch ${state.epoch}`)
+  } else {
+    model = createModel({ ...config, seed: config.seed })
+  }
+  try {
+    return await runEpochs(config, model, optimizer, state, data, lossOpts, backend, cb)
+  } finally {
+    model.dispose()
+    optimizer.dispose()
+  }
+}

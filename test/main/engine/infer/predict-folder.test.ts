@@ -1,0 +1,124 @@
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readImage } from '../../../../src-main/data/image-io'
+import { initBackend } from '../../../../src-main/engine/backend/init-backend'
+import { instanceMetrics } from '../../../../src-main/engine/postprocess/instance-metrics'
+import {
+  type LoadedPredictor,
+  loadPredictor
+} from '../../../../src-main/engine/infer/load-predictor'
+import { predictFolder } from '../../../../src-main/engine/infer/predict-folder'
+import { labelsConnected, readDsbInstances } from '../postprocess/helpers'
+import { copyImages, FLUO_IDS, writeThresholdRun } from './fixture-run'
+
+describe('predictFolder', () => {
+  let tmp: string
+  let predictor: LoadedPredictor
+  const input = (): string => join(tmp, 'input')
+  beforeAll(async () => {
+    await initBackend()
+    tmp = await mkdtemp(join(tmpdir(), 'predict-folder-'))
+    await writeThresholdRun(join(tmp, 'run'))
+    await copyImages(input())
+    await writeFile(join(input(), 'broken.png'), 'not a png at all')
+    predictor = await loadPredictor(join(tmp, 'run'))
+  })
+  afterAll(async () => {
+    predictor?.model.dispose()
+    await rm(tmp, { recursive: true, force: true })
+  })
+
+  it('exports masks, instances, overlays and CSVs, and reports the corrupt image', async () => {
+    const out = join(tmp, 'out')
+    const s = await predictFolder(predictor, {
+      input: input(),
+      out,
+      instances: true,
+      overlay: true,
+      csv: true
+    })
+    expect(s).toMatchObject({ images: 4, done: 3, skipped: 0, failed: 1, cancelled: false })
+    expect(s.problems[0].file).toContain('broken.png')
+    const rows = (await readFile(join(out, 'measurements.csv'), 'utf8')).trim().split('\n').slice(1)
+    const counts = (await readFile(join(out, 'counts.csv'), 'utf8')).trim().split('\n').slice(1)
+    expect(counts).toHaveLength(3)
+    expect(rows).toHaveLength(s.objects)
+    for (const id of FLUO_IDS) {
+      const inst = await readImage(join(out, 'instances', `${id}.png`))
+      const mask = await readImage(join(out, 'masks', `${id}.png`))
+      const overlay = await readImage(join(out, 'overlays', `${id}.png`))
+      expect(inst.bitDepth).toBe(16)
+      expect(overlay.channels).toBe(3)
+      const labels = Int32Array.from(inst.data)
+      const count = labels.reduce((m, v) => Math.max(m, v), 0)
+      expect(labelsConnected(labels, inst.width, inst.height, count)).toBe(true)
+      const mine = rows.filter((r) => r.startsWith(`${id}.png,`)).map((r) => r.split(','))
+      expect(mine).toHaveLength(count)
+      const foreground = Array.from(mask.data).filter((v) => v === 255).length
+      expect(mine.reduce((n, r) => n + Number(r[2]), 0)).toBe(foreground)
+      for (const r of mine)
+        expect(Number(r[2])).toBe(labels.reduce((n, v) => n + (v === Number(r[1]) ? 1 : 0), 0))
+      expect(counts.find((c) => c.startsWith(`${id}.png,`))).toBe(
+        `${id}.png,256,256,${count},${foreground}`
+      )
+      const gt = await readDsbInstances(id)
+      expect(instanceMetrics(gt.labels, labels, gt.width, gt.height).f1).toBeGreaterThan(0.6)
+    }
+  })
+
+  it('resumes an interrupted run without redoing finished images', async () => {
+    const out = join(tmp, 'resume')
+    const controller = new AbortController()
+    const first = await predictFolder(predictor, {
+      input: input(),
+      out,
+      csv: true,
+      instances: true,
+      signal: controller.signal,
+      onProgress: (p) => p.index === 1 && controller.abort()
+    })
+    expect(first).toMatchObject({ done: 1, cancelled: true })
+    const finished = join(out, 'masks', `${FLUO_IDS[0]}.png`)
+    const before = (await stat(finished)).mtimeMs
+    const second = await predictFolder(predictor, {
+      input: input(),
+      out,
+      csv: true,
+      instances: true
+    })
+    expect(second).toMatchObject({ done: 2, skipped: 1, failed: 1, cancelled: false })
+    expect((await stat(finished)).mtimeMs).toBe(before)
+    const all = await predictFolder(predictor, {
+      input: input(),
+      out: join(tmp, 'once'),
+      csv: true,
+      instances: true
+    })
+    const csv = (dir: string): Promise<string> => readFile(join(dir, 'measurements.csv'), 'utf8')
+    expect(await csv(out)).toBe(await csv(join(tmp, 'once')))
+    const changed = await predictFolder(predictor, {
+      input: input(),
+      out,
+      csv: true,
+      instances: true,
+      threshold: 0.6
+    })
+    expect(changed).toMatchObject({ done: 3, skipped: 0 })
+    expect(all.objects).toBe(second.objects)
+  })
+
+  it('writes TIFF when asked', async () => {
+    const out = join(tmp, 'tiff')
+    const s = await predictFolder(predictor, {
+      input: input(),
+      out,
+      instances: true,
+      format: 'tiff'
+    })
+    expect(s.done).toBe(3)
+    const inst = await readImage(join(out, 'instances', `${FLUO_IDS[1]}.tif`))
+    expect([inst.width, inst.bitDepth]).toEqual([256, 16])
+  })
+})
