@@ -4,14 +4,11 @@
  */
 import { readFile } from 'node:fs/promises'
 import { extname, join, resolve } from 'node:path'
-import type { Channel, ChannelArg, ChannelResponse } from '../src-preload/contract'
-import { mergeDataset } from './data/merge'
-import { validateConfig } from './engine/config'
+import type { Channel, ChannelArg, ChannelResponse, JobSpecInput } from '../src-preload/contract'
 import { readRunConfig } from './engine/run-store'
-import { startJob as forkJob } from './jobs/job-host'
 import { AllowList } from './services/allow-list'
 import { openDataset, ThumbnailCache } from './services/dataset-service'
-import { JobRegistry, type Emit, type StartJob } from './services/job-service'
+import { forkJob, JobRegistry, type Emit, type StartJob } from './services/job-service'
 import {
   listRuns,
   predictInputDir,
@@ -70,8 +67,8 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
     if (ctx.initialDataset) allow.add(ctx.initialDataset)
     return allow.check(path, what)
   }
-  const launch = (ctx: HandlerContext, kind: string, config: unknown): string =>
-    jobs.run(kind, ctx.emit, (onMessage) => (ctx.startJob ?? forkJob)(kind, config, onMessage))
+  const launch = (ctx: HandlerContext, spec: JobSpecInput, runDir: string | null = null): string =>
+    jobs.start(spec, ctx.emit, ctx.startJob ?? forkJob, runDir)
 
   return {
     'app:info': async (_arg, ctx) => ({
@@ -91,48 +88,36 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
       const path = ctx.pickFolder ? await ctx.pickFolder(title) : null
       return { path: path ? allow.add(path) : null }
     },
-    'merge:start': async ({ root, out, mode = 'binary', size }, ctx) => {
+    'merge:start': async ({ root, out, mode, size }, ctx) => {
       const src = guard(ctx, root, 'dataset')
       const dest = out
         ? guard(ctx, out, 'output folder')
         : join(src, '.unet-studio', `merged-${mode}`)
-      const jobId = jobs.run('merge', ctx.emit, (onMessage) => {
-        const abort = new AbortController()
-        return {
-          stop: () => abort.abort(),
-          kill: () => abort.abort(),
-          done: mergeDataset(src, dest, {
-            mode,
-            size,
-            signal: abort.signal,
-            onProgress: (p) => onMessage({ type: 'progress', ...p })
-          })
-        }
-      })
+      const jobId = launch(ctx, { kind: 'merge', options: { root: src, out: dest, mode, size } })
       return { jobId, out: dest }
     },
     'train:start': async (arg, ctx) => {
       const data = guard(ctx, arg.data, 'dataset')
       const runDir = arg.out ? guard(ctx, arg.out, 'run folder') : join(runsDir(data), runStamp())
-      const input: Record<string, unknown> = { ...arg, data, out: runDir }
-      delete input.resume
-      validateConfig(input as Parameters<typeof validateConfig>[0])
-      return { jobId: launch(ctx, 'train', input), runDir }
+      const options = { ...arg, data, out: runDir }
+      const jobId = launch(ctx, { kind: 'train', resume: false, options }, runDir)
+      return { jobId, runDir }
     },
     'train:stop': async ({ jobId }) => ({ ok: jobs.stop(jobId, 'train') }),
     'train:resume': async ({ runDir }, ctx) => {
       const dir = guard(ctx, runDir, 'run folder')
       const config = await readRunConfig(dir)
-      return { jobId: launch(ctx, 'train', { data: config.data, out: dir, resume: true }) }
+      const options = { data: config.data, out: dir }
+      return { jobId: launch(ctx, { kind: 'train', resume: true, options }, dir) }
     },
     'train:runs': async ({ root }, ctx) => listRuns(guard(ctx, root, 'dataset')),
-    'predict:start': async ({ runDir, input, out, ...options }, ctx) => {
-      const model = guard(ctx, runDir, 'run folder')
+    'predict:start': async ({ model, input, out, ...settings }, ctx) => {
+      const run = guard(ctx, model, 'run folder')
       const src = guard(ctx, input, 'input folder')
       const dest = guard(ctx, out, 'output folder')
       predicted.set(src, dest)
-      const config = { model, input: await predictInputDir(src), out: dest, ...options }
-      return { jobId: launch(ctx, 'predict', config) }
+      const options = { ...settings, model: run, input: await predictInputDir(src), out: dest }
+      return { jobId: launch(ctx, { kind: 'predict', options }) }
     },
     'predict:results': async ({ out }, ctx) => readPredictResults(guard(ctx, out, 'output folder')),
     'job:cancel': async ({ jobId }) => ({ ok: jobs.stop(jobId) }),

@@ -19,7 +19,13 @@ void app.whenReady().then(() => {
   let win = createMainWindow()
   const initialDataset = dataArg(process.argv)
   const jobs = new JobRegistry()
-  app.on('before-quit', () => jobs.killAll())
+  let closing = false
+  app.on('before-quit', (event) => {
+    if (closing || jobs.running().length === 0) return
+    event.preventDefault()
+    closing = true
+    void jobs.closeAll().finally(() => app.quit())
+  })
   registerIpc(() => win, createHandlers({ jobs, allow: initialDataset ? [initialDataset] : [] }), {
     host: 'electron',
     version: app.getVersion(),

@@ -26,8 +26,11 @@ const host = await startWebHost({
 })
 console.log(`UNet Studio at ${host.url}`)
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    jobs.killAll()
-    void host.close().then(() => process.exit(0))
+  process.once(signal, () => {
+    console.log('Stopping: running jobs save a checkpoint first…')
+    void jobs
+      .closeAll()
+      .then(() => host.close())
+      .then(() => process.exit(0))
   })
 }

@@ -112,13 +112,6 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   }
 }
 
-/** JSON replacer: typed arrays (training previews) become plain number arrays. */
-function plainArrays(_key: string, value: unknown): unknown {
-  return ArrayBuffer.isView(value) && !(value instanceof DataView)
-    ? Array.from(value as Uint8Array)
-    : value
-}
-
 function serveSocket(ws: WebSocket, opts: WebHostOptions): void {
   const ctx: HandlerContext = {
     host: 'web',
@@ -126,7 +119,7 @@ function serveSocket(ws: WebSocket, opts: WebHostOptions): void {
     initialDataset: opts.initialDataset,
     startJob: opts.startJob,
     emit: (event, payload) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, payload }, plainArrays))
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, payload }))
     }
   }
   ws.on('message', async (data) => {

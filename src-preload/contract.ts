@@ -1,11 +1,22 @@
 /**
  * The one typed contract between the renderer and the main side.
  *
- * Every request channel and push event lives here with its zod schema. Main (IPC and the web
- * host) validates each argument against it, the preload exposes one function per channel and
- * the renderer's API module is typed from it. No channel string is written anywhere else.
+ * Every request channel and push event lives here with its zod schema; the job events and job
+ * options it uses live beside it (`job-events.ts`, `options/`) and are re-exported. Main (IPC and
+ * the web host) validates each argument against it, strictly (an unknown key is an error), the
+ * preload exposes one function per channel and the renderer's API module is typed from it. No
+ * channel string is written anywhere else.
  */
 import { z } from 'zod'
+import { JOB_KINDS, jobEvent } from './job-events'
+import type { BackendName } from './options/backend'
+import { issuesText, OptionsError, path } from './options/common'
+import { mergeStart } from './options/merge'
+import { predictOptions } from './options/predict'
+import { trainStart } from './options/train'
+
+export * from './job-events'
+export { BACKEND_NAMES, type BackendName } from './options/backend'
 
 /** A request/response channel: the argument's schema and the (type-only) response. */
 export interface ChannelSpec<A extends z.ZodType, R> {
@@ -28,36 +39,7 @@ export interface AppInfo {
   /** Dataset folder opened at start (`--data`), if any. */
   initialDataset: string | null
   /** Compute backend the jobs use, once known (reported by the first job), else null. */
-  backend: string | null
-}
-
-/** Training progress after one optimisation step (engine, job messages and renderer). */
-export interface StepInfo {
-  epoch: number
-  step: number
-  steps: number
-  loss: number
-  iou: number
-  dice: number
-  lr: number
-  imagesPerSec: number
-  etaSeconds: number
-}
-
-/** Summary of one training epoch (the same figures as the log.csv row). */
-export interface EpochInfo {
-  epoch: number
-  epochs: number
-  lr: number
-  loss: number
-  iou: number
-  dice: number
-  valLoss: number
-  valIou: number
-  valDice: number
-  seconds: number
-  best: boolean
-  etaSeconds: number
+  backend: BackendName | null
 }
 
 /** Where a sample's label comes from, for the sample list. */
@@ -134,57 +116,21 @@ export interface LabelPayload {
   path: string | null
 }
 
-const path = z.string().min(1)
-const mergeStart = z.object({
-  root: path,
-  out: path.optional(),
-  mode: z.enum(['binary', 'instances', 'boundary']).default('binary'),
-  size: z.number().int().positive().optional()
-})
-/** Training options; `main` fills defaults and validates ranges with the trainer's own schema. */
-const trainStart = z
-  .object({
-    data: path,
-    out: path.optional(),
-    arch: z.enum(['unet', 'unetpp']).optional(),
-    size: z.number().int().positive().optional(),
-    base: z.number().int().positive().optional(),
-    depth: z.number().int().positive().optional(),
-    epochs: z.number().int().positive().optional(),
-    patches: z.number().int().positive().optional(),
-    batch: z.number().int().positive().optional(),
-    lr: z.number().positive().optional(),
-    loss: z.enum(['bce', 'dice', 'bce-dice', 'focal', 'ce']).optional(),
-    val: z.number().min(0).max(0.9).optional(),
-    seed: z.number().int().optional(),
-    classes: z.number().int().min(1).optional(),
-    invertMask: z.boolean().optional(),
-    limit: z.number().int().min(0).optional(),
-    backend: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).optional()
-  })
-  .catchall(z.unknown())
-const predictStart = z.object({
-  runDir: path,
-  input: path,
-  out: path,
-  threshold: z.number().min(0).max(1).default(0.5),
-  minSize: z.number().int().min(0).default(10),
-  instances: z.boolean().default(false),
-  overlay: z.boolean().default(true),
-  csv: z.boolean().default(true),
-  format: z.enum(['png', 'tiff']).default('png'),
-  tile: z.number().int().min(0).optional(),
-  backend: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).optional()
-})
-const jobRef = z.object({ jobId: z.string().min(1) })
-const thumbArg = z.object({
+const noArg = z.strictObject({})
+const dirArg = z.strictObject({ dir: path })
+const runDirArg = z.strictObject({ runDir: path })
+const rootArg = z.strictObject({ root: path })
+const outArg = z.strictObject({ out: path })
+const pathArg = z.strictObject({ path })
+const jobRef = z.strictObject({ jobId: z.string().min(1) })
+const thumbArg = z.strictObject({
   root: path,
   id: z.string().min(1),
   size: z.number().int().min(8).max(1024).default(128)
 })
-const dialogArg = z.object({ title: z.string().optional() })
+const dialogArg = z.strictObject({ title: z.string().optional() })
 
-const sampleRef = z.object({ root: z.string().min(1), id: z.string().min(1) })
+const sampleRef = z.strictObject({ root: path, id: z.string().min(1) })
 const labelSave = sampleRef.extend({
   data: z.string(),
   width: z.number().int().positive(),
@@ -196,7 +142,7 @@ const labelSave = sampleRef.extend({
 /** Request/response channels, `domain:verb`. */
 export const channels = {
   /** Version, host kind and the dataset opened at start. */
-  'app:info': channel<z.ZodObject<Record<string, never>>, AppInfo>(z.object({})),
+  'app:info': channel<typeof noArg, AppInfo>(noArg),
   /** A sample's image for display (only files inside the dataset root). */
   'image:read': channel<typeof sampleRef, ImagePayload>(sampleRef),
   /** A sample's effective label: edited if present, else the dataset's own, else empty. */
@@ -204,51 +150,38 @@ export const channels = {
   /** Saves an edited label atomically to `<root>/.unet-studio/labels/<id>.png`. */
   'label:save': channel<typeof labelSave, { path: string }>(labelSave),
   /** Opens a dataset folder (allow-lists it) and lists its samples with their label status. */
-  'dataset:open': channel<z.ZodObject<{ dir: typeof path }>, DatasetInfo>(z.object({ dir: path })),
+  'dataset:open': channel<typeof dirArg, DatasetInfo>(dirArg),
   /** A sample's thumbnail, longest side `size`, as base64 PNG. */
   'dataset:thumbnail': channel<typeof thumbArg, { png: string }>(thumbArg),
   /** Native folder picker (Electron); `null` when cancelled or on the web host. */
   'dialog:open-folder': channel<typeof dialogArg, { path: string | null }>(dialogArg),
-  /** Merges per-instance masks into flat training pairs; progress as `job:progress` events. */
+  /** Merges per-instance masks into flat training pairs (job kind `merge`). */
   'merge:start': channel<typeof mergeStart, { jobId: string; out: string }>(mergeStart),
-  /** Starts a training job in a child process; default run folder `<data>/.unet-studio/runs/<time>`. */
+  /**
+   * Starts a training job in a child process; default run folder `<data>/.unet-studio/runs/<time>`.
+   * Refused while another job trains that run folder.
+   */
   'train:start': channel<typeof trainStart, { jobId: string; runDir: string }>(trainStart),
   /** Asks a training job to finish its step, save a checkpoint and end. */
   'train:stop': channel<typeof jobRef, { ok: boolean }>(jobRef),
-  /** Continues a run from its last checkpoint. */
-  'train:resume': channel<z.ZodObject<{ runDir: typeof path }>, { jobId: string }>(
-    z.object({ runDir: path })
-  ),
+  /** Continues a run from its last checkpoint; refused while another job trains it. */
+  'train:resume': channel<typeof runDirArg, { jobId: string }>(runDirArg),
   /** Training runs under `<root>/.unet-studio/runs`, newest first, with config and log rows. */
-  'train:runs': channel<z.ZodObject<{ root: typeof path }>, RunInfo[]>(z.object({ root: path })),
+  'train:runs': channel<typeof rootArg, RunInfo[]>(rootArg),
   /** Starts batch prediction of a folder with a trained run (job kind `predict`). */
-  'predict:start': channel<typeof predictStart, { jobId: string }>(predictStart),
+  'predict:start': channel<typeof predictOptions, { jobId: string }>(predictOptions),
   /** Per-image counts (from `counts.csv`) and the outputs present in a prediction folder. */
-  'predict:results': channel<z.ZodObject<{ out: typeof path }>, PredictedImage[]>(
-    z.object({ out: path })
-  ),
+  'predict:results': channel<typeof outArg, PredictedImage[]>(outArg),
   /** Stops any job (merge, train, predict); finished work is kept. */
   'job:cancel': channel<typeof jobRef, { ok: boolean }>(jobRef),
   /** A PNG file (overlay, mask, preview) inside an opened folder, as base64. */
-  'file:png': channel<z.ZodObject<{ path: typeof path }>, { png: string }>(z.object({ path }))
+  'file:png': channel<typeof pathArg, { png: string }>(pathArg)
 } as const
 
 /** Push events from main to the renderer, with their payload schemas. */
 export const events = {
-  /** Progress of a long job (train, predict, merge). */
-  'job:progress': z.object({
-    jobId: z.string(),
-    kind: z.string(),
-    message: z.record(z.string(), z.unknown())
-  }),
-  /** A job ended: `ok` with its result, or its error message. */
-  'job:end': z.object({
-    jobId: z.string(),
-    kind: z.string(),
-    ok: z.boolean(),
-    result: z.unknown().optional(),
-    error: z.string().optional()
-  })
+  /** One event of a running job (its last is `done` or `error`). */
+  'job:event': z.strictObject({ jobId: z.string(), kind: z.enum(JOB_KINDS), event: jobEvent })
 } as const
 
 /** Name of a request channel. */
@@ -263,7 +196,15 @@ export type ChannelResponse<C extends Channel> = NonNullable<(typeof channels)[C
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>
 
 /** The API the renderer sees: one function per channel, plus event subscription. */
-export type Api = { [C in Channel]: (arg: ChannelArg<C>) => Promise<ChannelResponse<C>> } & {
+export type Api = ChannelFunctions & EventSubscription
+
+/** One function per channel. */
+export type ChannelFunctions = {
+  [C in Channel]: (arg: ChannelArg<C>) => Promise<ChannelResponse<C>>
+}
+
+/** Subscription to push events. */
+export interface EventSubscription {
   /** Subscribes to a push event; returns the unsubscribe function. */
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void
 }
@@ -278,10 +219,12 @@ export function parseArg<C extends Channel>(
   name: C,
   raw: unknown
 ): z.output<(typeof channels)[C]['arg']> {
-  const result = channels[name].arg.safeParse(raw ?? {})
+  const schema = channels[name].arg
+  const result = schema.safeParse(raw ?? {})
   if (!result.success)
-    throw new Error(
-      `Invalid argument for ${name}: ${z.prettifyError(result.error).replaceAll('\n', '; ')}`
+    throw new OptionsError(
+      `Invalid argument for ${name}: ${issuesText(result.error, schema)}`,
+      result.error.issues
     )
   return result.data as z.output<(typeof channels)[C]['arg']>
 }

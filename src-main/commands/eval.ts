@@ -1,6 +1,11 @@
 import type { Command } from 'commander'
-import type { BackendName } from '../engine/backend/init-backend'
+import { backendList } from '../../src-preload/options/backend'
+import { asFlag, definedOnly, parseOptions } from '../../src-preload/options/common'
+import { evalOptions } from '../../src-preload/options/eval'
 import { evaluateRun } from '../engine/eval/evaluate'
+
+/** Flags of the `eval` command that are not evaluation options. */
+export const EVAL_CLI_ONLY_FLAGS = ['json'] as const
 
 /** `eval`: score a run's model on a labelled dataset at original resolution. */
 export function registerEvalCommand(program: Command): void {
@@ -11,9 +16,11 @@ export function registerEvalCommand(program: Command): void {
     )
     .requiredOption('--model <run>', 'run folder (config.json + model/)')
     .requiredOption('--data <dir>', 'labelled dataset folder')
-    .option('--backend <name>', 'tensorflow-gpu, tensorflow, wasm or cpu')
+    .option('--backend <name>', backendList())
     .option('--json', 'print {"iou","dice",...} as the last stdout line')
-    .action(async (o: { model: string; data: string; backend?: BackendName; json?: boolean }) => {
+    .action(async (flags: { json?: boolean }) => {
+      const { json, ...rest } = flags
+      const o = parseOptions(evalOptions, definedOnly(rest), 'bad eval options', asFlag)
       const r = await evaluateRun(o.model, o.data, {
         backend: o.backend,
         onImage: (id, iou, done, total) =>
@@ -27,6 +34,6 @@ export function registerEvalCommand(program: Command): void {
         process.stderr.write(
           `objects: F1 ${r.f1.toFixed(4)} AP50 ${r.ap50!.toFixed(4)} (connected components only: F1 ${r.f1Components!.toFixed(4)})\n`
         )
-      if (o.json) process.stdout.write(JSON.stringify(r) + '\n')
+      if (json) process.stdout.write(JSON.stringify(r) + '\n')
     })
 }

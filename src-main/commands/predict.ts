@@ -1,13 +1,19 @@
 import type { Command } from 'commander'
+import { backendList } from '../../src-preload/options/backend'
+import { asFlag, definedOnly, parseOptions } from '../../src-preload/options/common'
+import { PREDICT_DEFAULTS, predictOptions } from '../../src-preload/options/predict'
 import { initBackend } from '../engine/backend/init-backend'
 import { loadPredictor } from '../engine/infer/load-predictor'
-import { type PredictProgress, predictFolder } from '../engine/infer/predict-folder'
+import { folderOptions, type PredictProgress, predictFolder } from '../engine/infer/predict-folder'
 
 const num = (v: string): number => {
   const n = Number(v)
   if (!Number.isFinite(n)) throw new Error(`not a number: ${v}`)
   return n
 }
+
+/** Flags of the `predict` command that are not prediction options. */
+export const PREDICT_CLI_ONLY_FLAGS = ['json'] as const
 
 /** A one-line progress bar for stderr. */
 export function progressLine(p: PredictProgress, width = 24): string {
@@ -22,6 +28,7 @@ export function progressLine(p: PredictProgress, width = 24): string {
 
 /** `predict`: segment a folder of images with a trained run and export masks, instances, CSVs. */
 export function registerPredictCommand(program: Command): void {
+  const d = PREDICT_DEFAULTS
   program
     .command('predict')
     .description('segment every image of a folder with a trained run; progress on stderr')
@@ -33,22 +40,22 @@ export function registerPredictCommand(program: Command): void {
       'largest tile side in pixels (default 512, or the run patch size if larger; 0 = whole image)',
       num
     )
-    .option('--overlap <n>', 'pixels shared by neighbouring tiles', num, 32)
-    .option('--batch <n>', 'tiles per forward pass', num, 8)
+    .option('--overlap <n>', 'pixels shared by neighbouring tiles', num, d.overlap)
+    .option('--batch <n>', 'tiles per forward pass', num, d.batch)
     .option('--scale <s>', 'resize images by this factor before inference', num)
-    .option('--threshold <p>', 'foreground probability threshold', num, 0.5)
-    .option('--min-size <n>', 'drop objects smaller than n pixels', num, 10)
+    .option('--threshold <p>', 'foreground probability threshold', num, d.threshold)
+    .option('--min-size <n>', 'drop objects smaller than n pixels', num, d.minSize)
     .option('--no-split', 'plain connected components (do not split touching objects)')
     .option('--h <px>', 'split: minimal distance-peak dynamic in pixels', num)
     .option('--instances', 'write 16-bit instance-id maps to instances/')
     .option('--overlay', 'write coloured instance outlines over the image to overlays/')
     .option('--csv', 'write measurements.csv (one row per object)')
-    .option('--format <kind>', 'png or tiff', 'png')
-    .option('--backend <name>', 'tensorflow-gpu, tensorflow, wasm or cpu')
+    .option('--format <kind>', 'png or tiff', d.format)
+    .option('--backend <name>', backendList())
     .option('--json', 'print a JSON summary as the last stdout line')
-    .action(async (o) => {
-      if (o.format !== 'png' && o.format !== 'tiff')
-        throw new Error(`--format must be png or tiff, got ${o.format}`)
+    .action(async (flags) => {
+      const { json, ...rest } = flags
+      const o = parseOptions(predictOptions, definedOnly(rest), 'bad predict options', asFlag)
       const backend = await initBackend(o.backend)
       process.stderr.write(`backend ${backend.name}\n`)
       const predictor = await loadPredictor(o.model)
@@ -59,20 +66,7 @@ export function registerPredictCommand(program: Command): void {
       })
       const tty = process.stderr.isTTY
       const summary = await predictFolder(predictor, {
-        input: o.input,
-        out: o.out,
-        tile: o.tile,
-        overlap: o.overlap,
-        batchSize: o.batch,
-        scale: o.scale,
-        threshold: o.threshold,
-        minSize: o.minSize,
-        split: o.split,
-        splitOptions: o.h === undefined ? undefined : { h: o.h },
-        instances: Boolean(o.instances),
-        overlay: Boolean(o.overlay),
-        csv: Boolean(o.csv),
-        format: o.format,
+        ...folderOptions(o),
         signal: controller.signal,
         onProgress: (p) => {
           const line = progressLine(p)
@@ -87,7 +81,7 @@ export function registerPredictCommand(program: Command): void {
         `${summary.done} done, ${summary.skipped} already done, ${summary.failed} failed, ${summary.objects} objects, ` +
           `${summary.seconds.toFixed(1)}s (${summary.imagesPerSecond.toFixed(2)} images/s)${summary.cancelled ? ', cancelled' : ''}\n`
       )
-      if (o.json) process.stdout.write(JSON.stringify({ ...summary, backend: backend.name }) + '\n')
+      if (json) process.stdout.write(JSON.stringify({ ...summary, backend: backend.name }) + '\n')
       if (summary.cancelled) process.exitCode = 130
     })
 }

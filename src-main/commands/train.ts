@@ -1,10 +1,22 @@
 import type { Command } from 'commander'
-import type { TrainConfigInput } from '../engine/config'
+import { backendLine, backendList } from '../../src-preload/options/backend'
+import { asFlag, definedOnly, parseOptions } from '../../src-preload/options/common'
+import { trainConfig, type TrainConfig, type TrainConfigInput } from '../engine/config'
 import { trainRun } from '../engine/train/train-run'
 
 const num = (v: string) => Number(v)
 const fmtTime = (s: number) =>
   s >= 3600 ? `${(s / 3600).toFixed(1)}h` : s >= 60 ? `${Math.round(s / 60)}m` : `${Math.round(s)}s`
+/** A validation figure, `NaN` when the run has none. */
+const fmtVal = (v: number | null, digits: number) => (v === null ? 'NaN' : v.toFixed(digits))
+
+/** Training options the `train` command has no flag for, and why. */
+export const TRAIN_OPTIONS_WITHOUT_FLAG: Partial<Record<keyof TrainConfig, string>> = {
+  previews: 'how many validation previews a job streams to the app; the CLI writes previews/'
+}
+
+/** Flags of the `train` command that are not training options. */
+export const TRAIN_CLI_ONLY_FLAGS = ['resume', 'json'] as const
 
 /** `train`: train a U-Net / UNet++ on a dataset folder into a run folder. */
 export function registerTrainCommand(program: Command): void {
@@ -22,9 +34,14 @@ export function registerTrainCommand(program: Command): void {
     .option('--batch <n>', 'batch size', num)
     .option('--lr <x>', 'learning rate', num)
     .option('--optimizer <kind>', 'adam, sgd (momentum) or rmsprop')
+    .option('--momentum <m>', 'momentum of sgd and rmsprop', num)
     .option('--schedule <kind>', 'constant, cosine or plateau')
+    .option('--min-lr <x>', 'lowest learning rate of the cosine and plateau schedules', num)
+    .option('--plateau-patience <n>', 'plateau: epochs without improvement before a cut', num)
+    .option('--plateau-factor <f>', 'plateau: factor applied to the learning rate', num)
     .option('--early-stop <n>', 'stop after n epochs without val-loss improvement', num)
     .option('--loss <kind>', 'bce, dice, bce-dice, focal, ce')
+    .option('--focal-gamma <g>', 'focusing exponent of the focal loss', num)
     .option('--classes <n>', '1 = binary; C >= 2 = class-index masks', num)
     .option('--ignore-index <n>', 'label value ignored by multi-class loss/metrics', num)
     .option('--class-weights <list>', 'comma-separated class weights', (v) =>
@@ -43,18 +60,20 @@ export function registerTrainCommand(program: Command): void {
     .option('--no-augment', 'disable augmentation')
     .option('--val-tiles <n>', 'validation tiles per image (0 = all)', num)
     .option('--limit <n>', 'use at most n images', num)
-    .option('--backend <name>', 'tensorflow-gpu, tensorflow, wasm or cpu')
+    .option('--backend <name>', backendList())
     .option('--resume', 'continue the run in --out from its last checkpoint')
     .option('--json', 'print a JSON summary as the last stdout line')
     .action(async (o) => {
-      const { json, resume, augment, ...rest } = o
+      const { json, resume, augment, batchNorm, ...rest } = o
       if (!resume && !rest.data) throw new Error('--data is required (unless --resume)')
-      const input = Object.fromEntries(
-        Object.entries(rest).filter(([, v]) => v !== undefined)
-      ) as TrainConfigInput
+      const input: Partial<TrainConfigInput> & { out: string } = {
+        ...definedOnly(rest),
+        out: o.out
+      }
       if (augment === false)
         input.augment = { flip: false, rot90: false, affine: 0, elastic: 0, intensity: 0, noise: 0 }
-      if (rest.batchNorm !== false) delete (input as { batchNorm?: boolean }).batchNorm
+      if (batchNorm === false) input.batchNorm = false
+      if (!resume) parseOptions(trainConfig, input, 'bad training config', asFlag)
       let stopping = false
       process.once('SIGINT', () => {
         stopping = true
@@ -64,6 +83,7 @@ export function registerTrainCommand(program: Command): void {
       const summary = await trainRun(
         input,
         {
+          onBackend: (report) => process.stderr.write(`${backendLine(report)}\n`),
           onLog: (m) => process.stderr.write(`${m}\n`),
           onStep: (s) => {
             if (s.step % 10 === 0 || s.step === s.steps)
@@ -73,7 +93,7 @@ export function registerTrainCommand(program: Command): void {
           },
           onEpoch: (e) =>
             process.stderr.write(
-              `epoch ${e.epoch}/${e.epochs} lr ${e.lr.toExponential(2)} loss ${e.loss.toFixed(4)} iou ${e.iou.toFixed(3)} val_loss ${e.valLoss.toFixed(4)} val_iou ${e.valIou.toFixed(3)} val_dice ${e.valDice.toFixed(3)} ${e.seconds.toFixed(1)}s${e.best ? ' *best' : ''} ETA ${fmtTime(e.etaSeconds)}\n`
+              `epoch ${e.epoch}/${e.epochs} lr ${e.lr.toExponential(2)} loss ${e.loss.toFixed(4)} iou ${e.iou.toFixed(3)} val_loss ${fmtVal(e.valLoss, 4)} val_iou ${fmtVal(e.valIou, 3)} val_dice ${fmtVal(e.valDice, 3)} ${e.seconds.toFixed(1)}s${e.best ? ' *best' : ''} ETA ${fmtTime(e.etaSeconds)}\n`
             ),
           shouldStop: () => stopping
         },

@@ -1,13 +1,9 @@
 /** Pure pixel work for instance masks: id maps, overlaps, union, boundary classes, components. */
 
-/** How instance masks are turned into one training label. */
-export type MergeMode = 'binary' | 'instances' | 'boundary'
+export { MERGE_MODES, type MergeMode } from '../../src-preload/options/merge'
 
 /** Neighbourhood used to find boundary pixels. */
 export type Connectivity = 4 | 8
-
-/** Merge modes, for validating user input. */
-export const MERGE_MODES: readonly MergeMode[] = ['binary', 'instances', 'boundary']
 
 /**
  * Boundary pixels are instance pixels with a 4-neighbour (up, down, left, right) holding another

@@ -36,7 +36,7 @@ export interface MergeProgress {
 }
 
 /** Options for {@link mergeDataset}. */
-export interface MergeOptions {
+export interface MergeDatasetOptions {
   mode?: MergeMode
   /** Resize to size x size: images linear, labels nearest (boundaries found after resizing). */
   size?: number
@@ -162,7 +162,7 @@ async function imagePng(path: string, size: number | undefined): Promise<Buffer>
 export async function mergeDataset(
   root: string,
   outDir: string,
-  opts: MergeOptions = {}
+  opts: MergeDatasetOptions = {}
 ): Promise<MergeSummary> {
   const start = performance.now()
   const mode = opts.mode ?? 'binary'

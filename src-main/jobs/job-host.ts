@@ -1,17 +1,16 @@
-import { fork, type ChildProcess } from 'node:child_process'
+/** Jobs in a `child_process.fork` worker (CLI, web host, tests); Electron uses `utility-jobs.ts`. */
+import { fork } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import type { HostMessage, WorkerMessage } from './protocol'
+import type { JobEvent, JobKind, JobSpecInput } from '../../src-preload/job-events'
+import { createJobHandle, type JobHandle, type JobTransport } from './job-handle'
 
-/** A running job: ask it to stop cleanly, kill it, or await its result. */
-export interface JobHandle {
-  /** Ask the worker to finish its current step, save, and exit. */
-  stop(): void
-  /** Kill the worker at once (anything not yet saved is lost). */
-  kill(): void
-  /** Resolves with the job's result; rejects on an error message or an unexpected exit. */
-  done: Promise<unknown>
-  child: ChildProcess
+export type { JobHandle, JobTransport } from './job-handle'
+
+/** A new job id: the kind, the time and a little randomness (`train-m1x2y3-a1b2c3`). */
+export function newJobId(kind: JobKind): string {
+  return `${kind}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`
 }
 
 /** The worker entry (for `fork` or Electron's `utilityProcess.fork`): .ts under tsx, else .js. */
@@ -24,44 +23,35 @@ export function workerEntry(): { path: string; execArgv: string[] } {
   return { path, execArgv: fromSource ? ['--import', 'tsx'] : [] }
 }
 
-/** Start a job of `kind` in a child process (`child_process.fork`); every message goes to `onMessage`. */
-export function startJob(
-  kind: string,
-  config: unknown,
-  onMessage: (msg: WorkerMessage) => void = () => undefined
-): JobHandle {
+/** A forked Node worker as a {@link JobTransport}. */
+export function forkTransport(): JobTransport {
   const entry = workerEntry()
   const child = fork(entry.path, [], {
     execArgv: entry.execArgv,
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc']
   })
-  const post = (msg: HostMessage) => {
-    if (child.connected) child.send(msg)
+  return {
+    get pid() {
+      return child.pid
+    },
+    post: (msg) => {
+      if (child.connected) child.send(msg)
+    },
+    kill: () => void child.kill('SIGKILL'),
+    onMessage: (listener) => void child.on('message', listener),
+    onExit: (listener) => {
+      child.on('error', (err) => listener(`could not start: ${err.message}`))
+      child.on('exit', (code, signal) => listener(signal ?? `code ${code}`))
+    }
   }
-  const done = new Promise<unknown>((resolve, reject) => {
-    let settled = false
-    child.on('message', (raw) => {
-      const msg = raw as WorkerMessage
-      onMessage(msg)
-      if (msg.type === 'done') {
-        settled = true
-        resolve(msg.result)
-      } else if (msg.type === 'error') {
-        settled = true
-        reject(new Error(msg.message))
-      }
-    })
-    child.on('error', (err) => {
-      if (!settled) reject(err)
-      settled = true
-    })
-    child.on('exit', (code, signal) => {
-      if (!settled)
-        reject(new Error(`job worker exited (${signal ?? `code ${code}`}) before finishing`))
-      settled = true
-    })
-  })
-  post({ type: 'start', kind, config })
-  return { stop: () => post({ type: 'stop' }), kill: () => child.kill('SIGKILL'), done, child }
+}
+
+/** Starts a job in a forked worker; every validated event goes to `onEvent`. */
+export function startJob(
+  spec: JobSpecInput,
+  onEvent?: (event: JobEvent) => void,
+  jobId = newJobId(spec.kind)
+): JobHandle {
+  return createJobHandle(jobId, spec, forkTransport, onEvent)
 }

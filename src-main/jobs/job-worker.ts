@@ -1,57 +1,70 @@
 /**
- * Child-process entry for long jobs (see `protocol.ts`). Works under `child_process.fork`
- * (`process.send` / `process.on('message')`) and Electron's utilityProcess (`process.parentPort`).
- * Runs one job, then exits; a `stop` message lets the job finish its step and save before exiting.
+ * Child-process entry for long jobs. Works under `child_process.fork` (`process.send` /
+ * `process.on('message')`) and Electron's utilityProcess (`process.parentPort`). Runs one job,
+ * then exits; a `stop` message aborts the job's signal so it finishes its step and saves first.
  */
-import { JOB_KINDS } from './job-kinds'
-import { isHostMessage, type HostMessage, type WorkerMessage } from './protocol'
+import { hostMessage, type JobEvent } from '../../src-preload/job-events'
+import { issuesText } from '../../src-preload/options/common'
+import { runJob } from './run-job'
 
+/** Electron's utilityProcess end of the channel to the host. */
 interface ParentPort {
   on(event: 'message', listener: (e: { data: unknown }) => void): void
   postMessage(msg: unknown): void
 }
 
-const port = (process as unknown as { parentPort?: ParentPort }).parentPort
-let stopRequested = false
+function isParentPort(value: unknown): value is ParentPort {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'postMessage' in value &&
+    typeof value.postMessage === 'function' &&
+    'on' in value &&
+    typeof value.on === 'function'
+  )
+}
+
+const parentPort: unknown = Reflect.get(process, 'parentPort')
+const port = isParentPort(parentPort) ? parentPort : null
+const stop = new AbortController()
 let started = false
 
-function send(msg: WorkerMessage): Promise<void> {
+function send(event: JobEvent): Promise<void> {
   if (port) {
-    port.postMessage(msg)
+    port.postMessage(event)
     return Promise.resolve()
   }
   return new Promise((resolve) => {
     if (!process.send) return resolve()
-    process.send(msg, undefined, {}, () => resolve())
+    process.send(event, undefined, {}, () => resolve())
   })
 }
 
-async function run(kind: string, config: unknown): Promise<void> {
-  try {
-    const load = JOB_KINDS[kind]
-    if (!load)
-      throw new Error(`unknown job kind "${kind}" (known: ${Object.keys(JOB_KINDS).join(', ')})`)
-    const runner = await load()
-    const result = await runner(config, {
-      send: (m) => void send(m),
-      shouldStop: () => stopRequested
-    })
-    await send({ type: 'done', result })
-    process.exit(0)
-  } catch (err) {
-    const e = err as Error
-    await send({ type: 'error', message: e?.message ?? String(err), stack: e?.stack })
-    process.exit(1)
-  }
+async function fail(err: unknown): Promise<never> {
+  const e = err instanceof Error ? err : new Error(String(err))
+  await send({
+    type: 'error',
+    message: `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}`,
+    stack: e.stack
+  })
+  process.exit(1)
 }
 
-function handle(msg: unknown): void {
-  if (!isHostMessage(msg)) return
-  const m = msg as HostMessage
-  if (m.type === 'stop') stopRequested = true
+function handle(raw: unknown): void {
+  const parsed = hostMessage.safeParse(raw)
+  if (!parsed.success) {
+    void fail(new Error(`bad message from the job host: ${issuesText(parsed.error, hostMessage)}`))
+    return
+  }
+  const msg = parsed.data
+  if (msg.type === 'stop') stop.abort()
   else if (!started) {
     started = true
-    void run(m.kind, m.config)
+    const ctx = { jobId: msg.jobId, send: (e: JobEvent) => void send(e), signal: stop.signal }
+    runJob(msg.spec, ctx).then(async (result) => {
+      await send({ type: 'done', result })
+      process.exit(0)
+    }, fail)
   }
 }
 

@@ -1,30 +1,22 @@
-/** Messages between a job host and its worker process (plain data only: no tensors, no functions). */
-import type { EpochInfo, Preview, StepInfo } from '../engine/train/train-run'
+/**
+ * The worker side of a job: what a runner gets and returns. The messages themselves (host → worker
+ * start/stop, worker → host events) are declared with their schemas in the contract
+ * (`src-preload/job-events.ts`).
+ */
+import type { JobSpec, JobUpdate, ResultOf } from '../../src-preload/job-events'
 
-/** Host → worker: start one job of a kind with its config, or ask it to stop cleanly. */
-export type HostMessage = { type: 'start'; kind: string; config: unknown } | { type: 'stop' }
+export type { HostMessage, JobEvent, JobSpec, JobUpdate } from '../../src-preload/job-events'
 
-/** Worker → host: progress, previews, log lines, and the final result or error. */
-export type WorkerMessage =
-  | ({ type: 'step' } & StepInfo)
-  | ({ type: 'epoch' } & EpochInfo)
-  | { type: 'preview'; epoch: number; previews: Preview[] }
-  | { type: 'progress'; [key: string]: unknown }
-  | { type: 'log'; message: string }
-  | { type: 'done'; result: unknown }
-  | { type: 'error'; message: string; stack?: string }
-
-/** What a job runner gets: a way to post messages and to ask whether a stop was requested. */
+/** What a job runner gets: its id, a way to send events, and a signal aborted by a stop request. */
 export interface JobContext {
-  send: (msg: WorkerMessage) => void
-  shouldStop: () => boolean
+  jobId: string
+  send: (event: JobUpdate) => void
+  /** Aborted when the host asks the job to finish its step, save and end. */
+  signal: AbortSignal
 }
 
-/** A job kind's implementation, run inside the worker. */
-export type JobRunner = (config: unknown, ctx: JobContext) => Promise<unknown>
-
-/** Whether a value looks like a host message. */
-export function isHostMessage(value: unknown): value is HostMessage {
-  const t = (value as { type?: unknown } | null)?.type
-  return t === 'start' || t === 'stop'
-}
+/** A job kind's implementation, run inside the worker; resolves with the job's result. */
+export type JobRunner<S extends JobSpec> = (
+  spec: S,
+  ctx: JobContext
+) => Promise<ResultOf<S['kind']>>

@@ -1,83 +1,111 @@
-/** Running jobs for the UI: ids, progress and end events, stop/cancel, and the backend in use. */
-import { randomBytes } from 'node:crypto'
-import type { EventName, EventPayload } from '../../src-preload/contract'
-import type { WorkerMessage } from '../jobs/protocol'
+/**
+ * The jobs of one app instance: starts them, passes their events on, stops or closes them, and
+ * says which run folder each one trains. Every event of a job goes through {@link publish}, the
+ * one place to fan them out to more clients.
+ */
+import { resolve } from 'node:path'
+import type {
+  BackendName,
+  EventName,
+  EventPayload,
+  JobEvent,
+  JobKind,
+  JobSpecInput
+} from '../../src-preload/contract'
+import { newJobId, startJob, type JobHandle } from '../jobs/job-host'
 
 /** Sends a push event (to the renderer that started the job). */
 export type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void
 
-/** What a job looks like to the registry, wherever it runs. */
-export interface RunningJob {
-  /** Ask the job to finish its step, save and end. */
-  stop(): void
-  /** End it at once. */
-  kill(): void
-  /** Settles with the job's result or error. */
-  done: Promise<unknown>
-}
-
 /**
- * Starts a job of `kind` out of process (child_process.fork in Node, utilityProcess in
- * Electron), passing every worker message to `onMessage`.
+ * Starts a job out of process (child_process.fork in Node, utilityProcess in Electron), passing
+ * every validated event to `onEvent`.
  */
 export type StartJob = (
-  kind: string,
-  config: unknown,
-  onMessage: (msg: WorkerMessage) => void
-) => RunningJob
+  jobId: string,
+  spec: JobSpecInput,
+  onEvent: (event: JobEvent) => void
+) => JobHandle
 
-const BACKEND_LINE = /^backend ([\w-]+)/
+/** The default launcher: a forked Node worker. */
+export const forkJob: StartJob = (jobId, spec, onEvent) => startJob(spec, onEvent, jobId)
+
+/** A running job as the registry lists it. */
+export interface RunningJob {
+  jobId: string
+  kind: JobKind
+  /** The run folder a training job writes, else null. */
+  runDir: string | null
+  /** The worker's process id, once known. */
+  pid: number | undefined
+}
+
+interface Entry {
+  handle: JobHandle
+  runDir: string | null
+  emit: Emit
+}
 
 /** The jobs of one app instance. */
 export class JobRegistry {
-  private readonly jobs = new Map<string, { kind: string; job: RunningJob }>()
-  /** Backend the jobs run on, from the first job that reported it. */
-  backend: string | null = null
+  private readonly jobs = new Map<string, Entry>()
+  /** Backend the jobs run on, from the last job that reported it. */
+  backend: BackendName | null = null
 
-  /** Starts a job via `start` and wires its messages to `job:progress` and `job:end`. */
-  run(
-    kind: string,
+  /**
+   * Starts the job `spec` describes with `launch` and returns its id; its events go to `emit` as
+   * `job:event`. `runDir` is the run folder a training job writes.
+   */
+  start(
+    spec: JobSpecInput,
     emit: Emit,
-    start: (onMessage: (msg: WorkerMessage | Record<string, unknown>) => void) => RunningJob
+    launch: StartJob = forkJob,
+    runDir: string | null = null
   ): string {
-    const jobId = `${kind}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`
-    const job = start((message) => {
-      if (message.type === 'log' && typeof message.message === 'string') {
-        const m = BACKEND_LINE.exec(message.message)
-        if (m) this.backend = m[1]
-      }
-      emit('job:progress', { jobId, kind, message: message as Record<string, unknown> })
-    })
-    this.jobs.set(jobId, { kind, job })
-    job.done.then(
-      (result) => {
-        this.jobs.delete(jobId)
-        emit('job:end', { jobId, kind, ok: true, result })
-      },
-      (err: unknown) => {
-        this.jobs.delete(jobId)
-        emit('job:end', { jobId, kind, ok: false, error: (err as Error)?.message ?? String(err) })
-      }
-    )
+    const jobId = newJobId(spec.kind)
+    const handle = launch(jobId, spec, (event) => this.publish(jobId, event))
+    this.jobs.set(jobId, { handle, runDir: runDir === null ? null : resolve(runDir), emit })
     return jobId
   }
 
-  /** Asks a job to stop cleanly; false when no such job is running. */
-  stop(jobId: string, kind?: string): boolean {
+  /** Passes one event of a job on; the job leaves the registry with its last event. */
+  private publish(jobId: string, event: JobEvent): void {
     const entry = this.jobs.get(jobId)
-    if (!entry || (kind && entry.kind !== kind)) return false
-    entry.job.stop()
+    if (!entry) return
+    if (event.type === 'backend') this.backend = event.name
+    if (event.type === 'done' || event.type === 'error') this.jobs.delete(jobId)
+    entry.emit('job:event', { jobId, kind: entry.handle.kind, event })
+  }
+
+  /** Asks a job to stop cleanly; false when no such job (of that kind) is running. */
+  stop(jobId: string, kind?: JobKind): boolean {
+    const entry = this.jobs.get(jobId)
+    if (!entry || (kind && entry.handle.kind !== kind)) return false
+    entry.handle.stop()
     return true
   }
 
-  /** Kills every running job (app shutdown, tests). */
-  killAll(): void {
-    for (const { job } of this.jobs.values()) job.kill()
-    this.jobs.clear()
+  /**
+   * Ends every running job gracefully (app quit, host close): each is asked to stop, given up to
+   * `graceMs` to save and end, then killed. Resolves once all have ended.
+   */
+  async closeAll(graceMs?: number): Promise<void> {
+    await Promise.all([...this.jobs.values()].map((e) => e.handle.close(graceMs)))
   }
 
-  /** Ids of the running jobs. */
-  running(): string[] {
-    return [...this.jobs.keys()]
+  /** The running jobs. */
+  running(): RunningJob[] {
+    return [...this.jobs.entries()].map(([jobId, e]) => ({
+      jobId,
+      kind: e.handle.kind,
+      runDir: e.runDir,
+      pid: e.handle.pid
+    }))
+  }
+
+  /** The running job that trains `runDir`, if any. */
+  training(runDir: string): RunningJob | undefined {
+    const dir = resolve(runDir)
+    return this.running().find((j) => j.runDir === dir)
   }
 }

@@ -6,8 +6,9 @@ import {
   channelNames,
   type Api,
   type Channel,
+  type ChannelFunctions,
   type EventName,
-  type EventPayload
+  type EventSubscription
 } from '../../src-preload/contract'
 
 declare global {
@@ -60,16 +61,16 @@ export function createWebSocketApi(url: string): Api {
       socket.send(JSON.stringify({ id, channel, arg: arg ?? {} }))
     })
   }
-  const api: Record<string, unknown> = {}
-  for (const name of channelNames) api[name] = (arg: unknown) => call(name, arg)
-  api.on = <E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) => {
+  const fns: Record<string, (arg: unknown) => Promise<unknown>> = {}
+  for (const name of channelNames) fns[name] = (arg) => call(name, arg)
+  const on: EventSubscription['on'] = (event, listener) => {
     const set = listeners.get(event) ?? new Set()
     listeners.set(event, set)
     const wrapped = listener as (payload: unknown) => void
     set.add(wrapped)
     return () => set.delete(wrapped)
   }
-  return api as Api
+  return Object.assign(fns as ChannelFunctions, { on })
 }
 
 function resolveApi(): Api {

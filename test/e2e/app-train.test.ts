@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { BACKEND_NAMES } from '../../src-preload/options/backend'
 import { DSB_SAMPLES, openApp, shot, useAppSession } from './support'
 
 const IDS = DSB_SAMPLES.slice(0, 4)
@@ -56,6 +57,8 @@ describe('app: train a tiny U-Net, then predict with it', () => {
     const log = (await readFile(join(runDir, 'log.csv'), 'utf8')).trim().split('\n')
     expect(log[0]).toContain('val_iou')
     expect(log).toHaveLength(3)
+    const badge = await page.getByTestId('train-backend').locator('b').textContent()
+    expect(BACKEND_NAMES).toContain(badge?.trim())
     await shot(page, 'app-trained')
     const tiles = page.locator('[data-testid="train-previews"] canvas')
     expect(await tiles.count()).toBeGreaterThanOrEqual(3)

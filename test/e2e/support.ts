@@ -54,7 +54,7 @@ export async function copyDsbSamples(dest: string, ids: string[] = DSB_SAMPLES):
   return out
 }
 
-/** Starts the web host in-process on a free port, serving the built renderer; close() kills its jobs. */
+/** Starts the web host in-process on a free port, serving the built renderer; close() stops its jobs. */
 export async function startHost(initialDataset: string | null = null): Promise<WebHost> {
   if (!existsSync(join(WEB_DIR, 'index.html'))) {
     throw new Error(`Renderer not built: ${WEB_DIR}/index.html missing. Run "npm run build:web".`)
@@ -72,7 +72,7 @@ export async function startHost(initialDataset: string | null = null): Promise<W
   return {
     ...host,
     close: async () => {
-      jobs.killAll()
+      await jobs.closeAll()
       await close()
     }
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { createHandlers } from '../../src-main/handlers'
 import { channelNames, eventNames, parseArg } from '../../src-preload/contract'
+import { TRAIN_DEFAULTS } from '../../src-preload/options/train'
 
 const exposed = vi.hoisted(() => ({
   api: null as Record<string, unknown> | null,
@@ -57,10 +58,46 @@ describe('contract', () => {
       /Invalid argument for merge:start: .*mode/
     )
     expect(() => parseArg('dataset:open', {})).toThrow(/Invalid argument for dataset:open: .*dir/)
-    expect(parseArg('predict:start', { runDir: 'r', input: 'i', out: 'o' })).toMatchObject({
+    expect(parseArg('predict:start', { model: 'r', input: 'i', out: 'o' })).toMatchObject({
       threshold: 0.5,
       minSize: 10,
       format: 'png'
     })
+  })
+
+  it('train:start takes the training options strictly: unknown keys, cross-field rules', () => {
+    expect(parseArg('train:start', { data: '/d' })).toEqual({ data: '/d', ...TRAIN_DEFAULTS })
+    expect(() => parseArg('train:start', { data: '/d', lrr: 0.1 })).toThrow(
+      /^Invalid argument for train:start: unknown option "lrr" \(did you mean "lr"\?\)$/
+    )
+    expect(() => parseArg('train:start', { data: '/d', augment: { flipp: false } })).toThrow(
+      /augment: unknown option "flipp" \(did you mean "flip"\?\)/
+    )
+    expect(() => parseArg('train:start', { data: '/d', loss: 'ce' })).toThrow(
+      /loss: loss "ce" needs classes >= 2/
+    )
+    expect(() => parseArg('train:start', { data: '/d', classes: 3, loss: 'bce' })).toThrow(
+      /loss: loss "bce" is binary only; use ce, focal, dice for 3 classes/
+    )
+    expect(() => parseArg('train:start', { data: '/d', backend: 'cuda' })).toThrow(/backend: /)
+    try {
+      parseArg('train:start', { data: '/d', epoch: 3 })
+      expect.unreachable()
+    } catch (err) {
+      expect((err as Error).name).toBe('OptionsError')
+    }
+  })
+
+  it('predict:start and merge:start refuse unknown keys too', () => {
+    const predict = { model: '/r', input: '/i', out: '/o' }
+    expect(() => parseArg('predict:start', { ...predict, treshold: 0.3 })).toThrow(
+      /unknown option "treshold" \(did you mean "threshold"\?\)/
+    )
+    expect(() => parseArg('merge:start', { root: '/d', sizes: 64 })).toThrow(
+      /unknown option "sizes" \(did you mean "size"\?\)/
+    )
+    expect(() => parseArg('train:resume', { runDir: '/r', epochs: 9 })).toThrow(
+      /unknown option "epochs"/
+    )
   })
 })

@@ -1,5 +1,5 @@
 /** Helpers for the handler tests: a plain-Node handler context that records push events. */
-import type { EventName, EventPayload } from '../../src-preload/contract'
+import type { EventName, EventPayload, JobEvent, JobEventOf } from '../../src-preload/contract'
 import type { HandlerContext } from '../../src-main/handlers'
 
 /** A recorded push event. */
@@ -28,9 +28,20 @@ export function recordingContext(initialDataset: string | null = null) {
     if (hit) return Promise.resolve(hit)
     return new Promise((resolve) => waiters.push({ test, resolve }))
   }
+  /** The events of one job, in order. */
+  const jobEvents = (jobId: string): JobEvent[] =>
+    events.flatMap((r) => (r.payload.jobId === jobId ? [r.payload.event] : []))
+  /** Resolves with a job's last event (`done` or `error`). */
   const jobEnd = (jobId: string) =>
-    waitFor((r) => r.event === 'job:end' && r.payload.jobId === jobId).then(
-      (r) => r.payload as EventPayload<'job:end'>
+    waitFor(
+      (r) =>
+        r.payload.jobId === jobId &&
+        (r.payload.event.type === 'done' || r.payload.event.type === 'error')
+    ).then((r) => r.payload.event)
+  /** Resolves with a job's first event of `type`. */
+  const jobEvent = <T extends JobEvent['type']>(jobId: string, type: T) =>
+    waitFor((r) => r.payload.jobId === jobId && r.payload.event.type === type).then(
+      (r) => r.payload.event as JobEventOf<T>
     )
-  return { ctx, events, waitFor, jobEnd }
+  return { ctx, events, waitFor, jobEnd, jobEvent, jobEvents }
 }

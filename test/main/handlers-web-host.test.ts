@@ -69,6 +69,10 @@ describe('web host', () => {
     expect(unknown.error).toMatch(/Unknown channel nope:x/)
     const outside = await call(ws, 5, 'file:png', { path: '/etc/x.png' })
     expect(outside.error).toMatch(/outside the opened folders/)
+    const misspelt = await call(ws, 6, 'train:start', { data, epochs: 2, batchsize: 4 })
+    expect(misspelt.error).toBe(
+      'Invalid argument for train:start: unknown option "batchsize" (did you mean "batch"?)'
+    )
     ws.close()
   })
 })

@@ -1,37 +1,40 @@
 /** A fake API for store and component tests: canned channel answers plus emit-able events. */
+import type { ChannelFunctions, EventSubscription } from '../../src-preload/contract'
+
 type Listener = (payload: unknown) => void
 
 /** A fake Api: `calls` records requests, `emit` pushes events to subscribers. */
-export interface FakeApi {
-  calls: { channel: string; arg: unknown }[]
-  emit(event: string, payload: unknown): void
-  [channel: string]: unknown
-}
+export type FakeApi = Partial<ChannelFunctions> &
+  EventSubscription & {
+    calls: { channel: string; arg: unknown }[]
+    emit(event: string, payload: unknown): void
+  }
 
 /** Builds a fake whose channels answer from `answers` (a value or a function of the argument). */
 export function fakeApi(answers: Record<string, unknown>): FakeApi {
   const listeners = new Map<string, Set<Listener>>()
   const calls: { channel: string; arg: unknown }[] = []
-  const api: FakeApi = {
-    calls,
-    emit(event, payload) {
-      for (const l of listeners.get(event) ?? []) l(payload)
-    },
-    on(event: string, listener: Listener) {
-      const set = listeners.get(event) ?? new Set()
-      listeners.set(event, set)
-      set.add(listener)
-      return () => set.delete(listener)
-    }
-  }
+  const channels: Record<string, (arg: unknown) => Promise<unknown>> = {}
   for (const [channel, answer] of Object.entries(answers)) {
-    api[channel] = async (arg: unknown) => {
+    channels[channel] = async (arg: unknown) => {
       calls.push({ channel, arg })
       if (answer instanceof Error) throw answer
       return typeof answer === 'function' ? (answer as (a: unknown) => unknown)(arg) : answer
     }
   }
-  return api
+  const on: EventSubscription['on'] = (event, listener) => {
+    const set = listeners.get(event) ?? new Set()
+    listeners.set(event, set)
+    set.add(listener as Listener)
+    return () => set.delete(listener as Listener)
+  }
+  return Object.assign(channels as Partial<ChannelFunctions>, {
+    calls,
+    on,
+    emit(event: string, payload: unknown) {
+      for (const l of listeners.get(event) ?? []) l(payload)
+    }
+  })
 }
 
 /** A DatasetInfo with `n` samples named s0000…, all labelled. */

@@ -10,27 +10,16 @@ import { tf } from './tf'
 import { registerWasmKernels } from '../kernels'
 import { configuredWasmThreads, useThreadedWasm, wasmRuntime } from '../kernels/threaded-wasm'
 
-export { WASM_THREADS_ENV } from '../kernels/threaded-wasm'
+import type { BackendReport } from '../../../src-preload/job-events'
+import {
+  BACKEND_NAMES,
+  NATIVE_BACKENDS,
+  type BackendName
+} from '../../../src-preload/options/backend'
 import { isNotInstalled, loadFailureReason, missingLibraries } from './native-packages'
 
-/** Backends in the order they are tried. */
-export const BACKEND_ORDER = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const
-
-/** A backend name as users see it. */
-export type BackendName = (typeof BACKEND_ORDER)[number]
-
-/** What `initBackend` chose and why the better ones were skipped. */
-export interface BackendReport {
-  name: BackendName
-  skipped: { name: BackendName; reason: string }[]
-  /** How the chosen backend runs, e.g. `threaded SIMD, 2 threads` for wasm. */
-  detail?: string
-}
-
-const PACKAGES: Record<'tensorflow-gpu' | 'tensorflow', string> = {
-  'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
-  tensorflow: '@tensorflow/tfjs-node'
-}
+export { WASM_THREADS_ENV } from '../kernels/threaded-wasm'
+export type { BackendName, BackendReport }
 
 const require = createRequire(import.meta.url)
 let current: { preferred: BackendName | undefined; report: Promise<BackendReport> } | null = null
@@ -71,10 +60,10 @@ function probeGpu(pkg: string): string | null {
   return null
 }
 
-async function tryNative(name: 'tensorflow-gpu' | 'tensorflow'): Promise<string | null> {
-  const pkg = PACKAGES[name]
+async function tryNative(native: { package: string; cuda: boolean }): Promise<string | null> {
+  const pkg = native.package
   if (resolvePackage(pkg) === null) return 'not installed'
-  if (name === 'tensorflow-gpu') {
+  if (native.cuda) {
     const problem = probeGpu(pkg)
     if (problem !== null) return problem
   }
@@ -87,7 +76,8 @@ async function tryNative(name: 'tensorflow-gpu' | 'tensorflow'): Promise<string 
 }
 
 async function tryBackend(name: BackendName): Promise<string | null> {
-  if (name === 'tensorflow-gpu' || name === 'tensorflow') return tryNative(name)
+  const native = NATIVE_BACKENDS[name]
+  if (native) return tryNative(native)
   if (name === 'wasm') prepareWasm()
   try {
     return (await tf.setBackend(name)) ? null : `${name} backend failed to initialise`
@@ -108,7 +98,7 @@ async function choose(preferred: BackendName | undefined): Promise<BackendReport
     return withDetail({ name: preferred, skipped: [] })
   }
   const skipped: BackendReport['skipped'] = []
-  for (const name of BACKEND_ORDER) {
+  for (const name of BACKEND_NAMES) {
     const reason = await tryBackend(name)
     if (reason === null) {
       await tf.ready()
@@ -120,7 +110,7 @@ async function choose(preferred: BackendName | undefined): Promise<BackendReport
 }
 
 function isBackendName(value: string | undefined): value is BackendName {
-  return (BACKEND_ORDER as readonly string[]).includes(value ?? '')
+  return (BACKEND_NAMES as readonly string[]).includes(value ?? '')
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { PREDICT_DEFAULTS, type PredictOptions } from '../../../src-preload/options/predict'
 import { type RawImage, readImage } from '../../data/image-io'
 import {
   type ExportSettings,
@@ -38,17 +39,34 @@ export interface PredictFolderOptions {
   onProgress?: (p: PredictProgress) => void
 }
 
-/** Defaults: threshold 0.5, min size 10 px, split on, PNG. */
-export const DEFAULT_PREDICT: {
-  threshold: number
-  minSize: number
-  split: boolean
-  format: 'png' | 'tiff'
-} = {
-  threshold: 0.5,
-  minSize: 10,
-  split: true,
-  format: 'png'
+/** Defaults of threshold, min size, split and format: the prediction options' own. */
+export const DEFAULT_PREDICT: Pick<PredictOptions, 'threshold' | 'minSize' | 'split' | 'format'> = {
+  threshold: PREDICT_DEFAULTS.threshold,
+  minSize: PREDICT_DEFAULTS.minSize,
+  split: PREDICT_DEFAULTS.split,
+  format: PREDICT_DEFAULTS.format
+}
+
+/** The engine's options for a batch prediction given as prediction options (`--batch`, `--h`). */
+export function folderOptions(
+  o: Omit<PredictOptions, 'model' | 'backend'>
+): Omit<PredictFolderOptions, 'signal' | 'onProgress'> {
+  return {
+    input: o.input,
+    out: o.out,
+    tile: o.tile,
+    overlap: o.overlap,
+    batchSize: o.batch,
+    scale: o.scale,
+    threshold: o.threshold,
+    minSize: o.minSize,
+    split: o.split,
+    splitOptions: o.h === undefined ? undefined : { h: o.h },
+    instances: o.instances,
+    overlay: o.overlay,
+    csv: o.csv,
+    format: o.format
+  }
 }
 
 /** Progress after each image. */

@@ -1,4 +1,5 @@
 import { tf } from '../backend/tf'
+import { PREDICT_DEFAULTS } from '../../../src-preload/options/predict'
 import type { ProbabilityMap } from '../postprocess/postprocess'
 import { axisPadding, blendWindow, fitTile, mirrorPad, tileStarts } from './tiling'
 
@@ -35,10 +36,10 @@ export interface TileOptions {
   signal?: AbortSignal
 }
 
-/** Defaults: 32 px overlap, 8 tiles per batch, no rescaling. */
+/** Defaults: the prediction options' overlap and tiles per batch, no rescaling. */
 export const DEFAULT_TILE_OPTIONS: Omit<TileOptions, 'tile'> = {
-  overlap: 32,
-  batchSize: 8,
+  overlap: PREDICT_DEFAULTS.overlap,
+  batchSize: PREDICT_DEFAULTS.batch,
   scale: 1
 }
 

@@ -1,4 +1,4 @@
-import type { BackendReport } from '../backend/init-backend'
+import type { BackendReport } from '../../../src-preload/job-events'
 import { batchTensors, logitsToClassTensor, makeBatch } from './batches'
 import { saveCheckpoint, type CheckpointState } from './checkpoint'
 import type { RunConfig } from '../config'
@@ -36,7 +36,7 @@ export async function runEpochs(
   let state = { ...start }
   let stopped = false
   let earlyStopped = false
-  let lastValIou = NaN
+  let lastValIou: number | null = null
   let stepSeconds = 0
   let stepsTimed = 0
   let valSeconds = 0
@@ -140,7 +140,7 @@ export async function runEpochs(
     const monitored = val ? val.loss : lossSum / seen
     const next = afterEpoch(config, state.schedule, epoch, monitored)
     const seconds = (performance.now() - t0) / 1000
-    lastValIou = val ? val.iou : NaN
+    lastValIou = val ? val.iou : null
     const row = {
       epoch,
       lr,
@@ -172,9 +172,9 @@ export async function runEpochs(
       loss: row.loss,
       iou: row.iou,
       dice: row.dice,
-      valLoss: row.val_loss,
-      valIou: row.val_iou,
-      valDice: row.val_dice,
+      valLoss: val ? val.loss : null,
+      valIou: val ? val.iou : null,
+      valDice: val ? val.dice : null,
       seconds,
       best: next.improved,
       etaSeconds: eta

@@ -1,6 +1,6 @@
 import { initBackend } from '../backend/init-backend'
 import { loadCheckpoint, type CheckpointState } from './checkpoint'
-import type { TrainConfigInput } from '../config'
+import type { TrainConfigInput, TrainResumeInput } from '../config'
 import type { LossOptions } from './losses'
 import { createModel } from '../models'
 import { createOptimizer } from './optimizer'
@@ -18,15 +18,13 @@ export type { Preview } from './validation'
 
 /** Train (or resume) a run into `config.out`: config.json, log.csv, model/ (best), last/. */
 export async function trainRun(
-  input: TrainConfigInput,
+  input: TrainConfigInput | TrainResumeInput,
   cb: TrainCallbacks = {},
   opts: { resume?: boolean } = {}
 ): Promise<TrainSummary> {
   const log = cb.onLog ?? (() => undefined)
   const backend = await initBackend(input.backend)
-  log(
-    `backend ${backend.name}${backend.skipped.map((s) => `; skipped ${s.name}: ${s.reason}`).join('')}`
-  )
+  cb.onBackend?.(backend)
   const { config, samples, resumed } = await prepareRun(input, opts.resume ?? false, log)
   const paths = runPaths(config.out)
   const data = await loadSplit(config, samples, log)

@@ -3,7 +3,12 @@ import { mkdir } from 'node:fs/promises'
 import { scanDataset, type Sample } from '../../data/dataset'
 import { editedLabelPath } from '../../data/label-store'
 import { RUN_FORMAT_VERSION } from '../constants'
-import { validateConfig, type RunConfig, type TrainConfigInput } from '../config'
+import {
+  validateConfig,
+  type RunConfig,
+  type TrainConfigInput,
+  type TrainResumeInput
+} from '../config'
 import { hasCheckpoint } from './checkpoint'
 import { readRunConfig, runPaths, writeLog, writeRunConfig, readLog } from '../run-store'
 import { loadSample, probeChannels, type LoadedSample } from './samples'
@@ -19,7 +24,7 @@ function describeForeground(cfg: { classes: number; invertMask: boolean }): stri
 
 /** Create a new run folder (config.json with the seeded split, log.csv header) or reopen one. */
 export async function prepareRun(
-  input: TrainConfigInput,
+  input: TrainConfigInput | TrainResumeInput,
   resume: boolean,
   log: (msg: string) => void
 ): Promise<{ config: RunConfig; samples: Sample[]; resumed: boolean }> {

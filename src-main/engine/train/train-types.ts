@@ -1,11 +1,17 @@
-import type { EpochInfo, StepInfo } from '../../../src-preload/contract'
-import type { BackendReport } from '../backend/init-backend'
+import type {
+  BackendReport,
+  EpochInfo,
+  StepInfo,
+  TrainResult
+} from '../../../src-preload/job-events'
 import type { Preview } from './validation'
 
 export type { EpochInfo, StepInfo }
 
 /** Hooks called by {@link trainRun}; `shouldStop` is polled before every step. */
 export interface TrainCallbacks {
+  /** The backend chosen, once, before the run is prepared. */
+  onBackend?: (report: BackendReport) => void
   onStep?: (s: StepInfo) => void
   onEpoch?: (e: EpochInfo) => void
   onPreview?: (epoch: number, previews: Preview[]) => void
@@ -13,18 +19,5 @@ export interface TrainCallbacks {
   shouldStop?: () => boolean
 }
 
-/** What a finished (or stopped) run reports. */
-export interface TrainSummary {
-  out: string
-  backend: BackendReport
-  epochs: number
-  stopped: boolean
-  earlyStopped: boolean
-  bestEpoch: number
-  bestValIou: number
-  bestValDice: number
-  lastValIou: number
-  seconds: number
-  trainImages: number
-  valImages: number
-}
+/** What a finished (or stopped) run reports (`lastValIou` is null without validation images). */
+export type TrainSummary = Omit<TrainResult, 'kind'>

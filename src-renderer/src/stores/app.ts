@@ -7,11 +7,15 @@ import { ref } from 'vue'
 import { api } from '../api'
 import type {
   AppInfo,
+  BackendName,
+  BackendReport,
   Channel,
   ChannelArg,
+  ChannelFunctions,
   ChannelResponse,
   EventName,
-  EventPayload
+  EventPayload,
+  EventSubscription
 } from '../../../src-preload/contract'
 
 /** The API as the stores use it: channels called by name, events by name, typed by the contract. */
@@ -20,27 +24,30 @@ export interface Client {
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void
 }
 
-type Raw = Record<string, (arg: unknown) => Promise<unknown>> & {
-  on(event: string, listener: (payload: unknown) => void): () => void
-}
+/** An API some of whose channels may be missing (a test's fake, an older host). */
+type PartialApi = Partial<ChannelFunctions> & Partial<EventSubscription>
 
-let injected: Raw | null = null
+let injected: PartialApi | null = null
 
-/** Replaces the API for tests (pass null to restore the real one). */
-export function setApi(fake: object | null): void {
-  injected = fake as Raw | null
+/** Replaces the API for tests (pass null to restore the real one); missing channels throw. */
+export function setApi(fake: PartialApi | null): void {
+  injected = fake
 }
 
 /** The API as the stores use it. */
 export function client(): Client {
-  const raw = injected ?? (api() as unknown as Raw)
+  const raw: PartialApi = injected ?? api()
   return {
     call: async <C extends Channel>(channel: C, arg: ChannelArg<C>) => {
-      const fn = raw[channel]
+      const fns: { [K in Channel]?: (arg: ChannelArg<K>) => Promise<ChannelResponse<K>> } = raw
+      const fn = fns[channel]
       if (typeof fn !== 'function') throw new Error(`The host does not offer "${channel}"`)
-      return (await fn(arg)) as ChannelResponse<C>
+      return fn(arg)
     },
-    on: (event, listener) => raw.on(event, listener as (p: unknown) => void)
+    on: <E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) => {
+      if (!raw.on) throw new Error('The host sends no events')
+      return raw.on(event, listener)
+    }
   }
 }
 
@@ -53,7 +60,9 @@ export function errorText(err: unknown): string {
 export const useAppStore = defineStore('app', () => {
   const info = ref<AppInfo | null>(null)
   const error = ref<string | null>(null)
-  const backend = ref<string | null>(null)
+  const backend = ref<BackendName | null>(null)
+  /** Why the backends before it were skipped, from the last job's backend event. */
+  const backendSkipped = ref<BackendReport['skipped']>([])
   const tab = ref<'merge' | 'train' | 'predict'>('train')
 
   async function load(): Promise<void> {
@@ -65,7 +74,13 @@ export const useAppStore = defineStore('app', () => {
     }
   }
 
-  return { info, error, backend, tab, load }
+  /** Shows the backend a job reported (its `backend` event). */
+  function setBackend(report: Pick<BackendReport, 'name' | 'skipped'>): void {
+    backend.value = report.name
+    backendSkipped.value = report.skipped
+  }
+
+  return { info, error, backend, backendSkipped, tab, load, setBackend }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useAppStore, import.meta.hot))

@@ -1,29 +1,24 @@
 /** Batch prediction and export: model run, folders, outputs, progress and per-image results. */
 import { acceptHMRUpdate, defineStore } from 'pinia'
-import { reactive, ref } from 'vue'
-import { client, errorText } from './app'
-import type { PredictedImage } from '../../../src-preload/contract'
+import { reactive, ref, toRaw } from 'vue'
+import type { JobEvent, PredictedImage, PredictResult } from '../../../src-preload/contract'
+import { PREDICT_DEFAULTS, type PredictOptions } from '../../../src-preload/options/predict'
+import { client, errorText, useAppStore } from './app'
 import { watchJob } from './jobs'
-import { progressOf } from './merge'
 
-/** What to write for each image. */
-export interface ExportOptions {
-  threshold: number
-  minSize: number
-  instances: boolean
-  overlay: boolean
-  csv: boolean
-  format: 'png' | 'tiff'
-}
+/** What to write for each image, and how: every prediction option but the folders. */
+export type ExportOptions = Omit<PredictOptions, 'model' | 'input' | 'out'>
 
-/** Defaults shown in the Predict panel. */
-export const DEFAULT_EXPORT_OPTIONS: ExportOptions = {
-  threshold: 0.5,
-  minSize: 10,
+/**
+ * Defaults shown in the Predict panel: the prediction options' own, except that the app writes
+ * instances, overlays and the measurements table unless told not to (it shows them; the CLI
+ * writes them on request).
+ */
+export const DEFAULT_EXPORT_OPTIONS: Readonly<ExportOptions> = {
+  ...PREDICT_DEFAULTS,
   instances: true,
   overlay: true,
-  csv: true,
-  format: 'png'
+  csv: true
 }
 
 /** One predicted image: live from progress messages, then the full row from `predict:results`. */
@@ -39,41 +34,45 @@ export const useExportStore = defineStore('export', () => {
   const runDir = ref<string | null>(null)
   const input = ref('')
   const out = ref('')
-  const options = reactive<ExportOptions>({ ...DEFAULT_EXPORT_OPTIONS })
+  const options = reactive<ExportOptions>(structuredClone(DEFAULT_EXPORT_OPTIONS))
   const jobId = ref<string | null>(null)
   const state = ref<'idle' | 'running' | 'done' | 'cancelled' | 'failed'>('idle')
   const done = ref(0)
   const total = ref(0)
   const error = ref<string | null>(null)
-  const summary = ref<Record<string, unknown> | null>(null)
+  const summary = ref<PredictResult | null>(null)
   const results = ref<ResultRow[]>([])
   const overlays = ref<Record<string, string>>({})
 
-  watchJob(() => jobId.value, {
-    message(msg) {
-      const p = progressOf(msg)
-      if (p) {
-        done.value = p.done
-        total.value = p.total
-      }
-      if (msg.type === 'progress' && typeof msg.image === 'string')
+  function handle(event: JobEvent): void {
+    switch (event.type) {
+      case 'backend':
+        useAppStore().setBackend(event)
+        break
+      case 'progress':
+        done.value = Math.min(event.done, event.total)
+        total.value = event.total
         results.value = [
           ...results.value,
-          { image: msg.image, objects: msg.objects as number, status: msg.status as string }
+          { image: event.item, objects: event.objects, status: event.status }
         ]
-    },
-    end(e) {
-      jobId.value = null
-      summary.value = (e.result as Record<string, unknown>) ?? null
-      if (!e.ok) {
-        state.value = 'failed'
-        error.value = e.error ?? 'Prediction failed'
-      } else {
-        state.value = summary.value?.cancelled ? 'cancelled' : 'done'
+        break
+      case 'done':
+        if (event.result.kind !== 'predict') break
+        jobId.value = null
+        summary.value = event.result
+        state.value = event.result.cancelled ? 'cancelled' : 'done'
         void loadResults()
-      }
+        break
+      case 'error':
+        jobId.value = null
+        state.value = 'failed'
+        error.value = event.message
+        break
     }
-  })
+  }
+
+  watchJob(() => jobId.value, handle)
 
   async function start(): Promise<void> {
     if (!runDir.value || !input.value || !out.value) {
@@ -89,10 +88,10 @@ export const useExportStore = defineStore('export', () => {
     total.value = 0
     try {
       const r = await client().call('predict:start', {
-        runDir: runDir.value,
+        ...structuredClone(toRaw(options)),
+        model: runDir.value,
         input: input.value,
-        out: out.value,
-        ...options
+        out: out.value
       })
       jobId.value = r.jobId
     } catch (err) {

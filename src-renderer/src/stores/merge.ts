@@ -2,23 +2,15 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { ref } from 'vue'
 import { client, errorText } from './app'
-import { watchJob, type JobMessage } from './jobs'
+import type { JobEvent, MergeResult } from '../../../src-preload/contract'
+import { MERGE_DEFAULTS, type MergeMode } from '../../../src-preload/options/merge'
+import { watchJob } from './jobs'
 
-/** Merge target: binary union, instance ids, or background/interior/boundary. */
-export type MergeMode = 'binary' | 'instances' | 'boundary'
-
-/** Reads `done/total` style figures from a progress message. */
-export function progressOf(msg: JobMessage): { done: number; total: number } | null {
-  const total = Number(msg.total)
-  const done = Number(msg.done ?? (msg.index !== undefined ? Number(msg.index) + 1 : NaN))
-  return Number.isFinite(total) && Number.isFinite(done)
-    ? { done: Math.min(done, total), total }
-    : null
-}
+export type { MergeMode }
 
 /** The merge store. */
 export const useMergeStore = defineStore('merge', () => {
-  const mode = ref<MergeMode>('binary')
+  const mode = ref<MergeMode>(MERGE_DEFAULTS.mode)
   const size = ref<number | null>(null)
   const jobId = ref<string | null>(null)
   const out = ref<string | null>(null)
@@ -27,32 +19,29 @@ export const useMergeStore = defineStore('merge', () => {
   const total = ref(0)
   const current = ref<string | null>(null)
   const error = ref<string | null>(null)
-  const result = ref<Record<string, unknown> | null>(null)
+  const result = ref<MergeResult | null>(null)
 
-  watchJob(() => jobId.value, {
-    message(msg) {
-      const p = progressOf(msg)
-      if (p) {
-        done.value = p.done
-        total.value = p.total
-      }
-      if (typeof msg.id === 'string') current.value = msg.id
-      else if (typeof msg.sample === 'string') current.value = msg.sample
-    },
-    end(e) {
+  function handle(event: JobEvent): void {
+    if (event.type === 'progress') {
+      done.value = Math.min(event.done, event.total)
+      total.value = event.total
+      current.value = event.item
+    } else if (event.type === 'done' && event.result.kind === 'merge') {
       jobId.value = null
-      result.value = (e.result as Record<string, unknown>) ?? null
-      if (e.ok && result.value?.cancelled === true) {
-        state.value = 'cancelled'
-      } else if (e.ok) {
+      result.value = event.result
+      if (event.result.cancelled) state.value = 'cancelled'
+      else {
         state.value = 'done'
         if (total.value > 0) done.value = total.value
-      } else {
-        state.value = 'failed'
-        error.value = e.error ?? 'Merge failed'
       }
+    } else if (event.type === 'error') {
+      jobId.value = null
+      state.value = 'failed'
+      error.value = event.message
     }
-  })
+  }
+
+  watchJob(() => jobId.value, handle)
 
   async function start(root: string): Promise<void> {
     state.value = 'running'

@@ -1,39 +1,23 @@
 /** Training: options, the running job, per-epoch and per-step chart points, previews. */
 import { acceptHMRUpdate, defineStore } from 'pinia'
-import { reactive, ref, shallowRef } from 'vue'
+import { reactive, ref, shallowRef, toRaw } from 'vue'
 import { client, errorText, useAppStore } from './app'
-import type { EpochInfo, RunInfo } from '../../../src-preload/contract'
-import { watchJob, type JobEnd, type JobMessage } from './jobs'
+import type {
+  EpochInfo,
+  JobEvent,
+  PreviewImage,
+  RunInfo,
+  TrainResult
+} from '../../../src-preload/contract'
+import { backendLine } from '../../../src-preload/options/backend'
+import { TRAIN_DEFAULTS, type TrainConfig } from '../../../src-preload/options/train'
+import { watchJob } from './jobs'
 
-/** Training options as the panel edits them. */
-export interface TrainOptions {
-  arch: 'unet' | 'unetpp'
-  size: number
-  base: number
-  depth: number
-  epochs: number
-  patches: number
-  batch: number
-  lr: number
-  loss: 'bce' | 'dice' | 'bce-dice' | 'focal'
-  val: number
-  seed: number
-}
+/** Training options as the panel edits them: every option but the dataset and run folders. */
+export type TrainOptions = Omit<TrainConfig, 'data' | 'out'>
 
-/** Defaults shown in the Train panel. */
-export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
-  arch: 'unet',
-  size: 96,
-  base: 16,
-  depth: 4,
-  epochs: 40,
-  patches: 4,
-  batch: 8,
-  lr: 1e-3,
-  loss: 'bce-dice',
-  val: 0.2,
-  seed: 41
-}
+/** The panel's defaults: the training options' own. */
+export const DEFAULT_TRAIN_OPTIONS: Readonly<TrainOptions> = TRAIN_DEFAULTS
 
 /** One step point: x is the fractional epoch. */
 export interface StepPoint {
@@ -50,20 +34,9 @@ export interface StepStatus {
   etaSeconds: number
 }
 
-/** A validation preview (pixels arrive as base64, arrays or index-keyed objects). */
-export interface PreviewItem {
-  id: string
-  width: number
-  height: number
-  channels: number
-  image: unknown
-  label: unknown
-  pred: unknown
-}
-
 /** The training store. */
 export const useTrainingStore = defineStore('training', () => {
-  const options = reactive<TrainOptions>({ ...DEFAULT_TRAIN_OPTIONS })
+  const options = reactive<TrainOptions>(structuredClone(DEFAULT_TRAIN_OPTIONS))
   const data = ref<string | null>(null)
   const jobId = ref<string | null>(null)
   const runDir = ref<string | null>(null)
@@ -73,11 +46,11 @@ export const useTrainingStore = defineStore('training', () => {
   const epochs = ref<EpochInfo[]>([])
   const steps = ref<StepPoint[]>([])
   const status = ref<StepStatus | null>(null)
-  const previews = shallowRef<PreviewItem[]>([])
+  const previews = shallowRef<PreviewImage[]>([])
   const previewEpoch = ref<number | null>(null)
   const logs = ref<string[]>([])
   const error = ref<string | null>(null)
-  const result = ref<Record<string, unknown> | null>(null)
+  const result = ref<TrainResult | null>(null)
   const runs = ref<RunInfo[]>([])
 
   function reset(): void {
@@ -91,62 +64,68 @@ export const useTrainingStore = defineStore('training', () => {
     result.value = null
   }
 
-  /** Applies one worker message to the charts and status. */
-  function handle(msg: JobMessage): void {
+  /** Applies one event of the training job to the charts, status, previews and log. */
+  function handle(event: JobEvent): void {
     if (state.value === 'starting') state.value = 'running'
-    if (msg.type === 'step') {
-      const s = msg as unknown as StepStatus & { loss: number }
-      const x = s.epoch - 1 + s.step / Math.max(1, s.steps)
-      if ((steps.value.at(-1)?.x ?? -1) >= x) steps.value = steps.value.filter((p) => p.x < x)
-      steps.value.push({ x, loss: s.loss })
-      status.value = {
-        epoch: s.epoch,
-        step: s.step,
-        steps: s.steps,
-        imagesPerSec: s.imagesPerSec,
-        etaSeconds: s.etaSeconds
+    switch (event.type) {
+      case 'step': {
+        const x = event.epoch - 1 + event.step / Math.max(1, event.steps)
+        if ((steps.value.at(-1)?.x ?? -1) >= x) steps.value = steps.value.filter((p) => p.x < x)
+        steps.value.push({ x, loss: event.loss })
+        status.value = {
+          epoch: event.epoch,
+          step: event.step,
+          steps: event.steps,
+          imagesPerSec: event.imagesPerSec,
+          etaSeconds: event.etaSeconds
+        }
+        break
       }
-    } else if (msg.type === 'epoch') {
-      const e = msg as unknown as EpochInfo
-      if ((epochs.value.at(-1)?.epoch ?? 0) >= e.epoch)
-        epochs.value = epochs.value.filter((p) => p.epoch < e.epoch)
-      epochs.value.push({
-        epoch: e.epoch,
-        epochs: e.epochs,
-        lr: e.lr,
-        loss: e.loss,
-        iou: e.iou,
-        dice: e.dice,
-        valLoss: e.valLoss,
-        valIou: e.valIou,
-        valDice: e.valDice,
-        seconds: e.seconds,
-        best: e.best,
-        etaSeconds: e.etaSeconds
-      })
-    } else if (msg.type === 'preview') {
-      previews.value = (msg.previews as PreviewItem[]) ?? []
-      previewEpoch.value = (msg.epoch as number) ?? null
-    } else if (msg.type === 'log') {
-      const text = String(msg.message)
-      logs.value = [...logs.value.slice(-199), text]
-      const m = /backend\s+(\S+)/.exec(text)
-      if (m) useAppStore().backend = m[1]
+      case 'epoch': {
+        const info: EpochInfo = { ...event }
+        if ((epochs.value.at(-1)?.epoch ?? 0) >= info.epoch)
+          epochs.value = epochs.value.filter((p) => p.epoch < info.epoch)
+        epochs.value.push(info)
+        break
+      }
+      case 'preview':
+        previews.value = event.previews
+        previewEpoch.value = event.epoch
+        break
+      case 'backend':
+        useAppStore().setBackend(event)
+        addLog(backendLine(event))
+        break
+      case 'log':
+        addLog(event.message)
+        break
+      case 'done':
+        if (event.result.kind === 'train') finish(event.result)
+        break
+      case 'error':
+        fail(event.message)
+        break
     }
   }
 
-  function end(e: JobEnd): void {
-    result.value = (e.result as Record<string, unknown>) ?? null
-    const backend = (result.value?.backend as { name?: string } | undefined)?.name
-    if (backend) useAppStore().backend = backend
-    if (!e.ok) {
-      state.value = 'failed'
-      error.value = e.error ?? 'Training failed'
-    } else state.value = result.value?.stopped ? 'stopped' : 'done'
+  function addLog(line: string): void {
+    logs.value = [...logs.value.slice(-199), line]
+  }
+
+  function finish(r: TrainResult): void {
+    result.value = r
+    useAppStore().setBackend(r.backend)
+    state.value = r.stopped ? 'stopped' : 'done'
     jobId.value = null
   }
 
-  watchJob(() => jobId.value, { message: handle, end })
+  function fail(message: string): void {
+    state.value = 'failed'
+    error.value = message
+    jobId.value = null
+  }
+
+  watchJob(() => jobId.value, handle)
 
   async function start(dir: string): Promise<void> {
     reset()
@@ -155,7 +134,7 @@ export const useTrainingStore = defineStore('training', () => {
     try {
       const r = await client().call('train:start', {
         data: dir,
-        ...options
+        ...structuredClone(toRaw(options))
       })
       jobId.value = r.jobId
       runDir.value = r.runDir
@@ -189,6 +168,7 @@ export const useTrainingStore = defineStore('training', () => {
     reset()
     runDir.value = run.runDir
     const total = Number(run.config.epochs) || run.log.length
+    const figure = (v: number | null) => (v === null || Number.isNaN(v) ? null : v)
     epochs.value = run.log.map((r) => ({
       epoch: r.epoch,
       epochs: total,
@@ -196,9 +176,9 @@ export const useTrainingStore = defineStore('training', () => {
       loss: r.loss,
       iou: r.iou,
       dice: r.dice,
-      valLoss: r.val_loss,
-      valIou: r.val_iou,
-      valDice: r.val_dice,
+      valLoss: figure(r.val_loss),
+      valIou: figure(r.val_iou),
+      valDice: figure(r.val_dice),
       seconds: r.seconds,
       best: false,
       etaSeconds: 0
@@ -230,7 +210,6 @@ export const useTrainingStore = defineStore('training', () => {
     result,
     runs,
     handle,
-    end,
     start,
     stop,
     resume,

@@ -2,7 +2,31 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { setApi } from '../../../src-renderer/src/stores/app'
 import { useMergeStore } from '../../../src-renderer/src/stores/merge'
+import type { MergeResult } from '../../../src-preload/contract'
 import { fakeApi } from '../fake-api'
+
+/** A merge job's result. */
+function result(cancelled: boolean): MergeResult {
+  return {
+    kind: 'merge',
+    root: '/d',
+    outDir: '/d/.unet-studio/merged-binary',
+    layout: 'dsb2018',
+    mode: 'binary',
+    size: null,
+    connectivity: null,
+    samples: 6,
+    ok: cancelled ? 2 : 6,
+    failed: [],
+    scanProblems: [],
+    masksMerged: 30,
+    overlapPixels: 0,
+    samplesWithOverlaps: 0,
+    seconds: 1,
+    masksPerSecond: 30,
+    cancelled
+  }
+}
 
 describe('merge store', () => {
   beforeEach(() => setActivePinia(createPinia()))
@@ -16,10 +40,10 @@ describe('merge store', () => {
     setApi(api)
     const merge = useMergeStore()
     await merge.start('/d')
-    api.emit('job:progress', {
+    api.emit('job:event', {
       jobId: 'm1',
       kind: 'merge',
-      message: { type: 'progress', done: 2, total: 6, sample: 'b' }
+      event: { type: 'progress', done: 2, total: 6, item: 'b', failed: 0 }
     })
     return { api, merge }
   }
@@ -27,7 +51,11 @@ describe('merge store', () => {
   it('fills the bar on a finished merge', async () => {
     const { api, merge } = await started()
     expect([merge.state, merge.done, merge.total]).toEqual(['running', 2, 6])
-    api.emit('job:end', { jobId: 'm1', kind: 'merge', ok: true, result: { cancelled: false } })
+    api.emit('job:event', {
+      jobId: 'm1',
+      kind: 'merge',
+      event: { type: 'done', result: result(false) }
+    })
     expect([merge.state, merge.done]).toEqual(['done', 6])
   })
 
@@ -35,7 +63,25 @@ describe('merge store', () => {
     const { api, merge } = await started()
     await merge.cancel()
     expect(api.calls.at(-1)).toEqual({ channel: 'job:cancel', arg: { jobId: 'm1' } })
-    api.emit('job:end', { jobId: 'm1', kind: 'merge', ok: true, result: { cancelled: true } })
+    api.emit('job:event', {
+      jobId: 'm1',
+      kind: 'merge',
+      event: { type: 'done', result: result(true) }
+    })
     expect([merge.state, merge.done, merge.total]).toEqual(['cancelled', 2, 6])
+  })
+
+  it('shows a failed merge with the worker message', async () => {
+    const { api, merge } = await started()
+    api.emit('job:event', {
+      jobId: 'm1',
+      kind: 'merge',
+      event: { type: 'error', message: 'nothing to merge: no masks found in /d' }
+    })
+    expect([merge.state, merge.error, merge.jobId]).toEqual([
+      'failed',
+      'nothing to merge: no masks found in /d',
+      null
+    ])
   })
 })

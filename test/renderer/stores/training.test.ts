@@ -2,9 +2,10 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { setApi, useAppStore } from '../../../src-renderer/src/stores/app'
 import { DEFAULT_TRAIN_OPTIONS, useTrainingStore } from '../../../src-renderer/src/stores/training'
-import { fakeApi } from '../fake-api'
+import type { JobEvent, TrainResult } from '../../../src-preload/contract'
+import { fakeApi, type FakeApi } from '../fake-api'
 
-const epoch = (n: number) => ({
+const epoch = (n: number): JobEvent => ({
   type: 'epoch',
   epoch: n,
   epochs: 3,
@@ -20,6 +21,35 @@ const epoch = (n: number) => ({
   etaSeconds: 4
 })
 
+const backend = {
+  name: 'wasm' as const,
+  skipped: [{ name: 'tensorflow' as const, reason: 'not installed' }]
+}
+
+/** A training job's result. */
+function result(stopped: boolean): TrainResult {
+  return {
+    kind: 'train',
+    out: '/r',
+    backend,
+    epochs: 2,
+    stopped,
+    earlyStopped: false,
+    bestEpoch: 2,
+    bestValIou: 0.4,
+    bestValDice: 0.5,
+    lastValIou: 0.4,
+    seconds: 3,
+    trainImages: 3,
+    valImages: 1
+  }
+}
+
+/** Sends one event of job `jobId` through the fake API. */
+function send(api: FakeApi, jobId: string, event: JobEvent): void {
+  api.emit('job:event', { jobId, kind: 'train', event })
+}
+
 describe('training store', () => {
   beforeEach(() => setActivePinia(createPinia()))
   afterEach(() => setApi(null))
@@ -33,38 +63,35 @@ describe('training store', () => {
       channel: 'train:start',
       arg: { data: '/d', ...DEFAULT_TRAIN_OPTIONS }
     })
+    expect(DEFAULT_TRAIN_OPTIONS).toMatchObject({ size: 96, epochs: 40, loss: 'bce-dice' })
     expect(tr.state).toBe('starting')
-    api.emit('job:progress', {
-      jobId: 'j1',
-      kind: 'train',
-      message: { type: 'log', message: 'backend wasm (skipped tensorflow: not installed)' }
+    send(api, 'j1', { type: 'log', message: 'backend tensorflow-gpu is what this line says' })
+    expect(useAppStore().backend).toBeNull()
+    send(api, 'j1', { type: 'backend', ...backend })
+    send(api, 'j1', {
+      type: 'step',
+      epoch: 1,
+      step: 2,
+      steps: 4,
+      loss: 0.9,
+      iou: 0.1,
+      dice: 0.2,
+      lr: 0.001,
+      imagesPerSec: 12,
+      etaSeconds: 30
     })
-    api.emit('job:progress', {
-      jobId: 'j1',
-      kind: 'train',
-      message: {
-        type: 'step',
-        epoch: 1,
-        step: 2,
-        steps: 4,
-        loss: 0.9,
-        iou: 0.1,
-        dice: 0.2,
-        lr: 0.001,
-        imagesPerSec: 12,
-        etaSeconds: 30
-      }
-    })
-    api.emit('job:progress', { jobId: 'j1', kind: 'train', message: epoch(1) })
-    api.emit('job:progress', { jobId: 'other', kind: 'train', message: epoch(9) })
-    api.emit('job:progress', { jobId: 'j1', kind: 'train', message: epoch(2) })
+    send(api, 'j1', epoch(1))
+    send(api, 'other', epoch(9))
+    send(api, 'j1', epoch(2))
     expect(tr.state).toBe('running')
     expect(useAppStore().backend).toBe('wasm')
+    expect(useAppStore().backendSkipped).toEqual(backend.skipped)
+    expect(tr.logs.at(-1)).toBe('backend wasm; skipped tensorflow: not installed')
     expect(tr.steps).toEqual([{ x: 0.5, loss: 0.9 }])
     expect(tr.status).toMatchObject({ epoch: 1, step: 2, steps: 4, imagesPerSec: 12 })
     expect(tr.epochs.map((e) => e.epoch)).toEqual([1, 2])
     expect(tr.epochs[1]).toMatchObject({ loss: 0.5, valIou: 0.36 })
-    api.emit('job:end', { jobId: 'j1', kind: 'train', ok: true, result: { stopped: false } })
+    send(api, 'j1', { type: 'done', result: result(false) })
     expect(tr.state).toBe('done')
     expect(tr.jobId).toBeNull()
     expect(tr.runDir).toBe('/d/.unet-studio/runs/r1')
@@ -81,7 +108,7 @@ describe('training store', () => {
     await tr.start('/d')
     await tr.stop()
     expect(tr.state).toBe('stopping')
-    api.emit('job:end', { jobId: 'j1', kind: 'train', ok: true, result: { stopped: true } })
+    send(api, 'j1', { type: 'done', result: result(true) })
     expect(tr.state).toBe('stopped')
     await tr.resume()
     expect(api.calls.at(-1)).toEqual({ channel: 'train:resume', arg: { runDir: '/r' } })
@@ -136,12 +163,12 @@ describe('training store', () => {
     setApi(api)
     const tr = useTrainingStore()
     await tr.start('/d')
-    api.emit('job:progress', { jobId: 'j1', kind: 'train', message: epoch(1) })
-    api.emit('job:progress', { jobId: 'j1', kind: 'train', message: epoch(2) })
-    api.emit('job:end', { jobId: 'j1', kind: 'train', ok: true, result: { stopped: true } })
+    send(api, 'j1', epoch(1))
+    send(api, 'j1', epoch(2))
+    send(api, 'j1', { type: 'done', result: result(true) })
     await tr.resume()
-    api.emit('job:progress', { jobId: 'j2', kind: 'train', message: epoch(2) })
-    api.emit('job:progress', { jobId: 'j2', kind: 'train', message: epoch(3) })
+    send(api, 'j2', epoch(2))
+    send(api, 'j2', epoch(3))
     expect(tr.epochs.map((e) => e.epoch)).toEqual([1, 2, 3])
   })
 })

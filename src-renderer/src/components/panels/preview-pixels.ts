@@ -1,29 +1,7 @@
-/** Turns preview pixels (base64, arrays, or index-keyed objects from JSON) into RGBA ImageData. */
+/** Turns preview pixels (raw 8-bit bytes, HWC) into RGBA for a canvas. */
 
 /** Largest brightening applied to a dim preview image. */
 export const MAX_GAIN = 8
-
-/** Decodes whatever form preview pixels arrived in to bytes. */
-export function toBytes(value: unknown): Uint8Array {
-  if (value instanceof Uint8Array) return value
-  if (typeof value === 'string') {
-    const bin = atob(value)
-    const out = new Uint8Array(bin.length)
-    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
-    return out
-  }
-  if (Array.isArray(value)) return Uint8Array.from(value as number[])
-  if (value && typeof value === 'object') {
-    const obj = value as Record<string, number> & { data?: unknown; type?: string }
-    if (obj.type === 'Buffer' && Array.isArray(obj.data))
-      return Uint8Array.from(obj.data as number[])
-    const n = Object.keys(obj).length
-    const out = new Uint8Array(n)
-    for (let i = 0; i < n; i++) out[i] = obj[i] ?? 0
-    return out
-  }
-  return new Uint8Array(0)
-}
 
 /**
  * RGBA pixels of an HWC image with `channels` channels (1 = gray, 3 = RGB). Small-valued labels
@@ -31,12 +9,11 @@ export function toBytes(value: unknown): Uint8Array {
  * {@link MAX_GAIN}) so dim fluorescence stays visible without blowing up background noise.
  */
 export function toRgba(
-  value: unknown,
+  src: Uint8Array,
   width: number,
   height: number,
   channels: number
 ): Uint8ClampedArray {
-  const src = toBytes(value)
   const n = width * height
   const ch = src.length >= n * channels ? channels : Math.max(1, Math.floor(src.length / n))
   let max = 0

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { BACKEND_NAMES } from '../../../../src-preload/options/backend'
 import { initBackend } from '../../../../src-main/engine/backend/init-backend'
 import {
   isNotInstalled,
@@ -14,11 +15,12 @@ import { tf } from '../../../../src-main/engine/backend/tf'
 describe('initBackend', () => {
   it('picks the best available backend and says why the others were skipped', async () => {
     const report = await initBackend()
-    expect(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).toContain(report.name)
+    expect(BACKEND_NAMES).toContain(report.name)
     for (const s of report.skipped) expect(s.reason.length).toBeGreaterThan(0)
     expect(await initBackend()).toBe(report)
-    const order = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']
-    expect(report.skipped.map((s) => s.name)).toEqual(order.slice(0, order.indexOf(report.name)))
+    expect(report.skipped.map((s) => s.name)).toEqual(
+      BACKEND_NAMES.slice(0, BACKEND_NAMES.indexOf(report.name))
+    )
   })
 
   it('honours a forced backend and runs tf on it', async () => {

@@ -1,0 +1,59 @@
+/**
+ * Batch prediction options: one schema for the engine, the CLI flags and the `predict:start`
+ * channel. Defaults are written here only.
+ */
+import { z } from 'zod'
+import { backendName } from './backend'
+import { path } from './common'
+
+/** How a folder is predicted and what is written for each image. */
+const predictSettings = {
+  /** Largest tile side in pixels (default: 512, or the run's patch size if larger); 0 = whole image. */
+  tile: z.number().int().min(0).optional(),
+  /** Pixels shared by neighbouring tiles. */
+  overlap: z.number().int().min(0).default(32),
+  /** Tiles per forward pass. */
+  batch: z.number().int().min(1).default(8),
+  /** Resize images by this factor before inference (the map is resized back). */
+  scale: z.number().positive().optional(),
+  /** Foreground probability threshold. */
+  threshold: z.number().min(0).max(1).default(0.5),
+  /** Objects smaller than this many pixels are dropped. */
+  minSize: z.number().int().min(0).default(10),
+  /** Split touching objects (watershed on the distance map, or boundary seeds for 3-class runs). */
+  split: z.boolean().default(true),
+  /** Split: minimal dynamic of a distance peak, in pixels. */
+  h: z.number().positive().optional(),
+  /** Write 16-bit instance-id maps to `instances/`. */
+  instances: z.boolean().default(false),
+  /** Write coloured outlines over the image to `overlays/`. */
+  overlay: z.boolean().default(false),
+  /** Write `measurements.csv` (one row per object). */
+  csv: z.boolean().default(false),
+  format: z.enum(['png', 'tiff']).default('png'),
+  backend: backendName.optional()
+}
+
+/** A batch prediction: the trained run, the input and output folders, and the settings. */
+export const predictOptions = z.strictObject({
+  /** Run folder (config.json + model/). */
+  model: path,
+  /** Folder of images (or a dataset folder: its images are used). */
+  input: path,
+  /** Output folder: masks/, instances/, overlays/, counts.csv, measurements.csv. */
+  out: path,
+  ...predictSettings
+})
+
+/** Prediction options with every default filled. */
+export type PredictOptions = z.output<typeof predictOptions>
+/** Prediction options as a caller writes them. */
+export type PredictOptionsInput = z.input<typeof predictOptions>
+
+/** Every prediction setting's default. */
+export const PREDICT_DEFAULTS: Omit<PredictOptions, 'model' | 'input' | 'out'> = z
+  .object(predictSettings)
+  .parse({})
+
+/** The names of the prediction options, for completeness checks. */
+export const PREDICT_OPTION_NAMES = Object.keys(predictOptions.shape) as (keyof PredictOptions)[]
