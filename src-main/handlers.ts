@@ -3,9 +3,11 @@
  * Plain Node: nothing here imports Electron.
  */
 import { readFile } from 'node:fs/promises'
+import { hostname } from 'node:os'
 import { extname, join, resolve } from 'node:path'
 import type { Channel, ChannelArg, ChannelResponse, JobSpecInput } from '../src-preload/contract'
 import { readRunConfig } from './engine/run-store'
+import { assertRunFree, RunLockedError } from './engine/train/run-lock'
 import { AllowList } from './services/allow-list'
 import { openDataset, ThumbnailCache } from './services/dataset-service'
 import { forkJob, JobRegistry, type Emit, type StartJob } from './services/job-service'
@@ -69,6 +71,15 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
   }
   const launch = (ctx: HandlerContext, spec: JobSpecInput, runDir: string | null = null): string =>
     jobs.start(spec, ctx.emit, ctx.startJob ?? forkJob, runDir)
+  /** Refuses at once a run folder that a job (of this app, or any process's) is training. */
+  const assertNotTraining = (runDir: string): void => {
+    const job = jobs.training(runDir)
+    if (job) {
+      const holder = { pid: job.pid ?? 0, jobId: job.jobId, host: hostname(), since: job.since }
+      throw new RunLockedError(runDir, holder)
+    }
+    assertRunFree(runDir)
+  }
 
   return {
     'app:info': async (_arg, ctx) => ({
@@ -99,6 +110,7 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
     'train:start': async (arg, ctx) => {
       const data = guard(ctx, arg.data, 'dataset')
       const runDir = arg.out ? guard(ctx, arg.out, 'run folder') : join(runsDir(data), runStamp())
+      assertNotTraining(runDir)
       const options = { ...arg, data, out: runDir }
       const jobId = launch(ctx, { kind: 'train', resume: false, options }, runDir)
       return { jobId, runDir }
@@ -106,6 +118,7 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
     'train:stop': async ({ jobId }) => ({ ok: jobs.stop(jobId, 'train') }),
     'train:resume': async ({ runDir }, ctx) => {
       const dir = guard(ctx, runDir, 'run folder')
+      assertNotTraining(dir)
       const config = await readRunConfig(dir)
       const options = { data: config.data, out: dir }
       return { jobId: launch(ctx, { kind: 'train', resume: true, options }, dir) }

@@ -30,7 +30,7 @@ export const runTrainJob: JobRunner<Extract<JobSpec, { kind: 'train' }>> = async
       onLog: (message) => ctx.send({ type: 'log', message }),
       shouldStop: () => ctx.signal.aborted
     },
-    { resume: spec.resume }
+    { resume: spec.resume, jobId: ctx.jobId }
   )
   return { kind: 'train', ...summary }
 }

@@ -38,11 +38,14 @@ export interface RunningJob {
   runDir: string | null
   /** The worker's process id, once known. */
   pid: number | undefined
+  /** When it started (ISO time). */
+  since: string
 }
 
 interface Entry {
   handle: JobHandle
   runDir: string | null
+  since: string
   emit: Emit
 }
 
@@ -64,7 +67,8 @@ export class JobRegistry {
   ): string {
     const jobId = newJobId(spec.kind)
     const handle = launch(jobId, spec, (event) => this.publish(jobId, event))
-    this.jobs.set(jobId, { handle, runDir: runDir === null ? null : resolve(runDir), emit })
+    const dir = runDir === null ? null : resolve(runDir)
+    this.jobs.set(jobId, { handle, runDir: dir, since: new Date().toISOString(), emit })
     return jobId
   }
 
@@ -99,7 +103,8 @@ export class JobRegistry {
       jobId,
       kind: e.handle.kind,
       runDir: e.runDir,
-      pid: e.handle.pid
+      pid: e.handle.pid,
+      since: e.since
     }))
   }
 

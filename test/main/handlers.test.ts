@@ -5,6 +5,7 @@ import sharp from 'sharp'
 import { afterAll, describe, expect, it } from 'vitest'
 import { BACKEND_NAMES } from '../../src-preload/contract'
 import { createHandlers } from '../../src-main/handlers'
+import { RunLockedError } from '../../src-main/engine/train/run-lock'
 import { JobRegistry } from '../../src-main/services/job-service'
 import { copyDsb, copyIsbi } from './engine/copy-datasets'
 import { tempDir } from './data/support'
@@ -99,6 +100,10 @@ describe('handlers: train and predict jobs', () => {
     expect(runDir.startsWith(join(data, '.unet-studio', 'runs'))).toBe(true)
     const backend = await jobEvent(jobId, 'backend')
     await jobEvent(jobId, 'epoch')
+    await expect(h['train:resume']({ runDir }, ctx)).rejects.toThrow(
+      `run ${runDir} is being trained by job ${jobId} (pid `
+    )
+    await expect(h['train:start']({ data, out: runDir }, ctx)).rejects.toThrow(RunLockedError)
     expect((await h['train:stop']({ jobId }, ctx)).ok).toBe(true)
     const end = await jobEnd(jobId)
     expect(end).toMatchObject({ type: 'done', result: { kind: 'train', stopped: true } })

@@ -1,4 +1,4 @@
-import { initBackend } from '../backend/init-backend'
+import { initBackend, type BackendReport } from '../backend/init-backend'
 import { loadCheckpoint, type CheckpointState } from './checkpoint'
 import type { TrainConfigInput, TrainResumeInput } from '../config'
 import type { LossOptions } from './losses'
@@ -16,16 +16,37 @@ import type { TrainCallbacks, TrainSummary } from './train-types'
 export type { EpochInfo, StepInfo, TrainCallbacks, TrainSummary } from './train-types'
 export type { Preview } from './validation'
 
-/** Train (or resume) a run into `config.out`: config.json, log.csv, model/ (best), last/. */
+/** Who trains when the caller does not say: the command line. */
+export const CLI_JOB_ID = 'cli'
+
+/**
+ * Train (or resume) a run into `config.out`: config.json, log.csv, model/ (best), last/. The run
+ * folder is locked for `opts.jobId` while it trains (a `RunLockedError` when another job does).
+ */
 export async function trainRun(
   input: TrainConfigInput | TrainResumeInput,
   cb: TrainCallbacks = {},
-  opts: { resume?: boolean } = {}
+  opts: { resume?: boolean; jobId?: string } = {}
 ): Promise<TrainSummary> {
   const log = cb.onLog ?? (() => undefined)
   const backend = await initBackend(input.backend)
   cb.onBackend?.(backend)
-  const { config, samples, resumed } = await prepareRun(input, opts.resume ?? false, log)
+  const jobId = opts.jobId ?? CLI_JOB_ID
+  const { lock, ...run } = await prepareRun(input, opts.resume ?? false, log, jobId)
+  try {
+    return await trainPrepared(run, backend, cb)
+  } finally {
+    await lock.release()
+  }
+}
+
+/** Trains a prepared (locked) run. */
+async function trainPrepared(
+  { config, samples, resumed }: Omit<Awaited<ReturnType<typeof prepareRun>>, 'lock'>,
+  backend: BackendReport,
+  cb: TrainCallbacks
+): Promise<TrainSummary> {
+  const log = cb.onLog ?? (() => undefined)
   const paths = runPaths(config.out)
   const data = await loadSplit(config, samples, log)
   log(

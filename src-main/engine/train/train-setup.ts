@@ -6,9 +6,11 @@ import { RUN_FORMAT_VERSION } from '../constants'
 import {
   validateConfig,
   type RunConfig,
+  type TrainConfig,
   type TrainConfigInput,
   type TrainResumeInput
 } from '../config'
+import { acquireRunLock, type RunLock } from './run-lock'
 import { hasCheckpoint } from './checkpoint'
 import { readRunConfig, runPaths, writeLog, writeRunConfig, readLog } from '../run-store'
 import { loadSample, probeChannels, type LoadedSample } from './samples'
@@ -22,26 +24,41 @@ function describeForeground(cfg: { classes: number; invertMask: boolean }): stri
     : 'non-zero mask pixels (union of instance masks)'
 }
 
-/** Create a new run folder (config.json with the seeded split, log.csv header) or reopen one. */
+/**
+ * Takes the run folder's lock for `jobId` (saying when it replaced a dead trainer's), then does
+ * `work`; the lock is released if `work` fails, else handed to the caller with its result.
+ */
+async function underLock<T>(
+  out: string,
+  jobId: string,
+  log: (msg: string) => void,
+  work: () => Promise<T>
+): Promise<T & { lock: RunLock }> {
+  const lock = await acquireRunLock(out, jobId)
+  const dead = lock.takenOver
+  if (dead) log(`took over the lock of job ${dead.jobId} (pid ${dead.pid}), which no longer runs`)
+  try {
+    return { ...(await work()), lock }
+  } catch (err) {
+    await lock.release()
+    throw err
+  }
+}
+
+/**
+ * Create a new run folder (config.json with the seeded split, log.csv header) or reopen one, and
+ * take its lock for `jobId` before writing anything (a {@link RunLockedError} when another job
+ * trains it). The caller releases the lock.
+ */
 export async function prepareRun(
   input: TrainConfigInput | TrainResumeInput,
   resume: boolean,
-  log: (msg: string) => void
-): Promise<{ config: RunConfig; samples: Sample[]; resumed: boolean }> {
+  log: (msg: string) => void,
+  jobId: string
+): Promise<{ config: RunConfig; samples: Sample[]; resumed: boolean; lock: RunLock }> {
   const paths = runPaths(input.out)
-  if (resume && hasCheckpoint(paths.last)) {
-    const saved = await readRunConfig(input.out)
-    const config: RunConfig = {
-      ...saved,
-      epochs: input.epochs ?? saved.epochs,
-      backend: input.backend ?? saved.backend
-    }
-    if (input.data && input.data !== saved.data)
-      log(`resume: using the run's dataset ${saved.data}`)
-    const scan = await scanDataset(saved.data)
-    await writeRunConfig(input.out, config)
-    return { config, samples: scan.samples, resumed: true }
-  }
+  if (resume && hasCheckpoint(paths.last))
+    return underLock(input.out, jobId, log, () => reopenRun(input, log))
   if (resume) log(`resume: no complete checkpoint in ${paths.last}, starting a new run`)
   const cfg = validateConfig(input)
   const scan = await scanDataset(cfg.data)
@@ -53,6 +70,33 @@ export async function prepareRun(
   if (cfg.limit > 0) samples = samples.slice(0, cfg.limit)
   if (samples.length < 2)
     throw new Error(`${cfg.data}: need at least 2 labelled images, found ${samples.length}`)
+  await mkdir(cfg.out, { recursive: true })
+  return underLock(cfg.out, jobId, log, () => newRun(cfg, samples, resume))
+}
+
+/** Reopens a run with a checkpoint: its saved config (more epochs or another backend allowed). */
+async function reopenRun(
+  input: TrainConfigInput | TrainResumeInput,
+  log: (msg: string) => void
+): Promise<{ config: RunConfig; samples: Sample[]; resumed: true }> {
+  const saved = await readRunConfig(input.out)
+  const config: RunConfig = {
+    ...saved,
+    epochs: input.epochs ?? saved.epochs,
+    backend: input.backend ?? saved.backend
+  }
+  if (input.data && input.data !== saved.data) log(`resume: using the run's dataset ${saved.data}`)
+  const scan = await scanDataset(saved.data)
+  await writeRunConfig(input.out, config)
+  return { config, samples: scan.samples, resumed: true }
+}
+
+/** Writes a new run's config.json (with the seeded split) and log.csv header. */
+async function newRun(
+  cfg: TrainConfig,
+  samples: Sample[],
+  resume: boolean
+): Promise<{ config: RunConfig; samples: Sample[]; resumed: false }> {
   const split = splitIds(
     samples.map((s) => s.id),
     cfg.val,
@@ -69,7 +113,6 @@ export async function prepareRun(
     split,
     createdAt: new Date().toISOString()
   }
-  await mkdir(cfg.out, { recursive: true })
   await writeRunConfig(cfg.out, config)
   if (!resume || (await readLog(cfg.out)).length === 0) await writeLog(cfg.out, [])
   return { config, samples, resumed: false }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -45,6 +46,30 @@ describe('job host', () => {
     expect(Buffer.from(image, 'base64')).toHaveLength(32 * 32 * channels)
     expect(hasCheckpoint(join(out, 'last'))).toBe(true)
     expect((await readLog(out)).length).toBe(result.epochs)
+  })
+
+  it('refuses a second job on a run folder that a job is training, naming the run and the job', async () => {
+    const data = await copyDsb(3)
+    dirs.push(data)
+    const out = join(data, 'run')
+    const options = { data, out, size: 32, base: 4, depth: 2, batch: 2, patches: 2, epochs: 50 }
+    let trained = () => undefined as void
+    const epoch = new Promise<void>((resolve) => (trained = resolve))
+    const first = startJob({ kind: 'train', resume: false, options }, (e) => {
+      if (e.type === 'epoch') trained()
+    })
+    await epoch
+    const holder = new RegExp(
+      `RunLockedError: run ${out} is being trained by job ${first.jobId} \\(pid ${first.pid}, since `
+    )
+    const again = startJob({ kind: 'train', resume: false, options })
+    const resumed = startJob({ kind: 'train', resume: true, options: { out } })
+    await expect(again.done).rejects.toThrow(holder)
+    await expect(resumed.done).rejects.toThrow(holder)
+    first.stop()
+    const result = await first.done
+    expect(result).toMatchObject({ kind: 'train', stopped: true })
+    expect(existsSync(join(out, 'train.lock'))).toBe(false)
   })
 
   it('refuses bad options by name before any process starts', () => {

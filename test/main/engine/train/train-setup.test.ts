@@ -25,7 +25,9 @@ describe('training data from edited labels', () => {
   it('refuses an images-only folder with no labels, then trains on labels painted in the editor', async () => {
     const data = join(dir, 'data')
     const input = { data, out: join(dir, 'run'), size: 64, val: 0.34, seed: 3 }
-    await expect(prepareRun(input, false, () => undefined)).rejects.toThrow(/at least 2 labelled/)
+    await expect(prepareRun(input, false, () => undefined, 't')).rejects.toThrow(
+      /at least 2 labelled/
+    )
 
     const scan = await scanDataset(data)
     for (const sample of scan.samples.filter((s) => s.id !== '2')) {
@@ -33,7 +35,8 @@ describe('training data from edited labels', () => {
       label.fill(255, 0, 512 * 100)
       await saveEditedLabel(data, sample, { data: label, width: 512, height: 512, kind: 'binary' })
     }
-    const { config, samples } = await prepareRun(input, false, () => undefined)
+    const { config, samples, lock } = await prepareRun(input, false, () => undefined, 't')
+    await lock.release()
     expect([...config.split.train, ...config.split.val].sort()).toEqual(['0', '1'])
     const { train, val } = await loadSplit(config, samples, () => undefined)
     const loaded = [...train, ...val]
