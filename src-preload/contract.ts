@@ -38,7 +38,7 @@ export interface AppInfo {
   host: 'electron' | 'web'
   /** Dataset folder opened at start (`--data`), if any. */
   initialDataset: string | null
-  /** Compute backend the jobs use, once known (reported by the first job), else null. */
+  /** Compute backend the jobs use, once known (from the last backend event), else null. */
   backend: BackendName | null
 }
 

@@ -22,7 +22,7 @@ export async function readRunInfo(runDir: string): Promise<RunInfo> {
   const paths = runPaths(runDir)
   return {
     runDir: resolve(runDir),
-    config: (await readRunConfig(runDir)) as unknown as Record<string, unknown>,
+    config: { ...(await readRunConfig(runDir)) },
     log: await readLog(runDir),
     hasModel: existsSync(paths.model),
     hasCheckpoint: existsSync(paths.last)

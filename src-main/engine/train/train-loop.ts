@@ -202,12 +202,12 @@ function trainStep(
 ): { cost: tf.Scalar; pred: tf.Tensor } {
   return tf.tidy(() => {
     const { xs, ys } = batchTensors(hb)
-    let pred: tf.Tensor | null = null
+    const kept: { pred?: tf.Tensor } = {}
     const cost = optimizer.minimize(
       () => {
         const out = model.apply(xs, { training: true }) as tf.Tensor | tf.Tensor[]
         const outs = Array.isArray(out) ? out : [out]
-        pred = tf.keep(logitsToClassTensor(outs[outs.length - 1]))
+        kept.pred = tf.keep(logitsToClassTensor(outs[outs.length - 1]))
         const losses = outs.map((o) => computeLoss(o, ys, lossOpts))
         return (
           losses.length === 1 ? losses[0] : tf.div(tf.addN(losses), losses.length)
@@ -216,7 +216,8 @@ function trainStep(
       true,
       vars
     ) as tf.Scalar
-    return { cost, pred: pred as unknown as tf.Tensor }
+    if (!kept.pred) throw new Error('the training step made no prediction')
+    return { cost, pred: kept.pred }
   })
 }
 
