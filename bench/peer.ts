@@ -14,6 +14,8 @@ export interface PeerResult {
   params: number
   train_step_ms: number
   infer_batch_ms: number
+  /** Peak RSS of the peer process (getrusage after its run, as the recipe peer measures it). */
+  peak_rss_mb: number
 }
 
 /** Interpreter with Debian's python3-torch. */
@@ -23,6 +25,17 @@ export const DEFAULT_PEER_PYTHON = '/usr/bin/python3'
 export function peerScript(repoRoot: string): string {
   return resolve(repoRoot, '..', 'shared', 'bench', 'torch_unet_peer.py')
 }
+
+/**
+ * Runs a script as `__main__` and then prints its own peak RSS (`ru_maxrss`, as
+ * torch_dsb_recipe_peer.py measures itself) as one more JSON line.
+ */
+const WITH_PEAK_RSS = [
+  'import json, resource, runpy, sys',
+  'sys.argv = sys.argv[1:]',
+  "runpy.run_path(sys.argv[0], run_name='__main__')",
+  "print(json.dumps({'peak_rss_mb': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))"
+].join('\n')
 
 /** Runs the peer; returns its figures, or why it could not run (with how to fix it). */
 export function runPeer(
@@ -36,7 +49,12 @@ export function runPeer(
   const args = ['--size', s.size, '--base', s.base, '--depth', s.depth, '--batch', s.batch]
   const run = spawnSync(
     python,
-    [script, ...[...args, '--channels', s.channels, '--steps', s.steps].map(String)],
+    [
+      '-c',
+      WITH_PEAK_RSS,
+      script,
+      ...[...args, '--channels', s.channels, '--steps', s.steps].map(String)
+    ],
     {
       encoding: 'utf8',
       cwd: join(repoRoot),
@@ -48,9 +66,10 @@ export function runPeer(
       problem: 'PyTorch is not installed for /usr/bin/python3: apt-get install python3-torch'
     }
   }
-  const line = (run.stdout ?? '').trim().split('\n').pop() ?? ''
+  const lines = (run.stdout ?? '').trim().split('\n')
   try {
-    return { result: JSON.parse(line) as PeerResult }
+    const rss = JSON.parse(lines.at(-1) ?? '') as { peak_rss_mb: number }
+    return { result: { ...(JSON.parse(lines.at(-2) ?? '') as PeerResult), ...rss } }
   } catch {
     return {
       problem: `peer failed (exit ${run.status}): ${(run.stderr ?? '').trim().split('\n').pop()}`

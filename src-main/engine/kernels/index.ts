@@ -5,6 +5,7 @@ import { tf } from '../backend/tf'
 import { fusedAdamConfig } from './adam-update'
 import { fusedBatchNormConfig } from './batch-norm'
 import { batchNormGradSumsConfig, registerBatchNormGradient } from './batch-norm-grad'
+import { batchNormTrainConfigs, registerBatchNormTrainGradient } from './batch-norm-train'
 import { channelBinaryConfigs } from './channel-binary'
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter'
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input'
@@ -13,6 +14,7 @@ import { maxPoolGradConfig } from './max-pool-grad'
 import { registerMeanGradient } from './mean-grad'
 import { keepOriginal } from './original-kernels'
 import { meanConfig, sumConfig } from './reduce-leading'
+import { reluConfigs, registerReluGradient } from './relu'
 import { resizeBilinearGradConfig } from './resize-bilinear-grad'
 import { castConfig, identityConfig } from './share-data'
 import { concatConfig, splitVConfig } from './split-concat'
@@ -37,7 +39,9 @@ export const WASM_KERNELS: tf.KernelConfig[] = [
   fusedAdamConfig,
   tileConfig,
   batchNormGradSumsConfig,
-  resizeBilinearGradConfig
+  resizeBilinearGradConfig,
+  ...batchNormTrainConfigs,
+  ...reluConfigs
 ]
 
 /** Registers our wasm kernels (safe to call more than once). */
@@ -51,4 +55,6 @@ export function registerWasmKernels(): void {
   }
   registerBatchNormGradient()
   registerMeanGradient()
+  registerBatchNormTrainGradient()
+  registerReluGradient()
 }

@@ -1,4 +1,5 @@
 import { tf } from '../backend/tf'
+import { BatchNorm } from './batch-norm-layer'
 import { BilinearUpsample } from './upsample-layer'
 
 /** Architecture settings shared by every model kind. */
@@ -42,9 +43,7 @@ export class Builder {
         })
         .apply(x) as Sym
       if (this.cfg.batchNorm) {
-        x = tf.layers
-          .batchNormalization({ momentum: 0.9, epsilon: 1e-5, name: `${name}_bn${k}` })
-          .apply(x) as Sym
+        x = new BatchNorm({ momentum: 0.9, epsilon: 1e-5, name: `${name}_bn${k}` }).apply(x) as Sym
       }
       x = tf.layers.activation({ activation: 'relu', name: `${name}_relu${k}` }).apply(x) as Sym
     }

@@ -193,7 +193,7 @@ export async function runEpochs(
 }
 
 /** One optimisation step in a single tidy scope; returns the (kept) loss and predicted classes. */
-function trainStep(
+export function trainStep(
   model: tf.LayersModel,
   optimizer: tf.Optimizer,
   vars: tf.Variable[],

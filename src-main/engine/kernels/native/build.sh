@@ -1,5 +1,5 @@
 #!/bin/sh
-# Rebuilds our wasm SIMD module from filter-grad.c, winograd.c and heap-simd.c (needs clang + lld:
+# Rebuilds our wasm SIMD module from filter-grad.c, winograd.c, heap-simd.c and batch-norm-train.c (needs clang + lld:
 # apt-get install clang-14 lld-14) and embeds it in native-wasm.ts. It runs on tfjs's heap, so it
 # must have no data segment (checked below).
 set -e
@@ -12,7 +12,7 @@ CLANG=${CLANG:-$(command -v clang-14 || command -v clang)}
   -Wl,--export=sum_rows -Wl,--export=scale_shift_rows -Wl,--export=adam \
   -Wl,--export=channel_binary -Wl,--export=max_pool_grad_2x2 -Wl,--export=bn_grad_sums \
   -Wl,--export=copy_rows -Wl,--export=resize_bilinear_grad \
-  -o native.wasm filter-grad.c winograd.c heap-simd.c
+  -o native.wasm filter-grad.c winograd.c heap-simd.c batch-norm-train.c
 # A data segment would be written over tfjs's memory at instantiation.
 if node -e "const b=require('fs').readFileSync('native.wasm');let i=8;while(i<b.length){const id=b[i++];let n=0,s=0,c;do{c=b[i++];n|=(c&127)<<s;s+=7}while(c&128);if(id===11)process.exit(1);i+=n}"; then :; else
   echo 'native.wasm has a data segment: not safe on the tfjs heap' >&2
