@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process'
 import { createRequire } from 'node:module'
 import '@tensorflow/tfjs-backend-wasm'
 import { tf } from './tf'
+import { installEarlyRelease } from './early-release'
 import { registerWasmKernels } from '../kernels'
 import { configuredWasmThreads, useThreadedWasm, wasmRuntime } from '../kernels/threaded-wasm'
 
@@ -118,6 +119,7 @@ function isBackendName(value: string | undefined): value is BackendName {
  * Calling again with the same preference returns the same report.
  */
 export function initBackend(preferred?: BackendName): Promise<BackendReport> {
+  installEarlyRelease()
   const fromEnv = process.env[BACKEND_ENV]
   const wanted = preferred ?? (isBackendName(fromEnv) ? fromEnv : undefined)
   if (current !== null && (wanted === undefined || wanted === current.preferred)) {

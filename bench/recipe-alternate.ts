@@ -1,0 +1,93 @@
+/**
+ * `npx tsx bench/recipe-alternate.ts [--rounds N] [--toggle NAME]`: recipe training steps (DSB2018,
+ * base 16, batch 8, 96 px, the app's makeBatch and trainStep) with one engine option off and on,
+ * alternated step by step in one process so both see the same machine load. Prints the median
+ * wall and CPU milliseconds per step of each. Toggles: `training-kernels` (BatchNormTrain + ReLU),
+ * `winograd`.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { initBackend } from '../src-main/engine/backend/init-backend'
+import { tf } from '../src-main/engine/backend/tf'
+import { trainingKernelOptions } from '../src-main/engine/kernels/batch-norm-train'
+import { winogradOptions } from '../src-main/engine/kernels/winograd'
+import { createModel } from '../src-main/engine/models'
+import { makeBatch } from '../src-main/engine/train/batches'
+import { createOptimizer } from '../src-main/engine/train/optimizer'
+import { randomPatches } from '../src-main/engine/train/samples'
+import { trainStep } from '../src-main/engine/train/train-loop'
+import { loadSplit, prepareRun } from '../src-main/engine/train/train-setup'
+import { Prng } from '../src-main/engine/prng'
+import { recipeData } from './recipe'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+
+const TOGGLES: Record<string, (on: boolean) => void> = {
+  'training-kernels': (on) => void (trainingKernelOptions.enabled = on),
+  winograd: (on) => void (winogradOptions.enabled = on)
+}
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(name)
+  return i >= 0 ? process.argv[i + 1] : undefined
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b)
+  return s[Math.floor(s.length / 2)]
+}
+
+async function main(): Promise<void> {
+  const rounds = Number(option('--rounds') ?? 8)
+  const name = option('--toggle') ?? 'training-kernels'
+  const toggle = TOGGLES[name]
+  if (!toggle) throw new Error(`unknown toggle ${name}: ${Object.keys(TOGGLES).join(', ')}`)
+  await initBackend('wasm')
+  const out = await mkdtemp(join(os.tmpdir(), 'unet-alternate-'))
+  const log = (line: string): void => void process.stderr.write(`${line}\n`)
+  const input = { data: recipeData(ROOT), out, size: 96, base: 16, epochs: 1, patches: 4 }
+  const { config, samples } = await prepareRun({ ...input, batch: 8, seed: 41 }, false, log)
+  const data = await loadSplit(config, samples, log)
+  const lossOpts = { loss: config.loss, classes: 1, ignoreIndex: -1, focalGamma: 2 }
+  const model = createModel(config)
+  const optimizer = createOptimizer('adam', config.lr)
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable)
+  const rng = new Prng(config.seed)
+  const refs = rng.shuffle(randomPatches(data.train, config.size, config.patches, rng))
+  const times = [0, 1].map(() => ({ wall: [] as number[], cpu: [] as number[] }))
+  for (let r = 0; r <= rounds; r++) {
+    for (const v of [0, 1]) {
+      toggle(v === 1)
+      const chunk = refs.slice((r % 48) * 8, (r % 48) * 8 + 8)
+      const hb = makeBatch(data.train, chunk, config.size, 1, config.augment, rng)
+      const c0 = process.cpuUsage()
+      const t0 = performance.now()
+      const { cost, pred } = trainStep(model, optimizer, vars, hb, lossOpts)
+      cost.dataSync()
+      pred.dataSync()
+      tf.dispose([cost, pred])
+      const wall = performance.now() - t0
+      const c = process.cpuUsage(c0)
+      if (r > 0) {
+        times[v].wall.push(wall)
+        times[v].cpu.push((c.user + c.system) / 1000)
+      }
+    }
+  }
+  toggle(true)
+  const load = os.loadavg().map((l) => l.toFixed(2))
+  console.log(`${name}: ${rounds} alternated rounds, load average ${load.join(' ')}`)
+  for (const v of [0, 1]) {
+    const t = times[v]
+    console.log(
+      `  ${v ? 'on ' : 'off'}: wall ${median(t.wall).toFixed(0)} ms, CPU ${median(t.cpu).toFixed(0)} ms per step (wall ${t.wall.map((x) => x.toFixed(0)).join(', ')})`
+    )
+  }
+  model.dispose()
+  optimizer.dispose()
+  await rm(out, { recursive: true, force: true })
+}
+
+void main().then(() => process.exit(0))
