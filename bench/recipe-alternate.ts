@@ -3,7 +3,7 @@
  * base 16, batch 8, 96 px, the app's makeBatch and trainStep) with one engine option off and on,
  * alternated step by step in one process so both see the same machine load. Prints the median
  * wall and CPU milliseconds per step of each. Toggles: `training-kernels` (BatchNormTrain + ReLU),
- * `winograd`.
+ * `winograd`, `fma` (the relaxed-SIMD build of our module).
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { initBackend } from '../src-main/engine/backend/init-backend'
 import { tf } from '../src-main/engine/backend/tf'
 import { trainingKernelOptions } from '../src-main/engine/kernels/batch-norm-train'
+import { nativeOptions } from '../src-main/engine/kernels/native-module'
 import { winogradOptions } from '../src-main/engine/kernels/winograd'
 import { createModel } from '../src-main/engine/models'
 import { makeBatch } from '../src-main/engine/train/batches'
@@ -26,7 +27,8 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
 const TOGGLES: Record<string, (on: boolean) => void> = {
   'training-kernels': (on) => void (trainingKernelOptions.enabled = on),
-  winograd: (on) => void (winogradOptions.enabled = on)
+  winograd: (on) => void (winogradOptions.enabled = on),
+  fma: (on) => void (nativeOptions.fma = on)
 }
 
 function option(name: string): string | undefined {

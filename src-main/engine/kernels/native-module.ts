@@ -4,8 +4,9 @@
  * `threads - 1` helper threads running the module on the same memory. Each thread has its own
  * stack, malloc'd from the backend's heap; scratch buffers come from that heap too.
  */
+import v8 from 'node:v8'
 import { Worker } from 'node:worker_threads'
-import { NATIVE_WASM } from './native/native-wasm'
+import { NATIVE_WASM, NATIVE_WASM_FMA } from './native/native-wasm'
 import { configuredWasmThreads } from './threaded-wasm'
 import type { WasmBackendLike } from './wasm-heap'
 
@@ -21,6 +22,8 @@ type Export = (...args: number[]) => void
 /** The module on one backend's memory, its helpers and their command and completion words. */
 export interface Native {
   exports: Record<string, Export>
+  /** True for the relaxed-SIMD build (fused multiply-adds in the GEMMs). */
+  fma: boolean
   workers: Worker[]
   /** Per helper: [sequence number, export index, argument count]. */
   commands: Int32Array[]
@@ -39,7 +42,26 @@ const STACK_BYTES = 65536
 const MAX_ARGS = 32
 /** Longest wait for a helper thread before giving up. */
 const WORKER_TIMEOUT_MS = 10 * 60_000
-const modules = new WeakMap<object, Native | null>()
+const modules = new WeakMap<object, Map<boolean, Native | null>>()
+
+/**
+ * `fma`: use the relaxed-SIMD build (fused multiply-adds in the convolution GEMMs) where the
+ * runtime has relaxed SIMD; off, the plain SIMD build (for comparisons; set before first use or
+ * switch between calls, each build keeps its own helpers).
+ */
+export const nativeOptions = { fma: true }
+
+/** Compiles the relaxed-SIMD build, or null where this runtime cannot. */
+function compileFma(wasm: WasmApi): object | null {
+  try {
+    // Node 20's V8 has relaxed SIMD behind a flag (Electron's newer V8 ships it): the flag only
+    // lets modules that use it compile, and is read when one is compiled.
+    v8.setFlagsFromString('--experimental-wasm-relaxed-simd')
+    return new wasm.Module(Buffer.from(NATIVE_WASM_FMA, 'base64'))
+  } catch {
+    return null
+  }
+}
 
 // Helpers block on their command word instead of waiting for messages: a call costs a store and
 // a notify instead of a structured clone and a trip through the event loop (≈ 0.1 ms).
@@ -62,11 +84,12 @@ for (let seen = 0; ; ) {
 }
 `
 
-function instantiate(backend: WasmBackendLike): Native {
+function instantiate(backend: WasmBackendLike, fma: boolean): Native {
   const memory = backend.wasm.wasmMemory
   if (!memory) throw new Error('the wasm backend exposes no memory')
   const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
-  const module = new wasm.Module(Buffer.from(NATIVE_WASM, 'base64'))
+  const relaxed = fma ? compileFma(wasm) : null
+  const module = relaxed ?? new wasm.Module(Buffer.from(NATIVE_WASM, 'base64'))
   const exports = new wasm.Instance(module, { env: { memory } }).exports
   const names = Object.keys(exports).filter((k) => typeof exports[k] === 'function')
   const threads = configuredWasmThreads()
@@ -95,6 +118,7 @@ function instantiate(backend: WasmBackendLike): Native {
   })
   return {
     exports: { ...exports } as Record<string, Export>,
+    fma: relaxed !== null,
     workers,
     commands,
     args,
@@ -107,15 +131,17 @@ function instantiate(backend: WasmBackendLike): Native {
 
 /** Our module on `backend`'s memory, or null where it cannot be set up (callers fall back). */
 export function nativeModule(backend: WasmBackendLike): Native | null {
-  const key = backend.wasm
-  if (!modules.has(key)) {
+  const builds = modules.get(backend.wasm) ?? new Map<boolean, Native | null>()
+  modules.set(backend.wasm, builds)
+  const fma = nativeOptions.fma
+  if (!builds.has(fma)) {
     try {
-      modules.set(key, instantiate(backend))
+      builds.set(fma, instantiate(backend, fma))
     } catch {
-      modules.set(key, null)
+      builds.set(fma, null)
     }
   }
-  return modules.get(key) ?? null
+  return builds.get(fma) ?? null
 }
 
 /**

@@ -168,14 +168,14 @@ static inline void micro4x8(const float *v, int c, const float *u, int c0, int c
     f4 b0 = ld(u + i * 8), b1 = ld(u + i * 8 + 4);
     f4 s0 = wasm_v128_load32_splat(v0 + i), s1 = wasm_v128_load32_splat(v1 + i);
     f4 s2 = wasm_v128_load32_splat(v2 + i), s3 = wasm_v128_load32_splat(v3 + i);
-    a00 = ADD(a00, MUL(s0, b0));
-    a01 = ADD(a01, MUL(s0, b1));
-    a10 = ADD(a10, MUL(s1, b0));
-    a11 = ADD(a11, MUL(s1, b1));
-    a20 = ADD(a20, MUL(s2, b0));
-    a21 = ADD(a21, MUL(s2, b1));
-    a30 = ADD(a30, MUL(s3, b0));
-    a31 = ADD(a31, MUL(s3, b1));
+    a00 = MADD(a00, s0, b0);
+    a01 = MADD(a01, s0, b1);
+    a10 = MADD(a10, s1, b0);
+    a11 = MADD(a11, s1, b1);
+    a20 = MADD(a20, s2, b0);
+    a21 = MADD(a21, s2, b1);
+    a30 = MADD(a30, s3, b0);
+    a31 = MADD(a31, s3, b1);
   }
   float *m0 = m, *m1 = m + k, *m2 = m + 2 * k, *m3 = m + 3 * k;
   if (accumulate) {
