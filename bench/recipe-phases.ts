@@ -120,7 +120,7 @@ async function main(): Promise<void> {
   const trained = performance.now() - epoch0
   let t0 = performance.now()
   const valRefs = tilePatches(data.val, config.size, config.valTiles)
-  const val = validate(model, data.val, valRefs, config.size, config.batch, lossOpts, 1)
+  const val = validate(model, data.val, valRefs, config.size, config.batch * 2, lossOpts, 1)
   t.validation = performance.now() - t0
   t0 = performance.now()
   await saveModel(inferenceView(model), join(out, 'model'))

@@ -132,8 +132,10 @@ export async function runEpochs(
       break
     }
     const tv = performance.now()
+    // Inference needs no activations kept for a backward pass: twice the batch, half the calls.
+    const valBatch = config.batch * 2
     const val = data.val.length
-      ? validate(model, data.val, valRefs, config.size, config.batch, lossOpts, config.previews)
+      ? validate(model, data.val, valRefs, config.size, valBatch, lossOpts, config.previews)
       : null
     valSeconds = (performance.now() - tv) / 1000
     const train = scores(conf)
