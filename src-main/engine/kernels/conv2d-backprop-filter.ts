@@ -13,6 +13,7 @@ import {
   nativeWindowFilterGrad
 } from './native-filter-grad'
 import { nativeModule } from './native-module'
+import { pointwiseFilterGrad, pointwiseFits } from './pointwise-grad'
 import { gridChannelsMajor, gridPixelsMajor, shiftGrid } from './shift-layout'
 import {
   allocView,
@@ -225,6 +226,12 @@ function conv2DBackpropFilter(args: {
   const wino = winogradShapeOf(x.shape, attrs.filterShape, attrs)
   if (native !== null && wino !== null) {
     winogradFilterGrad(native, wino, offsetOf(backend, x), offsetOf(backend, dy), outOffset)
+    return out
+  }
+  const strides: [number, number] = [g.strideHeight, g.strideWidth]
+  const pads = [g.padTop, g.padLeft, g.outHeight - g.inHeight, g.outWidth - g.inWidth]
+  if (native !== null && pointwiseFits(backend, attrs.filterShape, strides, pads)) {
+    pointwiseFilterGrad(backend, x, dy, cout, outOffset)
     return out
   }
   const stride1 = g.strideHeight === 1 && g.strideWidth === 1

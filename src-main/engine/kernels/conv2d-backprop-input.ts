@@ -10,6 +10,7 @@ import { winogradShapeOf } from './conv2d-winograd'
 import type { ConvAttrs } from './im2col'
 import { nativeModule } from './native-module'
 import { runOriginal } from './original-kernels'
+import { pointwiseFits, pointwiseInputGrad } from './pointwise-grad'
 import {
   allocView,
   batchMatMul,
@@ -120,6 +121,13 @@ function conv2DBackpropInput(args: Args): tf.TensorInfo {
     width === dy.shape[2] * kw
   ) {
     return nonOverlapping(backend, dy, filter, attrs.inputShape)
+  }
+  const strides: [number, number] = [info.strideHeight, info.strideWidth]
+  const padding = [p.top, p.bottom, p.left, p.right]
+  if (attrs.dataFormat !== 'NCHW' && pointwiseFits(backend, filter.shape, strides, padding)) {
+    const out = backend.makeOutput([...attrs.inputShape], 'float32')
+    pointwiseInputGrad(backend, dy, filter, offsetOf(backend, out))
+    return out
   }
   const wino = winogradShapeOf([dy.shape[0], dy.shape[1], dy.shape[2], cout], [kh, kw, cout, cin], {
     strides: attrs.strides,

@@ -27,6 +27,8 @@ const CASES: Case[] = [
   { x: [2, 7, 9, 4], filter: [5, 5, 4, 2], strides: [1, 2], pad: 2 },
   { x: [2, 6, 5, 12], filter: [3, 3, 12, 20], strides: 1, pad: 1 },
   { x: [4, 6, 6, 32], filter: [1, 1, 32, 1], strides: 1, pad: 'same' },
+  { x: [3, 7, 5, 8], filter: [1, 1, 8, 3], strides: 1, pad: 'valid' },
+  { x: [2, 96, 96, 16], filter: [1, 1, 16, 2], strides: 1, pad: 'same' },
   { x: [3, 8, 6, 12], filter: [2, 2, 12, 10], strides: 2, pad: 'same' },
   { x: [2, 9, 4, 5], filter: [3, 2, 5, 9], strides: [3, 2], pad: 'valid' }
 ]

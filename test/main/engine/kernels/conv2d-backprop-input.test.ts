@@ -21,6 +21,8 @@ const CASES: Case[] = [
   { x: [2, 8, 8, 17], filter: [2, 2, 17, 3], strides: 2, pad: 'same' },
   { x: [2, 9, 7, 6], filter: [3, 3, 6, 5], strides: 2, pad: 'same' },
   { x: [3, 6, 6, 32], filter: [1, 1, 32, 1], strides: 1, pad: 'same' },
+  { x: [3, 7, 5, 8], filter: [1, 1, 8, 3], strides: 1, pad: 'valid' },
+  { x: [2, 96, 96, 16], filter: [1, 1, 16, 2], strides: 1, pad: 'same' },
   { x: [2, 6, 10, 8], filter: [2, 2, 8, 12], strides: 2, pad: 'valid' },
   { x: [2, 9, 6, 5], filter: [3, 2, 5, 7], strides: [3, 2], pad: 'valid' },
   { x: [2, 7, 7, 4], filter: [2, 2, 4, 3], strides: 2, pad: 'valid' }
