@@ -3,7 +3,8 @@
  * base 16, batch 8, 96 px, the app's makeBatch and trainStep) with one engine option off and on,
  * alternated step by step in one process so both see the same machine load. Prints the median
  * wall and CPU milliseconds per step of each. Toggles: `training-kernels` (BatchNormTrain + ReLU),
- * `winograd`, `fma` (the relaxed-SIMD build of our module).
+ * `winograd`, `fma` (the relaxed-SIMD build of our module), `pointwise` (1×1 head gradients),
+ * `early-release`, and `all` (every option of the fourth pass at once).
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
@@ -12,7 +13,9 @@ import { fileURLToPath } from 'node:url'
 import { initBackend } from '../src-main/engine/backend/init-backend'
 import { tf } from '../src-main/engine/backend/tf'
 import { trainingKernelOptions } from '../src-main/engine/kernels/batch-norm-train'
+import { earlyReleaseOptions } from '../src-main/engine/backend/early-release'
 import { nativeOptions } from '../src-main/engine/kernels/native-module'
+import { pointwiseOptions } from '../src-main/engine/kernels/pointwise-grad'
 import { winogradOptions } from '../src-main/engine/kernels/winograd'
 import { createModel } from '../src-main/engine/models'
 import { makeBatch } from '../src-main/engine/train/batches'
@@ -28,7 +31,13 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const TOGGLES: Record<string, (on: boolean) => void> = {
   'training-kernels': (on) => void (trainingKernelOptions.enabled = on),
   winograd: (on) => void (winogradOptions.enabled = on),
-  fma: (on) => void (nativeOptions.fma = on)
+  fma: (on) => void (nativeOptions.fma = on),
+  pointwise: (on) => void (pointwiseOptions.enabled = on),
+  'early-release': (on) => void (earlyReleaseOptions.enabled = on),
+  /** Everything this pass added, off and on. */
+  all: (on) => {
+    for (const name of ['training-kernels', 'fma', 'pointwise', 'early-release']) TOGGLES[name](on)
+  }
 }
 
 function option(name: string): string | undefined {

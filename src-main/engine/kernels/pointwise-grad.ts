@@ -8,6 +8,9 @@ import { nativeModule, runSplit, threadCount, withScratch } from './native-modul
 import { heap, offsetOf, type WasmBackendLike } from './wasm-heap'
 import type { tf } from '../backend/tf'
 
+/** Off: these convolutions take the general paths (for side-by-side timings). */
+export const pointwiseOptions = { enabled: true }
+
 /** Least pixels per thread worth waking a helper for. */
 const GRAIN = 16384
 
@@ -23,6 +26,7 @@ export function pointwiseFits(
 ): boolean {
   const [kh, kw, cin, cout] = filterShape
   return (
+    pointwiseOptions.enabled &&
     kh === 1 &&
     kw === 1 &&
     cin % 4 === 0 &&
