@@ -53,11 +53,16 @@ export const nativeOptions = { fma: true }
 
 /** Compiles the relaxed-SIMD build, or null where this runtime cannot. */
 function compileFma(wasm: WasmApi): object | null {
+  const bytes = Buffer.from(NATIVE_WASM_FMA, 'base64')
   try {
-    // Node 20's V8 has relaxed SIMD behind a flag (Electron's newer V8 ships it): the flag only
+    return new wasm.Module(bytes)
+  } catch {
+    // Node 20's V8 has relaxed SIMD behind a flag (newer ones, Electron's, ship it): the flag only
     // lets modules that use it compile, and is read when one is compiled.
+  }
+  try {
     v8.setFlagsFromString('--experimental-wasm-relaxed-simd')
-    return new wasm.Module(Buffer.from(NATIVE_WASM_FMA, 'base64'))
+    return new wasm.Module(bytes)
   } catch {
     return null
   }
