@@ -22,6 +22,7 @@ import { makeBatch } from '../src-main/engine/train/batches'
 import { createOptimizer } from '../src-main/engine/train/optimizer'
 import { randomPatches } from '../src-main/engine/train/samples'
 import { trainStep } from '../src-main/engine/train/train-loop'
+import { CLI_JOB_ID } from '../src-main/engine/train/train-run'
 import { loadSplit, prepareRun } from '../src-main/engine/train/train-setup'
 import { Prng } from '../src-main/engine/prng'
 import { recipeData } from './recipe'
@@ -59,7 +60,12 @@ async function main(): Promise<void> {
   const out = await mkdtemp(join(os.tmpdir(), 'unet-alternate-'))
   const log = (line: string): void => void process.stderr.write(`${line}\n`)
   const input = { data: recipeData(ROOT), out, size: 96, base: 16, epochs: 1, patches: 4 }
-  const { config, samples } = await prepareRun({ ...input, batch: 8, seed: 41 }, false, log)
+  const { config, samples, lock } = await prepareRun(
+    { ...input, batch: 8, seed: 41 },
+    false,
+    log,
+    CLI_JOB_ID
+  )
   const data = await loadSplit(config, samples, log)
   const lossOpts = { loss: config.loss, classes: 1, ignoreIndex: -1, focalGamma: 2 }
   const model = createModel(config)
@@ -98,6 +104,7 @@ async function main(): Promise<void> {
   }
   model.dispose()
   optimizer.dispose()
+  await lock.release()
   await rm(out, { recursive: true, force: true })
 }
 

@@ -20,6 +20,7 @@ import { initialSchedule } from '../src-main/engine/train/lr-schedule'
 import { createOptimizer } from '../src-main/engine/train/optimizer'
 import { randomPatches, tilePatches } from '../src-main/engine/train/samples'
 import { trainStep } from '../src-main/engine/train/train-loop'
+import { CLI_JOB_ID } from '../src-main/engine/train/train-run'
 import { loadSplit, prepareRun } from '../src-main/engine/train/train-setup'
 import { validate } from '../src-main/engine/train/validation'
 import { Prng } from '../src-main/engine/prng'
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
     seed: 41,
     backend: 'wasm' as const
   }
-  const { config, samples } = await prepareRun(input, false, log)
+  const { config, samples, lock } = await prepareRun(input, false, log, CLI_JOB_ID)
   const data = await loadSplit(config, samples, log)
   const lossOpts = { loss: config.loss, classes: 1, ignoreIndex: -1, focalGamma: 2 }
   const model = createModel(config)
@@ -194,6 +195,7 @@ async function main(): Promise<void> {
   )
   model.dispose()
   optimizer.dispose()
+  await lock.release()
   await rm(out, { recursive: true, force: true })
 }
 

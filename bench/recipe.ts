@@ -23,7 +23,8 @@ export interface RecipeResult {
   epochS: number
   totalS: number
   rssMb: number
-  valIou: number
+  /** Null without validation images. */
+  valIou: number | null
   trainImages: number
   valImages: number
 }
@@ -63,7 +64,7 @@ export async function runRecipe(
         onEpoch: (e) => {
           epochSeconds.push(e.seconds)
           log(
-            `recipe epoch ${e.epoch}/${e.epochs}: ${e.seconds.toFixed(1)} s, loss ${e.loss.toFixed(3)}, val IoU ${e.valIou.toFixed(4)}`
+            `recipe epoch ${e.epoch}/${e.epochs}: ${e.seconds.toFixed(1)} s, loss ${e.loss.toFixed(3)}, val IoU ${e.valIou?.toFixed(4) ?? '-'}`
           )
         }
       }

@@ -79,7 +79,7 @@ async function recipeMain(json: boolean): Promise<void> {
     ],
     [
       'validation IoU (last epoch)',
-      round(ours.valIou, 4).toString(),
+      ours.valIou === null ? '-' : round(ours.valIou, 4).toString(),
       String(peer?.val_iou ?? '-'),
       ''
     ]
@@ -101,7 +101,7 @@ async function recipeMain(json: boolean): Promise<void> {
       recipe_rss_mb: round(ours.rssMb, 0),
       peer_recipe_rss_mb: peer?.peak_rss_mb ?? null,
       recipe_rss_ratio: ratio(ours.rssMb, peer?.peak_rss_mb),
-      recipe_val_iou: round(ours.valIou, 4),
+      recipe_val_iou: ours.valIou === null ? null : round(ours.valIou, 4),
       peer_recipe_val_iou: peer?.val_iou ?? null,
       recipe_epochs_s: ours.epochSeconds.map((s) => round(s, 2)),
       peer_recipe_epochs_s: peer?.epoch_s ?? null,
