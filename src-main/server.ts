@@ -1,10 +1,10 @@
 /** `npm run serve -- [--port N] [--data DIR]`: the app behind a browser UI on 127.0.0.1. */
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { existsSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { Command } from 'commander'
 import { createHandlers } from './handlers'
 import { JobRegistry } from './services/job-service'
-import { startWebHost } from './web-host'
+import { NOT_BUILT, startWebHost } from './web-host'
 
 const program = new Command()
   .name('unet-studio-serve')
@@ -14,11 +14,16 @@ const program = new Command()
   .parse()
 
 const opts = program.opts<{ port: string; data?: string; static: string }>()
+const staticDir = resolve(opts.static)
+if (!existsSync(join(staticDir, 'index.html'))) {
+  console.error(`No built UI in ${staticDir}. ${NOT_BUILT}`)
+  process.exit(1)
+}
 const pkg = JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { version: string }
 const initialDataset = opts.data ? resolve(opts.data) : null
 const jobs = new JobRegistry()
 const host = await startWebHost({
-  staticDir: resolve(opts.static),
+  staticDir,
   handlers: createHandlers({ jobs, allow: initialDataset ? [initialDataset] : [] }),
   version: pkg.version,
   initialDataset,
