@@ -8,6 +8,7 @@ import { extname, join, resolve } from 'node:path'
 import type { Channel, ChannelArg, ChannelResponse, JobSpecInput } from '../src-preload/contract'
 import { readRunConfig } from './engine/run-store'
 import { assertRunFree, RunLockedError } from './engine/train/run-lock'
+import { assertOwnStateFolder } from './data/state-folder'
 import { AllowList } from './services/allow-list'
 import { openDataset, ThumbnailCache } from './services/dataset-service'
 import { forkJob, JobRegistry, type Emit, type StartJob } from './services/job-service'
@@ -60,14 +61,21 @@ function toBase64(data: Uint8Array | Uint16Array): string {
 /** Builds the handler table; the allow-list, jobs and thumbnail cache are shared by its callers. */
 export function createHandlers(opts: HandlerOptions = {}): Handlers {
   const allow = new AllowList()
-  for (const dir of opts.allow ?? []) allow.add(dir)
+  const initial = Promise.all((opts.allow ?? []).map((dir) => allow.add(dir).catch(() => null)))
   const jobs = opts.jobs ?? new JobRegistry()
   const thumbs = new ThumbnailCache()
   /** Last prediction folder per input folder, for the `predicted` sample status. */
   const predicted = new Map<string, string>()
-  const guard = (ctx: HandlerContext, path: string, what: string): string => {
-    if (ctx.initialDataset) allow.add(ctx.initialDataset)
+  const guard = async (ctx: HandlerContext, path: string, what: string): Promise<string> => {
+    await initial
+    if (ctx.initialDataset) await allow.add(ctx.initialDataset).catch(() => null)
     return allow.check(path, what)
+  }
+  /** A dataset folder the app may write its own state into (`.unet-studio/` not leading out). */
+  const stateRoot = async (ctx: HandlerContext, path: string): Promise<string> => {
+    const root = await guard(ctx, path, 'dataset')
+    await assertOwnStateFolder(root)
+    return root
   }
   const launch = (ctx: HandlerContext, spec: JobSpecInput, runDir: string | null = null): string =>
     jobs.start(spec, ctx.emit, ctx.startJob ?? forkJob, runDir)
@@ -89,27 +97,32 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
       backend: jobs.backend
     }),
     'dataset:open': async ({ dir }) => {
-      const root = allow.add(dir)
-      return openDataset(root, predicted.get(root))
+      const root = resolve(dir)
+      await assertOwnStateFolder(root)
+      const info = await openDataset(root, predicted.get(root))
+      await allow.add(root)
+      return info
     },
     'dataset:thumbnail': async ({ root, id, size }, ctx) => ({
-      png: await thumbs.get(guard(ctx, root, 'dataset'), id, size ?? 128)
+      png: await thumbs.get(await guard(ctx, root, 'dataset'), id, size ?? 128)
     }),
     'dialog:open-folder': async ({ title }, ctx) => {
       const path = ctx.pickFolder ? await ctx.pickFolder(title) : null
-      return { path: path ? allow.add(path) : null }
+      return { path: path ? await allow.add(path) : null }
     },
     'merge:start': async ({ root, out, mode, size }, ctx) => {
-      const src = guard(ctx, root, 'dataset')
+      const src = out ? await guard(ctx, root, 'dataset') : await stateRoot(ctx, root)
       const dest = out
-        ? guard(ctx, out, 'output folder')
+        ? await guard(ctx, out, 'output folder')
         : join(src, '.unet-studio', `merged-${mode}`)
       const jobId = launch(ctx, { kind: 'merge', options: { root: src, out: dest, mode, size } })
       return { jobId, out: dest }
     },
     'train:start': async (arg, ctx) => {
-      const data = guard(ctx, arg.data, 'dataset')
-      const runDir = arg.out ? guard(ctx, arg.out, 'run folder') : join(runsDir(data), runStamp())
+      const data = arg.out ? await guard(ctx, arg.data, 'dataset') : await stateRoot(ctx, arg.data)
+      const runDir = arg.out
+        ? await guard(ctx, arg.out, 'run folder')
+        : join(runsDir(data), runStamp())
       assertNotTraining(runDir)
       const options = { ...arg, data, out: runDir }
       const jobId = launch(ctx, { kind: 'train', resume: false, options }, runDir)
@@ -117,40 +130,42 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
     },
     'train:stop': async ({ jobId }) => ({ ok: jobs.stop(jobId, 'train') }),
     'train:resume': async ({ runDir }, ctx) => {
-      const dir = guard(ctx, runDir, 'run folder')
+      const dir = await guard(ctx, runDir, 'run folder')
       assertNotTraining(dir)
       const config = await readRunConfig(dir)
-      const options = { data: config.data, out: dir }
+      const data = await guard(ctx, config.data, `dataset of the run ${dir}`)
+      const options = { data, out: dir }
       return { jobId: launch(ctx, { kind: 'train', resume: true, options }, dir) }
     },
-    'train:runs': async ({ root }, ctx) => listRuns(guard(ctx, root, 'dataset')),
+    'train:runs': async ({ root }, ctx) => listRuns(await stateRoot(ctx, root)),
     'predict:start': async ({ model, input, out, ...settings }, ctx) => {
-      const run = guard(ctx, model, 'run folder')
-      const src = guard(ctx, input, 'input folder')
-      const dest = guard(ctx, out, 'output folder')
+      const run = await guard(ctx, model, 'run folder')
+      const src = await guard(ctx, input, 'input folder')
+      const dest = await guard(ctx, out, 'output folder')
       predicted.set(src, dest)
       const options = { ...settings, model: run, input: await predictInputDir(src), out: dest }
       return { jobId: launch(ctx, { kind: 'predict', options }) }
     },
-    'predict:results': async ({ out }, ctx) => readPredictResults(guard(ctx, out, 'output folder')),
+    'predict:results': async ({ out }, ctx) =>
+      readPredictResults(await guard(ctx, out, 'output folder')),
     'job:cancel': async ({ jobId }) => ({ ok: jobs.stop(jobId) }),
     'file:png': async ({ path }, ctx) => {
-      const file = guard(ctx, path, 'file')
+      const file = await guard(ctx, path, 'file')
       if (extname(file).toLowerCase() !== '.png') throw new Error(`${path}: not a PNG file`)
       return { png: (await readFile(resolve(file))).toString('base64') }
     },
     'image:read': async ({ root: dir, id }, ctx) => {
-      const root = guard(ctx, dir, 'dataset')
+      const root = await guard(ctx, dir, 'dataset')
       const { bytes, ...img } = await readDisplayImage(root, await findSample(root, id))
       return { id, ...img, data: toBase64(bytes) }
     },
     'label:read': async ({ root: dir, id }, ctx) => {
-      const root = guard(ctx, dir, 'dataset')
+      const root = await guard(ctx, dir, 'dataset')
       const { data, ...label } = await readEffectiveLabel(root, await findSample(root, id))
       return { id, ...label, data: toBase64(data), bitDepth: data instanceof Uint16Array ? 16 : 8 }
     },
     'label:save': async ({ root: dir, id, data, width, height, kind, bitDepth }, ctx) => {
-      const root = guard(ctx, dir, 'dataset')
+      const root = await stateRoot(ctx, dir)
       const sample = await findSample(root, id)
       const bytes = Buffer.from(data, 'base64')
       const pixels =

@@ -79,6 +79,7 @@ export async function findSample(root: string, id: string): Promise<Sample> {
 export async function readEffectiveLabel(root: string, sample: Sample): Promise<StoredLabel> {
   const edited = editedLabelPath(root, sample.id)
   if (await exists(edited)) {
+    await assertInsideDataset(root, edited)
     const img = await readImage(edited)
     await assertSameSize(sample, img, edited)
     const kind = img.bitDepth === 16 ? 'instances' : undefined
@@ -91,6 +92,7 @@ export async function readEffectiveLabel(root: string, sample: Sample): Promise<
   }
   const own = await readOwnLabel(root, sample)
   if (own) return own
+  await assertInsideDataset(root, sample.imagePath)
   const { width, height } = await readImageSize(sample.imagePath)
   return {
     data: new Uint8Array(width * height),

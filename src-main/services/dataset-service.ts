@@ -5,7 +5,7 @@ import sharp from 'sharp'
 import type { DatasetInfo, SampleStatus } from '../../src-preload/contract'
 import { describeDataset, scanDataset, type Sample } from '../data/dataset'
 import { readImageSize } from '../data/image-size'
-import { editedLabelPath, findSample } from '../data/label-store'
+import { assertInsideDataset, editedLabelPath, findSample } from '../data/label-store'
 import { mapLimit } from '../data/map-limit'
 
 /** Thumbnails kept in memory (least recently used dropped first). */
@@ -52,6 +52,7 @@ export class ThumbnailCache {
       return hit
     }
     const sample = await findSample(root, id)
+    await assertInsideDataset(root, sample.imagePath)
     const png = await sharp(sample.imagePath)
       .resize(size, size, { fit: 'inside', withoutEnlargement: true })
       .normalise()
