@@ -1,7 +1,7 @@
-import { appendFile, readFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { writeFileAtomic } from '../data/atomic-write'
+import { appendFileSynced, writeFileAtomic } from '../data/atomic-write'
 import type { RunConfig } from './config'
 import { loadModel } from './models/model-io'
 import { inferenceView } from './models'
@@ -43,7 +43,11 @@ export async function writeRunConfig(out: string, config: RunConfig): Promise<vo
 export async function readRunConfig(out: string): Promise<RunConfig> {
   const path = runPaths(out).config
   if (!existsSync(path)) throw new Error(`${path}: not a training run (config.json missing)`)
-  return JSON.parse(await readFile(path, 'utf8')) as RunConfig
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as RunConfig
+  } catch (err) {
+    throw new Error(`${path}: unreadable run config (${(err as Error).message})`)
+  }
 }
 
 function formatRow(row: LogRow): string {
@@ -69,9 +73,9 @@ export async function writeLog(out: string, rows: LogRow[]): Promise<void> {
   await writeFileAtomic(runPaths(out).log, text)
 }
 
-/** Append one epoch row to `log.csv`. */
+/** Append one epoch row to `log.csv`, flushed to disk. */
 export async function appendLog(out: string, row: LogRow): Promise<void> {
-  await appendFile(runPaths(out).log, formatRow(row) + '\n')
+  await appendFileSynced(runPaths(out).log, formatRow(row) + '\n')
 }
 
 /**

@@ -7,6 +7,8 @@ import { describeDataset, scanDataset, type Sample } from '../data/dataset'
 import { readImageSize } from '../data/image-size'
 import { assertInsideDataset, editedLabelPath, findSample } from '../data/label-store'
 import { mapLimit } from '../data/map-limit'
+import { removeStaleTemps } from '../data/atomic-write'
+import { EDITED_LABELS_DIR } from '../data/label-store'
 
 /** Thumbnails kept in memory (least recently used dropped first). */
 export const DEFAULT_THUMBNAIL_CACHE = 512
@@ -21,6 +23,7 @@ function status(root: string, s: Sample, predictedOut: string | undefined): Samp
 /** Scans and describes `dir`; `predictedOut` is the last prediction folder made from it. */
 export async function openDataset(dir: string, predictedOut?: string): Promise<DatasetInfo> {
   const root = resolve(dir)
+  await removeStaleTemps(join(root, EDITED_LABELS_DIR))
   const [scan, desc] = await Promise.all([scanDataset(root), describeDataset(root)])
   const samples = await mapLimit(scan.samples, 8, async (s) => {
     const size = await readImageSize(s.imagePath).catch(() => ({ width: 0, height: 0 }))

@@ -5,6 +5,7 @@ import { extname, join, resolve } from 'node:path'
 import type { PredictedImage, RunInfo } from '../../src-preload/contract'
 import { listInputImages } from '../data/export/list-images'
 import { readLog, readRunConfig, runPaths } from '../engine/run-store'
+import { hasCheckpoint } from '../engine/train/checkpoint-files'
 
 /** Where the UI puts run folders of a dataset. */
 export function runsDir(root: string): string {
@@ -25,7 +26,7 @@ export async function readRunInfo(runDir: string): Promise<RunInfo> {
     config: { ...(await readRunConfig(runDir)) },
     log: await readLog(runDir),
     hasModel: existsSync(paths.model),
-    hasCheckpoint: existsSync(paths.last)
+    hasCheckpoint: hasCheckpoint(paths.last)
   }
 }
 

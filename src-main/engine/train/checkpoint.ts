@@ -1,7 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises'
-import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { writeFileSynced } from '../../data/atomic-write'
 import { folderWriter, loadModel, writeFolderAtomic } from '../models/model-io'
+import { checkpointProblem, OPT_BIN, OPT_JSON, STATE_JSON as STATE } from './checkpoint-files'
 import { loadOptimizerState, saveOptimizerState } from './optimizer'
 import type { ScheduleState } from './lr-schedule'
 import type { tf } from '../backend/tf'
@@ -29,11 +30,12 @@ export interface CheckpointState {
   savedAt: string
 }
 
-const STATE = 'state.json'
-const OPT_BIN = 'optimizer.bin'
-const OPT_JSON = 'optimizer.json'
+export { checkpointProblem, hasCheckpoint } from './checkpoint-files'
 
-/** Write `last/` atomically: full model, optimizer slots and training state, or nothing. */
+/**
+ * Write `last/` atomically: full model, optimizer slots and training state, or nothing; every
+ * file and the folder are flushed to disk before the rename.
+ */
 export async function saveCheckpoint(
   dir: string,
   model: tf.LayersModel,
@@ -43,15 +45,10 @@ export async function saveCheckpoint(
   const opt = await saveOptimizerState(optimizer)
   await writeFolderAtomic(dir, async (tmp) => {
     await model.save(folderWriter(tmp))
-    await writeFile(join(tmp, OPT_BIN), new Uint8Array(opt.data))
-    await writeFile(join(tmp, OPT_JSON), JSON.stringify({ specs: opt.specs }))
-    await writeFile(join(tmp, STATE), JSON.stringify(state, null, 2))
+    await writeFileSynced(join(tmp, OPT_BIN), new Uint8Array(opt.data))
+    await writeFileSynced(join(tmp, OPT_JSON), JSON.stringify({ specs: opt.specs }))
+    await writeFileSynced(join(tmp, STATE), JSON.stringify(state, null, 2))
   })
-}
-
-/** Whether `dir` holds a complete checkpoint. */
-export function hasCheckpoint(dir: string): boolean {
-  return [STATE, OPT_BIN, OPT_JSON, 'model.json'].every((f) => existsSync(join(dir, f)))
 }
 
 /** Load `last/`: the model, the saved state, and a function restoring the optimizer slots. */
@@ -60,7 +57,8 @@ export async function loadCheckpoint(dir: string): Promise<{
   state: CheckpointState
   restoreOptimizer: (opt: tf.Optimizer) => Promise<void>
 }> {
-  if (!hasCheckpoint(dir)) throw new Error(`${dir}: incomplete or missing checkpoint`)
+  const problem = checkpointProblem(dir)
+  if (problem) throw new Error(`incomplete or missing checkpoint: ${problem}`)
   const state = JSON.parse(await readFile(join(dir, STATE), 'utf8')) as CheckpointState
   const { specs } = JSON.parse(await readFile(join(dir, OPT_JSON), 'utf8'))
   const bytes = await readFile(join(dir, OPT_BIN))

@@ -4,8 +4,7 @@ import { saveCheckpoint, type CheckpointState } from './checkpoint'
 import type { RunConfig } from '../config'
 import { computeLoss, type LossOptions } from './losses'
 import { accumulate, createConfusion, scores } from '../metrics'
-import { saveModel } from '../models/model-io'
-import { inferenceView } from '../models'
+import { saveBestModel } from './best-model'
 import { setLearningRate } from './optimizer'
 import { Prng } from '../prng'
 import { writePreview } from './previews'
@@ -154,7 +153,6 @@ export async function runEpochs(
       val_dice: val?.dice ?? NaN,
       seconds
     }
-    if (next.improved) await saveModel(inferenceView(model), paths.model)
     state = {
       epoch,
       prng: rng.state(),
@@ -164,8 +162,11 @@ export async function runEpochs(
       seconds: state.seconds + seconds - (partial?.seconds ?? 0),
       savedAt: new Date().toISOString()
     }
+    // the checkpoint commits the epoch: a crash before it re-runs the epoch (its log row is
+    // dropped on resume), a crash after it but before model/ is saved is repaired on resume
     await appendLog(config.out, row)
     await saveCheckpoint(paths.last, model, optimizer, state)
+    if (next.improved) await saveBestModel(model, paths.model, state)
     const eta = (config.epochs - epoch) * seconds
     cb.onEpoch?.({
       epoch,

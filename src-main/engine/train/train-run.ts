@@ -6,11 +6,12 @@ import { createModel } from '../models'
 import { createOptimizer } from './optimizer'
 import { Prng } from '../prng'
 import { readLog, runPaths, writeLog, writeRunConfig } from '../run-store'
+import { bestModelEpoch, saveBestModel } from './best-model'
 import { initialSchedule } from './lr-schedule'
 import { medianFrequencyWeights } from '../metrics'
 import type { tf } from '../backend/tf'
 import { runEpochs } from './train-loop'
-import { loadSplit, prepareRun } from './train-setup'
+import { loadSplit, prepareRun, type PreparedRun } from './train-setup'
 import type { TrainCallbacks, TrainSummary } from './train-types'
 
 export type { EpochInfo, StepInfo, TrainCallbacks, TrainSummary } from './train-types'
@@ -42,7 +43,7 @@ export async function trainRun(
 
 /** Trains a prepared (locked) run. */
 async function trainPrepared(
-  { config, samples, resumed }: Omit<Awaited<ReturnType<typeof prepareRun>>, 'lock'>,
+  { config, samples, start }: Omit<PreparedRun, 'lock'>,
   backend: BackendReport,
   cb: TrainCallbacks
 ): Promise<TrainSummary> {
@@ -52,15 +53,17 @@ async function trainPrepared(
   log(
     `${data.train.length} training and ${data.val.length} validation images, ${config.channels} channel(s)`
   )
-  if (config.autoClassWeights && !config.classWeights && !resumed) {
-    config.classWeights = medianFrequencyWeights(
-      data.train.map((s) => s.label),
-      Math.max(2, config.classes),
-      config.ignoreIndex
-    )
-    log(
-      `class weights (median frequency): ${config.classWeights.map((w) => w.toFixed(3)).join(', ')}`
-    )
+  if (start === 'new') {
+    if (config.autoClassWeights && !config.classWeights) {
+      config.classWeights = medianFrequencyWeights(
+        data.train.map((s) => s.label),
+        Math.max(2, config.classes),
+        config.ignoreIndex
+      )
+      log(
+        `class weights (median frequency): ${config.classWeights.map((w) => w.toFixed(3)).join(', ')}`
+      )
+    }
     await writeRunConfig(config.out, config)
   }
   const lossOpts: LossOptions = {
@@ -81,18 +84,30 @@ async function trainPrepared(
     seconds: 0,
     savedAt: ''
   }
-  if (resumed) {
+  if (start === 'checkpoint') {
     const ck = await loadCheckpoint(paths.last)
     model = ck.model
     state = ck.state
     await ck.restoreOptimizer(optimizer)
-    await writeLog(
-      config.out,
-      (await readLog(config.out)).filter((r) => r.epoch <= state.epoch)
+    const seen = new Set<number>()
+    const rows = (await readLog(config.out)).filter(
+      (r) => r.epoch <= state.epoch && !seen.has(r.epoch) && seen.add(r.epoch)
     )
+    await writeLog(config.out, rows)
     log(`resuming after epoch ${state.epoch}`)
+    const best = state.schedule.bestEpoch
+    if (
+      !state.partial &&
+      best > 0 &&
+      best === state.epoch &&
+      bestModelEpoch(paths.model) !== best
+    ) {
+      await saveBestModel(model, paths.model, state)
+      log(`resume: model/ now holds the best epoch ${best} (its save was cut short)`)
+    }
   } else {
     model = createModel({ ...config, seed: config.seed })
+    await writeLog(config.out, [])
   }
   try {
     return await runEpochs(config, model, optimizer, state, data, lossOpts, backend, cb)

@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { removeStaleTemps } from '../../data/atomic-write'
 import { scanDataset, type Sample } from '../../data/dataset'
 import { editedLabelPath } from '../../data/label-store'
 import { RUN_FORMAT_VERSION } from '../constants'
@@ -11,8 +13,10 @@ import {
   type TrainResumeInput
 } from '../config'
 import { acquireRunLock, type RunLock } from './run-lock'
-import { hasCheckpoint } from './checkpoint'
-import { readRunConfig, runPaths, writeLog, writeRunConfig, readLog } from '../run-store'
+import { modelFolderProblem } from '../models/model-files'
+import { recoverFolder } from '../models/model-io'
+import { checkpointProblem } from './checkpoint-files'
+import { readRunConfig, runPaths, writeRunConfig } from '../run-store'
 import { loadSample, probeChannels, type LoadedSample } from './samples'
 import { splitIds } from './data-split'
 
@@ -45,21 +49,34 @@ async function underLock<T>(
   }
 }
 
+/** Where a run starts: a new run, its last checkpoint, or its first epoch (no checkpoint yet). */
+export type RunStart = 'new' | 'checkpoint' | 'first-epoch'
+
+/** A prepared run: its config, samples, where it starts, and its lock (the caller releases it). */
+export interface PreparedRun {
+  config: RunConfig
+  samples: Sample[]
+  start: RunStart
+  lock: RunLock
+}
+
 /**
- * Create a new run folder (config.json with the seeded split, log.csv header) or reopen one, and
- * take its lock for `jobId` before writing anything (a {@link RunLockedError} when another job
- * trains it). The caller releases the lock.
+ * Prepares a new run (its config with the seeded split; the caller writes it once complete) or
+ * reopens an existing one for `resume`, taking the run folder's lock for `jobId` before writing
+ * anything (a {@link RunLockedError} when another job trains it). A new run never goes over an
+ * existing run folder.
  */
 export async function prepareRun(
   input: TrainConfigInput | TrainResumeInput,
   resume: boolean,
   log: (msg: string) => void,
   jobId: string
-): Promise<{ config: RunConfig; samples: Sample[]; resumed: boolean; lock: RunLock }> {
-  const paths = runPaths(input.out)
-  if (resume && hasCheckpoint(paths.last))
+): Promise<PreparedRun> {
+  if (resume) {
+    await readRunConfig(input.out)
     return underLock(input.out, jobId, log, () => reopenRun(input, log))
-  if (resume) log(`resume: no complete checkpoint in ${paths.last}, starting a new run`)
+  }
+  assertNoRun(input.out)
   const cfg = validateConfig(input)
   const scan = await scanDataset(cfg.data)
   for (const p of scan.problems) log(`skipped ${p.file}: ${p.reason}`)
@@ -71,32 +88,58 @@ export async function prepareRun(
   if (samples.length < 2)
     throw new Error(`${cfg.data}: need at least 2 labelled images, found ${samples.length}`)
   await mkdir(cfg.out, { recursive: true })
-  return underLock(cfg.out, jobId, log, () => newRun(cfg, samples, resume))
+  return underLock(cfg.out, jobId, log, () => newRun(cfg, samples))
 }
 
-/** Reopens a run with a checkpoint: its saved config (more epochs or another backend allowed). */
+function assertNoRun(out: string): void {
+  if (existsSync(runPaths(out).config))
+    throw new Error(
+      `${out} already holds a training run (config.json): resume it or choose another folder`
+    )
+}
+
+/**
+ * Reopens a run for resuming. `config.json` is never rewritten (except for an explicit new
+ * epoch count); a checkpoint or best model cut short by a crash is restored first. With no
+ * complete checkpoint the run restarts at its first epoch only when it has no best model yet;
+ * otherwise resuming stops with a named error and `model/` is kept.
+ */
 async function reopenRun(
   input: TrainConfigInput | TrainResumeInput,
   log: (msg: string) => void
-): Promise<{ config: RunConfig; samples: Sample[]; resumed: true }> {
+): Promise<Omit<PreparedRun, 'lock'>> {
+  const paths = runPaths(input.out)
   const saved = await readRunConfig(input.out)
-  const config: RunConfig = {
-    ...saved,
-    epochs: input.epochs ?? saved.epochs,
-    backend: input.backend ?? saved.backend
-  }
-  if (input.data && input.data !== saved.data) log(`resume: using the run's dataset ${saved.data}`)
+  for (const note of [
+    await recoverFolder(paths.last, checkpointProblem),
+    await recoverFolder(paths.model, modelFolderProblem)
+  ])
+    if (note) log(`resume: ${note}`)
+  await removeStaleTemps(input.out)
+  // the run is where it is now, even if its folder was moved since config.json was written
+  const config: RunConfig = { ...saved, out: input.out, backend: input.backend ?? saved.backend }
+  const problem = checkpointProblem(paths.last)
+  if (problem !== null && existsSync(paths.model))
+    throw new Error(
+      `${input.out}: cannot resume, no complete checkpoint (${problem}); ` +
+        'the best model in model/ is kept: start a new run to train further'
+    )
+  if (input.data && resolve(input.data) !== resolve(saved.data))
+    log(`resume: using the run's dataset ${saved.data}`)
   const scan = await scanDataset(saved.data)
-  await writeRunConfig(input.out, config)
-  return { config, samples: scan.samples, resumed: true }
+  if (input.epochs !== undefined && input.epochs !== saved.epochs) {
+    config.epochs = input.epochs
+    await writeRunConfig(input.out, { ...saved, epochs: input.epochs })
+    log(`resume: epochs changed from ${saved.epochs} to ${input.epochs} in config.json`)
+  }
+  if (problem === null) return { config, samples: scan.samples, start: 'checkpoint' }
+  log(`resume: no checkpoint yet (${problem}), training from the first epoch with the saved split`)
+  return { config, samples: scan.samples, start: 'first-epoch' }
 }
 
-/** Writes a new run's config.json (with the seeded split) and log.csv header. */
-async function newRun(
-  cfg: TrainConfig,
-  samples: Sample[],
-  resume: boolean
-): Promise<{ config: RunConfig; samples: Sample[]; resumed: false }> {
+/** A new run's config (with the seeded split); the trainer writes it once complete. */
+async function newRun(cfg: TrainConfig, samples: Sample[]): Promise<Omit<PreparedRun, 'lock'>> {
+  assertNoRun(cfg.out)
   const split = splitIds(
     samples.map((s) => s.id),
     cfg.val,
@@ -113,9 +156,7 @@ async function newRun(
     split,
     createdAt: new Date().toISOString()
   }
-  await writeRunConfig(cfg.out, config)
-  if (!resume || (await readLog(cfg.out)).length === 0) await writeLog(cfg.out, [])
-  return { config, samples, resumed: false }
+  return { config, samples, start: 'new' }
 }
 
 /** Load the split's images into memory; bad samples are reported and left out. */
