@@ -5,12 +5,18 @@
 import { readFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { extname, join, resolve } from 'node:path'
-import type { Channel, ChannelArg, ChannelResponse, JobSpecInput } from '../src-preload/contract'
+import {
+  DEFAULT_PAGE_ROWS,
+  type Channel,
+  type ChannelArg,
+  type ChannelResponse,
+  type JobSpecInput
+} from '../src-preload/contract'
 import { readRunConfig } from './engine/run-store'
 import { assertRunFree, RunLockedError } from './engine/train/run-lock'
 import { assertOwnStateFolder } from './data/state-folder'
 import { AllowList } from './services/allow-list'
-import { openDataset, ThumbnailCache } from './services/dataset-service'
+import { DatasetListings, ThumbnailCache } from './services/dataset-service'
 import { forkJob, JobRegistry, type Emit, type StartJob } from './services/job-service'
 import {
   listRuns,
@@ -64,6 +70,7 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
   const initial = Promise.all((opts.allow ?? []).map((dir) => allow.add(dir).catch(() => null)))
   const jobs = opts.jobs ?? new JobRegistry()
   const thumbs = new ThumbnailCache()
+  const listings = new DatasetListings()
   /** Last prediction folder per input folder, for the `predicted` sample status. */
   const predicted = new Map<string, string>()
   const guard = async (ctx: HandlerContext, path: string, what: string): Promise<string> => {
@@ -99,10 +106,12 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
     'dataset:open': async ({ dir }) => {
       const root = resolve(dir)
       await assertOwnStateFolder(root)
-      const info = await openDataset(root, predicted.get(root))
+      const info = await listings.open(root, predicted.get(root))
       await allow.add(root)
       return info
     },
+    'dataset:page': async ({ root, offset, limit }, ctx) =>
+      listings.page(await guard(ctx, root, 'dataset'), offset, limit ?? DEFAULT_PAGE_ROWS),
     'dataset:thumbnail': async ({ root, id, size }, ctx) => ({
       png: await thumbs.get(await guard(ctx, root, 'dataset'), id, size ?? 128)
     }),

@@ -45,17 +45,48 @@ export interface AppInfo {
 /** Where a sample's label comes from, for the sample list. */
 export type SampleStatus = 'labelled' | 'unlabelled' | 'edited' | 'predicted'
 
-/** An opened dataset: summary plus one row per sample. */
+/** One sample of the dataset listing; width and height 0 when its header cannot be read. */
+export interface SampleRow {
+  id: string
+  width: number
+  height: number
+  status: SampleStatus
+}
+
+/** Rows the listing sends at most per message (`dataset:page` limit). */
+export const MAX_PAGE_ROWS = 1000
+/** Rows per page unless asked otherwise (the first page comes with `dataset:open`). */
+export const DEFAULT_PAGE_ROWS = 500
+/** Problems `dataset:open` lists at most (`problemCount` has them all). */
+export const MAX_LISTED_PROBLEMS = 200
+
+/** A page of the dataset listing, samples in natural name order (2 before 10). */
+export interface DatasetPage {
+  root: string
+  offset: number
+  /** Samples in the whole dataset. */
+  total: number
+  samples: SampleRow[]
+}
+
+/** An opened dataset: its summary and the first page of samples (more with `dataset:page`). */
 export interface DatasetInfo {
   root: string
   layout: 'dsb2018' | 'flat-pairs' | 'images-only'
   sampleCount: number
-  /** Distinct image sizes, most common first. */
+  /** Distinct image sizes, most common first, from `sizesChecked` image headers. */
   sizes: { width: number; height: number; count: number }[]
+  /** Image headers read for `sizes` and the problems: all, or a spread sample of big datasets. */
+  sizesChecked: number
   maskKind: string
-  /** Files that could not be used, named, with the reason. */
+  /** Samples per label status, over the whole dataset. */
+  counts: Record<SampleStatus, number>
+  /** Files that could not be used, named, with the reason (the first `MAX_LISTED_PROBLEMS`). */
   problems: { sample?: string; file: string; reason: string }[]
-  samples: { id: string; width: number; height: number; status: SampleStatus }[]
+  /** All problems found. */
+  problemCount: number
+  /** The first page of samples (`DEFAULT_PAGE_ROWS` at most), natural name order. */
+  samples: SampleRow[]
 }
 
 /** One `log.csv` row of a training run. */
@@ -129,6 +160,11 @@ const thumbArg = z.strictObject({
   size: z.number().int().min(8).max(1024).default(128)
 })
 const dialogArg = z.strictObject({ title: z.string().optional() })
+const pageArg = z.strictObject({
+  root: path,
+  offset: z.number().int().min(0),
+  limit: z.number().int().min(1).max(MAX_PAGE_ROWS).default(DEFAULT_PAGE_ROWS)
+})
 
 const sampleRef = z.strictObject({ root: path, id: z.string().min(1) })
 const labelSave = sampleRef.extend({
@@ -149,8 +185,10 @@ export const channels = {
   'label:read': channel<typeof sampleRef, LabelPayload>(sampleRef),
   /** Saves an edited label atomically to `<root>/.unet-studio/labels/<id>.png`. */
   'label:save': channel<typeof labelSave, { path: string }>(labelSave),
-  /** Opens a dataset folder (allow-lists it) and lists its samples with their label status. */
+  /** Opens a dataset folder (allow-lists it once opened): its summary and first page of samples. */
   'dataset:open': channel<typeof dirArg, DatasetInfo>(dirArg),
+  /** A page of an opened dataset's samples with their size and label status. */
+  'dataset:page': channel<typeof pageArg, DatasetPage>(pageArg),
   /** A sample's thumbnail, longest side `size`, as base64 PNG. */
   'dataset:thumbnail': channel<typeof thumbArg, { png: string }>(thumbArg),
   /** Native folder picker (Electron); `null` when cancelled or on the web host. */

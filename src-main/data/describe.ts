@@ -1,5 +1,5 @@
 import sharp from 'sharp'
-import type { DatasetProblem, Layout, Sample } from './dataset'
+import type { DatasetProblem, DatasetScan, Layout, Sample } from './dataset'
 import { readImage } from './image-io'
 import { readImageSize } from './image-size'
 import { classifyMaskValues, distinctValues, maskChannel, type MaskValueKind } from './mask-values'
@@ -20,6 +20,8 @@ export interface DatasetDescription {
   instanceMasks?: { files: number; min: number; median: number; max: number }
   /** Distinct image sizes, most common first. */
   sizes: { width: number; height: number; count: number }[]
+  /** Images whose headers (and masks' headers) were read: all, or `maxImageHeaders` spread out. */
+  imagesChecked: number
   /** Image channels as read (alpha dropped); `withAlpha` counts files that had alpha. */
   channels: { channels: number; count: number }[]
   withAlpha: number
@@ -58,19 +60,31 @@ function spread<T>(items: T[], limit: number): T[] {
   return Array.from({ length: limit }, (_, i) => items[Math.floor((i * items.length) / limit)])
 }
 
+/** Options for {@link describeDataset}. */
+export interface DescribeOptions {
+  /** Mask files decoded to learn the values (default {@link DEFAULT_MASK_FILES_CHECKED}). */
+  maxMaskFiles?: number
+  /** Image headers read at most, spread over the dataset (default: all). */
+  maxImageHeaders?: number
+  /** The folder's scan when the caller has it already (a dataset is scanned once). */
+  scan?: DatasetScan
+}
+
 /**
  * Describe a dataset: sample count, image sizes, channels, bit depth and mask kind.
- * Reads every image and mask header, but decodes at most `maxMaskFiles` mask files.
+ * Reads every image and mask header (or `maxImageHeaders` spread out), but decodes at most
+ * `maxMaskFiles` mask files.
  */
 export async function describeDataset(
   dir: string,
-  opts: { maxMaskFiles?: number } = {}
+  opts: DescribeOptions = {}
 ): Promise<DatasetDescription> {
   const start = performance.now()
-  const scan = await scanDataset(dir)
+  const scan = opts.scan ?? (await scanDataset(dir))
   const problems = [...scan.problems]
+  const checked = spread(scan.samples, opts.maxImageHeaders ?? Infinity)
   // image headers: size, channels, depth
-  const metas = await mapLimit(scan.samples, CONCURRENCY, async (s) => {
+  const metas = await mapLimit(checked, CONCURRENCY, async (s) => {
     try {
       const m = await sharp(s.imagePath).metadata()
       const depth = ['uchar', 'char'].includes(m.depth ?? 'uchar') ? 8 : 16
@@ -131,6 +145,7 @@ export async function describeDataset(
     sizes: [...tally(ok, (m) => `${m.width}x${m.height}`).values()]
       .map(({ item, count }) => ({ width: item.width, height: item.height, count }))
       .sort((a, b) => b.count - a.count),
+    imagesChecked: checked.length,
     channels: [...tally(ok, (m) => String(m.channels)).values()]
       .map(({ item, count }) => ({ channels: item.channels, count }))
       .sort((a, b) => a.channels - b.channels),

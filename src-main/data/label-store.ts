@@ -59,6 +59,11 @@ export function editedLabelPath(root: string, id: string): string {
 
 const scans = new Map<string, Promise<DatasetScan>>()
 
+/** Remembers the scan of `root` (made when it was opened), so samples are found without rescanning. */
+export function rememberScan(root: string, scan: DatasetScan): void {
+  scans.set(resolve(root), Promise.resolve(scan))
+}
+
 /** Finds sample `id` in the dataset at `root` (scan cached; rescanned once when missing). */
 export async function findSample(root: string, id: string): Promise<Sample> {
   const key = resolve(root)

@@ -1,42 +1,104 @@
-/** Opening datasets for the UI: samples with label status, and cached thumbnails. */
-import { existsSync } from 'node:fs'
+/**
+ * Opening datasets for the UI: one scan per open, a bounded summary, the samples listed page by
+ * page in natural name order with their label status, and cached thumbnails.
+ */
+import { readdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import sharp from 'sharp'
-import type { DatasetInfo, SampleStatus } from '../../src-preload/contract'
+import {
+  DEFAULT_PAGE_ROWS,
+  MAX_LISTED_PROBLEMS,
+  type DatasetInfo,
+  type DatasetPage,
+  type SampleStatus
+} from '../../src-preload/contract'
 import { describeDataset, scanDataset, type Sample } from '../data/dataset'
 import { readImageSize } from '../data/image-size'
-import { assertInsideDataset, editedLabelPath, findSample } from '../data/label-store'
+import {
+  assertInsideDataset,
+  EDITED_LABELS_DIR,
+  findSample,
+  rememberScan
+} from '../data/label-store'
 import { mapLimit } from '../data/map-limit'
 import { removeStaleTemps } from '../data/atomic-write'
-import { EDITED_LABELS_DIR } from '../data/label-store'
 
 /** Thumbnails kept in memory (least recently used dropped first). */
 export const DEFAULT_THUMBNAIL_CACHE = 512
+/** Image headers read when a dataset opens (spread over it); pages read their own. */
+export const DEFAULT_SUMMARY_HEADERS = 2000
 
-function status(root: string, s: Sample, predictedOut: string | undefined): SampleStatus {
-  if (existsSync(editedLabelPath(root, s.id))) return 'edited'
+/** Compares names the way people count: `2` before `10`. */
+export const naturalOrder = new Intl.Collator('en', { numeric: true, sensitivity: 'base' }).compare
+
+/** An opened dataset's samples in listing order, with their label status. */
+interface Listing {
+  samples: Sample[]
+  status: Map<string, SampleStatus>
+}
+
+async function fileNames(dir: string): Promise<Set<string>> {
+  return new Set(await readdir(dir).catch(() => [] as string[]))
+}
+
+function statusOf(s: Sample, edited: Set<string>, predicted: Set<string>): SampleStatus {
+  if (edited.has(`${s.id}.png`)) return 'edited'
   if (s.maskPath || s.instanceMaskPaths?.length) return 'labelled'
-  if (predictedOut && existsSync(join(predictedOut, 'masks', `${s.id}.png`))) return 'predicted'
+  if (predicted.has(`${s.id}.png`)) return 'predicted'
   return 'unlabelled'
 }
 
-/** Scans and describes `dir`; `predictedOut` is the last prediction folder made from it. */
-export async function openDataset(dir: string, predictedOut?: string): Promise<DatasetInfo> {
-  const root = resolve(dir)
-  await removeStaleTemps(join(root, EDITED_LABELS_DIR))
-  const [scan, desc] = await Promise.all([scanDataset(root), describeDataset(root)])
-  const samples = await mapLimit(scan.samples, 8, async (s) => {
-    const size = await readImageSize(s.imagePath).catch(() => ({ width: 0, height: 0 }))
-    return { id: s.id, ...size, status: status(root, s, predictedOut) }
-  })
-  return {
-    root,
-    layout: scan.layout,
-    sampleCount: scan.samples.length,
-    sizes: desc.sizes,
-    maskKind: desc.mask.kind,
-    problems: desc.problems,
-    samples
+/** Opened datasets: each is scanned once per open and listed page by page. */
+export class DatasetListings {
+  private readonly listings = new Map<string, Listing>()
+
+  /** Scans and describes `dir`; `predictedOut` is the last prediction folder made from it. */
+  async open(dir: string, predictedOut?: string): Promise<DatasetInfo> {
+    const root = resolve(dir)
+    await removeStaleTemps(join(root, EDITED_LABELS_DIR))
+    const scan = await scanDataset(root)
+    rememberScan(root, scan)
+    const desc = await describeDataset(root, { scan, maxImageHeaders: DEFAULT_SUMMARY_HEADERS })
+    const edited = await fileNames(join(root, EDITED_LABELS_DIR))
+    const predicted = predictedOut
+      ? await fileNames(join(predictedOut, 'masks'))
+      : new Set<string>()
+    const samples = [...scan.samples].sort((a, b) => naturalOrder(a.id, b.id))
+    const status = new Map(samples.map((s) => [s.id, statusOf(s, edited, predicted)]))
+    this.listings.set(root, { samples, status })
+    const counts: Record<SampleStatus, number> = {
+      labelled: 0,
+      unlabelled: 0,
+      edited: 0,
+      predicted: 0
+    }
+    for (const st of status.values()) counts[st]++
+    const first = await this.page(root, 0, DEFAULT_PAGE_ROWS)
+    return {
+      root,
+      layout: scan.layout,
+      sampleCount: samples.length,
+      sizes: desc.sizes,
+      sizesChecked: desc.imagesChecked,
+      maskKind: desc.mask.kind,
+      counts,
+      problems: desc.problems.slice(0, MAX_LISTED_PROBLEMS),
+      problemCount: desc.problems.length,
+      samples: first.samples
+    }
+  }
+
+  /** Samples `offset .. offset + limit` of an opened dataset, with sizes from their headers. */
+  async page(dir: string, offset: number, limit: number): Promise<DatasetPage> {
+    const root = resolve(dir)
+    const listing = this.listings.get(root)
+    if (!listing) throw new Error(`${root} is not open: open the dataset first`)
+    const slice = listing.samples.slice(offset, offset + limit)
+    const samples = await mapLimit(slice, 8, async (s) => {
+      const size = await readImageSize(s.imagePath).catch(() => ({ width: 0, height: 0 }))
+      return { id: s.id, ...size, status: listing.status.get(s.id) ?? 'unlabelled' }
+    })
+    return { root, offset, total: listing.samples.length, samples }
   }
 }
 

@@ -37,20 +37,42 @@ export function fakeApi(answers: Record<string, unknown>): FakeApi {
   })
 }
 
-/** A DatasetInfo with `n` samples named s0000…, all labelled. */
-export function datasetInfo(n: number, root = '/data/dsb') {
+/** Sample rows s0000… of a fake dataset: every third unlabelled, the others labelled. */
+export function sampleRows(from: number, to: number) {
+  return Array.from({ length: to - from }, (_, k) => {
+    const i = from + k
+    return {
+      id: `s${String(i).padStart(4, '0')}`,
+      width: 256,
+      height: 256,
+      status: i % 3 === 0 ? 'unlabelled' : 'labelled'
+    }
+  })
+}
+
+/** A DatasetInfo with `n` samples named s0000…, the first `first` of them on its first page. */
+export function datasetInfo(n: number, root = '/data/dsb', first = n) {
+  const unlabelled = Math.ceil(n / 3)
   return {
     root,
     layout: 'dsb2018',
     sampleCount: n,
     sizes: [{ width: 256, height: 256, count: n }],
+    sizesChecked: n,
     maskKind: 'per-instance-files',
+    counts: { labelled: n - unlabelled, unlabelled, edited: 0, predicted: 0 },
     problems: [],
-    samples: Array.from({ length: n }, (_, i) => ({
-      id: `s${String(i).padStart(4, '0')}`,
-      width: 256,
-      height: 256,
-      status: i % 3 === 0 ? 'unlabelled' : 'labelled'
-    }))
+    problemCount: 0,
+    samples: sampleRows(0, Math.min(n, first))
   }
+}
+
+/** A `dataset:page` answer for {@link datasetInfo}'s dataset of `n` samples. */
+export function datasetPage(n: number, root = '/data/dsb') {
+  return (a: { offset: number; limit: number }) => ({
+    root,
+    offset: a.offset,
+    total: n,
+    samples: sampleRows(a.offset, Math.min(n, a.offset + a.limit))
+  })
 }

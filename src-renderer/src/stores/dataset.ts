@@ -1,18 +1,28 @@
-/** The open dataset: its samples with label status, the selection and cached thumbnails. */
+/**
+ * The open dataset: its samples with label status (the first page from `dataset:open`, the
+ * rest page by page in the background), the selection and cached thumbnails.
+ */
 import { acceptHMRUpdate, defineStore } from 'pinia'
-import { computed, ref, shallowRef } from 'vue'
+import { computed, ref, shallowRef, triggerRef } from 'vue'
 import { client, errorText } from './app'
 
-import type { DatasetInfo, SampleStatus } from '../../../src-preload/contract'
+import {
+  DEFAULT_PAGE_ROWS,
+  type DatasetInfo,
+  type SampleRow,
+  type SampleStatus
+} from '../../../src-preload/contract'
 
-export type { SampleStatus }
-/** One sample in the browser. */
-export type SampleRow = DatasetInfo['samples'][number]
+export type { SampleRow, SampleStatus }
 
 /** Thumbnail side in pixels requested from the host. */
 export const DEFAULT_THUMB_SIZE = 64
 /** Thumbnails fetched at once. */
 const THUMB_CONCURRENCY = 4
+
+function emptyCounts(): Record<SampleStatus, number> {
+  return { labelled: 0, unlabelled: 0, edited: 0, predicted: 0 }
+}
 
 /** The dataset store. */
 export const useDatasetStore = defineStore('dataset', () => {
@@ -21,36 +31,74 @@ export const useDatasetStore = defineStore('dataset', () => {
   const maskKind = ref<string | null>(null)
   const sizes = ref<DatasetInfo['sizes']>([])
   const problems = ref<DatasetInfo['problems']>([])
+  const problemCount = ref(0)
+  /** Samples loaded so far, in the host's (natural name) order; `total` in the dataset. */
   const samples = shallowRef<SampleRow[]>([])
+  const total = ref(0)
+  /** True while pages after the first are still arriving. */
+  const paging = ref(false)
+  const statusCounts = ref<Record<SampleStatus, number>>(emptyCounts())
   const selectedId = ref<string | null>(null)
   const loading = ref(false)
   const error = ref<string | null>(null)
   const thumbs = ref<Record<string, string>>({})
-  const counts = computed(() => {
-    const c: Record<SampleStatus, number> = { labelled: 0, unlabelled: 0, edited: 0, predicted: 0 }
-    for (const s of samples.value) c[s.status] = (c[s.status] ?? 0) + 1
-    return c
-  })
+  /** Samples per label status over the whole dataset (from the host, kept up to date here). */
+  const counts = computed(() => statusCounts.value)
   const selected = computed(() => samples.value.find((s) => s.id === selectedId.value) ?? null)
   const queue: string[] = []
   const requested = new Set<string>()
   let active = 0
+  /** Bumped on every open: pages of an older listing are dropped. */
+  let generation = 0
+
+  function applySummary(info: DatasetInfo): void {
+    problems.value = info.problems ?? []
+    problemCount.value = info.problemCount ?? info.problems?.length ?? 0
+    statusCounts.value = { ...emptyCounts(), ...info.counts }
+    total.value = info.sampleCount
+    samples.value = [...info.samples]
+  }
+
+  /** Fetches the pages after the first, in order, until the listing is complete. */
+  async function loadPages(at: string, gen: number): Promise<void> {
+    paging.value = samples.value.length < total.value
+    try {
+      while (gen === generation && samples.value.length < total.value) {
+        const page = await client().call('dataset:page', {
+          root: at,
+          offset: samples.value.length,
+          limit: DEFAULT_PAGE_ROWS
+        })
+        if (gen !== generation) return
+        if (page.samples.length === 0) break
+        samples.value.push(...page.samples)
+        total.value = page.total
+        triggerRef(samples)
+      }
+    } catch (err) {
+      if (gen === generation) error.value = errorText(err)
+    } finally {
+      if (gen === generation) paging.value = false
+    }
+  }
 
   async function open(dir: string): Promise<boolean> {
     loading.value = true
     error.value = null
+    const gen = ++generation
     try {
       const info = await client().call('dataset:open', { dir })
+      if (gen !== generation) return false
       root.value = info.root
       layout.value = info.layout
       maskKind.value = info.maskKind ?? null
       sizes.value = info.sizes ?? []
-      problems.value = info.problems ?? []
-      samples.value = info.samples
+      applySummary(info)
       thumbs.value = {}
       requested.clear()
       queue.length = 0
       selectedId.value = info.samples[0]?.id ?? null
+      void loadPages(info.root, gen)
       return true
     } catch (err) {
       error.value = errorText(err)
@@ -63,12 +111,15 @@ export const useDatasetStore = defineStore('dataset', () => {
   /** Re-reads the open dataset's sample statuses, keeping the selection and thumbnails. */
   async function refresh(): Promise<void> {
     if (!root.value) return
+    const gen = ++generation
     try {
       const info = await client().call('dataset:open', { dir: root.value })
-      problems.value = info.problems ?? []
-      samples.value = info.samples
-      if (!info.samples.some((s) => s.id === selectedId.value))
-        selectedId.value = info.samples[0]?.id ?? null
+      if (gen !== generation) return
+      const keep = selectedId.value
+      applySummary(info)
+      await loadPages(info.root, gen)
+      if (gen === generation && !samples.value.some((s) => s.id === keep))
+        selectedId.value = samples.value[0]?.id ?? null
     } catch (err) {
       error.value = errorText(err)
     }
@@ -96,7 +147,14 @@ export const useDatasetStore = defineStore('dataset', () => {
   }
 
   function setStatus(id: string, status: SampleStatus): void {
-    samples.value = samples.value.map((s) => (s.id === id ? { ...s, status } : s))
+    const i = samples.value.findIndex((s) => s.id === id)
+    if (i < 0 || samples.value[i].status === status) return
+    const c = { ...statusCounts.value }
+    c[samples.value[i].status]--
+    c[status]++
+    statusCounts.value = c
+    samples.value[i] = { ...samples.value[i], status }
+    triggerRef(samples)
   }
 
   function pump(): void {
@@ -132,7 +190,10 @@ export const useDatasetStore = defineStore('dataset', () => {
     maskKind,
     sizes,
     problems,
+    problemCount,
     samples,
+    total,
+    paging,
     selectedId,
     selected,
     loading,

@@ -1,8 +1,8 @@
 import { createPinia, setActivePinia } from 'pinia'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { setApi } from '../../../src-renderer/src/stores/app'
 import { useDatasetStore } from '../../../src-renderer/src/stores/dataset'
-import { datasetInfo, fakeApi } from '../fake-api'
+import { datasetInfo, datasetPage, fakeApi } from '../fake-api'
 
 describe('dataset store', () => {
   beforeEach(() => setActivePinia(createPinia()))
@@ -25,6 +25,28 @@ describe('dataset store', () => {
     expect(ds.selectedId).toBe('s0000')
     ds.setStatus('s0000', 'edited')
     expect(ds.counts.edited).toBe(1)
+  })
+
+  it('loads the pages after the first in order, and counts the whole dataset at once', async () => {
+    const api = fakeApi({
+      'dataset:open': datasetInfo(1200, '/data/big', 500),
+      'dataset:page': datasetPage(1200, '/data/big')
+    })
+    setApi(api)
+    const ds = useDatasetStore()
+    await ds.open('/data/big')
+    expect(ds.total).toBe(1200)
+    expect(ds.counts).toEqual({ labelled: 800, unlabelled: 400, edited: 0, predicted: 0 })
+    await vi.waitFor(() => expect(ds.samples).toHaveLength(1200))
+    expect(ds.paging).toBe(false)
+    const pages = api.calls.filter((c) => c.channel === 'dataset:page').map((c) => c.arg)
+    expect(pages).toEqual([
+      { root: '/data/big', offset: 500, limit: 500 },
+      { root: '/data/big', offset: 1000, limit: 500 }
+    ])
+    expect(ds.samples.map((s) => s.id)).toEqual(
+      Array.from({ length: 1200 }, (_, i) => `s${String(i).padStart(4, '0')}`)
+    )
   })
 
   it('keeps the previous dataset and reports the error when opening fails', async () => {
