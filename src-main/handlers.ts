@@ -15,6 +15,8 @@ import {
 import { readRunConfig } from './engine/run-store'
 import { assertRunFree, RunLockedError } from './engine/train/run-lock'
 import { assertOwnStateFolder } from './data/state-folder'
+import { checkPixels } from './data/image-header'
+import { readImageSize } from './data/image-size'
 import { AllowList } from './services/allow-list'
 import { DatasetListings, ThumbnailCache } from './services/dataset-service'
 import { forkJob, JobRegistry, type Emit, type StartJob } from './services/job-service'
@@ -161,6 +163,8 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
     'file:png': async ({ path }, ctx) => {
       const file = await guard(ctx, path, 'file')
       if (extname(file).toLowerCase() !== '.png') throw new Error(`${path}: not a PNG file`)
+      const { width, height } = await readImageSize(file)
+      checkPixels(file, width, height)
       return { png: (await readFile(resolve(file))).toString('base64') }
     },
     'image:read': async ({ root: dir, id }, ctx) => {

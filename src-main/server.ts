@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { Command } from 'commander'
+import { DEFAULT_MAX_PIXELS, setMaxPixels } from './data/image-header'
 import { createHandlers } from './handlers'
 import { JobRegistry } from './services/job-service'
 import { NOT_BUILT, startWebHost } from './web-host'
@@ -11,9 +12,11 @@ const program = new Command()
   .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', '8765')
   .option('--data <dir>', 'dataset folder to open when the page loads')
   .option('--static <dir>', 'built renderer folder', 'out/web')
+  .option('--max-pixels <n>', `largest image read, in pixels (default ${DEFAULT_MAX_PIXELS})`)
   .parse()
 
-const opts = program.opts<{ port: string; data?: string; static: string }>()
+const opts = program.opts<{ port: string; data?: string; static: string; maxPixels?: string }>()
+if (opts.maxPixels !== undefined) setMaxPixels(Number(opts.maxPixels))
 const staticDir = resolve(opts.static)
 if (!existsSync(join(staticDir, 'index.html'))) {
   console.error(`No built UI in ${staticDir}. ${NOT_BUILT}`)

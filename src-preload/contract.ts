@@ -127,6 +127,8 @@ export interface ImagePayload {
   height: number
   channels: number
   bitDepth: 8 | 16
+  /** A float image (TIFF) arrives as 16-bit samples spanning its values; these are the ends. */
+  valueRange?: { min: number; max: number }
 }
 
 /** What a label's values mean: binary 0/1, class indices, or instance ids. */

@@ -1,4 +1,4 @@
-import sharp from 'sharp'
+import { ImageRefusedError, readImageHeader } from './image-header'
 import type { DatasetProblem, DatasetScan, Layout, Sample } from './dataset'
 import { readImage } from './image-io'
 import { readImageSize } from './image-size'
@@ -86,9 +86,9 @@ export async function describeDataset(
   // image headers: size, channels, depth
   const metas = await mapLimit(checked, CONCURRENCY, async (s) => {
     try {
-      const m = await sharp(s.imagePath).metadata()
-      const depth = ['uchar', 'char'].includes(m.depth ?? 'uchar') ? 8 : 16
-      const alpha = Boolean(m.hasAlpha)
+      const m = await readImageHeader(s.imagePath)
+      const depth = m.bits
+      const alpha = m.hasAlpha
       return {
         s,
         width: m.width,
@@ -98,11 +98,11 @@ export async function describeDataset(
         alpha
       }
     } catch (err) {
-      problems.push({
-        sample: s.id,
-        file: s.imagePath,
-        reason: `unreadable image: ${(err as Error).message}`
-      })
+      const reason =
+        err instanceof ImageRefusedError
+          ? err.reason
+          : `unreadable image: ${(err as Error).message}`
+      problems.push({ sample: s.id, file: s.imagePath, reason })
       return null
     }
   })

@@ -1,7 +1,14 @@
 import sharp from 'sharp'
 import { writeFileAtomic } from './atomic-write'
+import {
+  decoder,
+  ImageRefusedError,
+  readImageHeader,
+  sampleWords,
+  type ImageHeader
+} from './image-header'
 
-/** Decoded pixels, interleaved by channel, row-major. */
+/** Decoded pixels, interleaved by channel, row-major: 8- or 16-bit unsigned. */
 export interface RawImage {
   data: Uint8Array | Uint16Array
   width: number
@@ -10,24 +17,60 @@ export interface RawImage {
   bitDepth: 8 | 16
 }
 
+/** Decoded floating-point pixels (a float TIFF), values kept as they are in the file. */
+export interface FloatImage {
+  data: Float32Array
+  width: number
+  height: number
+  channels: number
+  bitDepth: 32
+}
+
+/** Any decoded image: unsigned 8/16-bit, or floating point kept as such. */
+export type AnyImage = RawImage | FloatImage
+
 /** Options for {@link readImage}. */
 export interface ReadImageOptions {
   /** Drop an alpha channel (RGBA → RGB, gray+alpha → gray). Default true. */
   dropAlpha?: boolean
 }
 
-const SIXTEEN_BIT = new Set(['ushort', 'short', 'uint', 'int', 'float', 'double'])
-
-/** Read a PNG, JPEG or TIFF into raw pixels, keeping 16-bit data as a Uint16Array. */
+/**
+ * Read a PNG, JPEG or TIFF holding 8- or 16-bit unsigned samples (masks, labels), keeping 16-bit
+ * data as a Uint16Array. A float image is refused by name; so is anything the header check
+ * refuses (above the pixel limit, several pages, signed samples).
+ */
 export async function readImage(path: string, opts: ReadImageOptions = {}): Promise<RawImage> {
+  const header = await readImageHeader(path)
+  if (!header.plain)
+    throw new ImageRefusedError(
+      path,
+      `${sampleWords(header)} samples: masks and labels hold 8- or 16-bit unsigned values`
+    )
+  return decodePlain(path, header, opts)
+}
+
+/**
+ * Read any image the app accepts (training, prediction, display): 8/16-bit unsigned as
+ * {@link readImage}, floating-point TIFFs as a Float32Array of their own values.
+ */
+export async function readAnyImage(path: string, opts: ReadImageOptions = {}): Promise<AnyImage> {
+  const header = await readImageHeader(path)
+  return header.plain ? decodePlain(path, header, opts) : decodeFloat(path, header, opts)
+}
+
+async function decodePlain(
+  path: string,
+  meta: ImageHeader,
+  opts: ReadImageOptions
+): Promise<RawImage> {
   const dropAlpha = opts.dropAlpha ?? true
-  const meta = await sharp(path).metadata()
-  const sixteen = SIXTEEN_BIT.has(meta.depth ?? 'uchar')
-  const grey = (meta.channels ?? 1) - (meta.hasAlpha ? 1 : 0) === 1
-  const keepAlpha = !dropAlpha && Boolean(meta.hasAlpha)
+  const sixteen = meta.bits === 16
+  const grey = meta.channels - (meta.hasAlpha ? 1 : 0) === 1
+  const keepAlpha = !dropAlpha && meta.hasAlpha
   // sharp outputs sRGB unless told otherwise, and its grey spaces drop alpha: grey+alpha is
   // read as RGBA and compacted below
-  let pipeline = sharp(path)
+  let pipeline = decoder(path)
   if (!keepAlpha && meta.hasAlpha) pipeline = pipeline.removeAlpha()
   const greyOut = grey && !keepAlpha
   if (sixteen) pipeline = pipeline.toColourspace(greyOut ? 'grey16' : 'rgb16')
@@ -51,6 +94,53 @@ export async function readImage(path: string, opts: ReadImageOptions = {}): Prom
     channels,
     bitDepth: sixteen ? 16 : 8
   }
+}
+
+/** Float samples as they are: no colour conversion (the image's own space), alpha dropped. */
+async function decodeFloat(
+  path: string,
+  meta: ImageHeader,
+  opts: ReadImageOptions
+): Promise<FloatImage> {
+  const grey = meta.channels - (meta.hasAlpha ? 1 : 0) === 1
+  let pipeline = decoder(path)
+  if ((opts.dropAlpha ?? true) && meta.hasAlpha) pipeline = pipeline.removeAlpha()
+  pipeline = pipeline.toColourspace(grey ? 'b-w' : 'srgb')
+  const { data, info } = await pipeline
+    .raw({ depth: 'float' })
+    .toBuffer({ resolveWithObject: true })
+  const copy = new Float32Array(data.byteLength / 4)
+  new Uint8Array(copy.buffer).set(data)
+  return {
+    data: copy,
+    width: info.width,
+    height: info.height,
+    channels: info.channels,
+    bitDepth: 32
+  }
+}
+
+/**
+ * An unsigned 16-bit view of a float image for display: its value range stretched linearly to
+ * 0..65535 (nothing collapses), with the range so the UI can name real values.
+ */
+export function floatToDisplay16(img: FloatImage): { image: RawImage; min: number; max: number } {
+  let min = Infinity
+  let max = -Infinity
+  for (const v of img.data) {
+    if (!Number.isFinite(v)) continue
+    if (v < min) min = v
+    if (v > max) max = v
+  }
+  if (min > max) min = max = 0
+  const scale = max > min ? 65535 / (max - min) : 0
+  const out = new Uint16Array(img.data.length)
+  for (let i = 0; i < out.length; i++) {
+    const v = img.data[i]
+    out[i] = Number.isFinite(v) ? Math.round((v - min) * scale) : 0
+  }
+  const { width, height, channels } = img
+  return { image: { data: out, width, height, channels, bitDepth: 16 }, min, max }
 }
 
 function greyAlphaFromRgba<T extends Uint8Array | Uint16Array>(rgba: T): T {

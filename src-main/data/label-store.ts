@@ -10,7 +10,15 @@
 import { mkdir, realpath, stat } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { scanDataset, type DatasetScan, type Sample } from './dataset'
-import { encodeImage, readImage, writeImage, type RawImage } from './image-io'
+import { checkPixels } from './image-header'
+import {
+  encodeImage,
+  floatToDisplay16,
+  readAnyImage,
+  readImage,
+  writeImage,
+  type RawImage
+} from './image-io'
 import { readImageSize } from './image-size'
 import { classifyMaskValues, distinctValues, maskChannel } from './mask-values'
 import { boundaryFromInstances, labelComponents } from './instances'
@@ -99,6 +107,7 @@ export async function readEffectiveLabel(root: string, sample: Sample): Promise<
   if (own) return own
   await assertInsideDataset(root, sample.imagePath)
   const { width, height } = await readImageSize(sample.imagePath)
+  checkPixels(sample.imagePath, width, height)
   return {
     data: new Uint8Array(width * height),
     width,
@@ -242,16 +251,24 @@ export interface DisplayImage {
   height: number
   channels: number
   bitDepth: 8 | 16
+  /** For a float image: the real values that 0 and 65535 of the 16-bit samples stand for. */
+  valueRange?: { min: number; max: number }
 }
 
-/** Reads a sample's image for the editor (alpha dropped; 16-bit kept raw for windowing). */
+/**
+ * Reads a sample's image for the editor (alpha dropped; 16-bit kept raw for windowing). A float
+ * image is sent as 16-bit samples spanning its value range, with that range.
+ */
 export async function readDisplayImage(root: string, sample: Sample): Promise<DisplayImage> {
   await assertInsideDataset(root, sample.imagePath)
-  const img = await readImage(sample.imagePath)
+  const any = await readAnyImage(sample.imagePath)
+  const float = any.bitDepth === 32 ? floatToDisplay16(any) : null
+  const img = float ? float.image : (any as RawImage)
   const { width, height, channels, bitDepth } = img
   if (bitDepth === 8) {
     return { format: 'png', bytes: await encodeImage(img), width, height, channels, bitDepth }
   }
   const bytes = new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.byteLength)
-  return { format: 'raw', bytes, width, height, channels, bitDepth }
+  const valueRange = float ? { min: float.min, max: float.max } : undefined
+  return { format: 'raw', bytes, width, height, channels, bitDepth, ...(float && { valueRange }) }
 }

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import sharp from 'sharp'
+import { decoder, ImageRefusedError, readImageHeader, sampleWords } from './image-header'
 import { writeFileAtomic } from './atomic-write'
 import type { DatasetProblem, Layout, Sample } from './dataset'
 import { encodeImage } from './image-io'
@@ -144,10 +145,12 @@ async function mergedLabel(
 
 /** The sample's image as an RGB or grey PNG (16-bit kept), alpha dropped, optionally resized. */
 async function imagePng(path: string, size: number | undefined): Promise<Buffer> {
-  const meta = await sharp(path).metadata()
+  const meta = await readImageHeader(path)
+  if (!meta.plain)
+    throw new ImageRefusedError(path, `${sampleWords(meta)} samples cannot be written as PNG`)
   const grey = meta.channels - (meta.hasAlpha ? 1 : 0) === 1
-  const sixteen = meta.depth !== 'uchar' && meta.depth !== 'char'
-  let p = sharp(path)
+  const sixteen = meta.bits === 16
+  let p = decoder(path)
     .removeAlpha()
     .toColourspace(sixteen ? (grey ? 'grey16' : 'rgb16') : grey ? 'b-w' : 'srgb')
   if (size) p = p.resize(size, size, { kernel: 'linear', fit: 'fill' })

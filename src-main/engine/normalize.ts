@@ -1,4 +1,4 @@
-import type { RawImage } from '../data/image-io'
+import type { AnyImage } from '../data/image-io'
 
 /** A decoded image scaled to 0..1, HWC, with the channel count the model expects. */
 export interface UnitImage {
@@ -8,10 +8,13 @@ export interface UnitImage {
   channels: number
 }
 
-/** Convert to `channels` (gray→replicate, colour→mean of RGB) and scale to 0..1 by bit depth. */
-export function toUnit(raw: RawImage, channels: number): UnitImage {
+/**
+ * Convert to `channels` (gray→replicate, colour→mean of RGB) and scale to 0..1 by bit depth
+ * (float images keep their values: the per-image standardisation that follows needs no range).
+ */
+export function toUnit(raw: AnyImage, channels: number): UnitImage {
   const { width, height, channels: c } = raw
-  const scale = raw.bitDepth === 16 ? 1 / 65535 : 1 / 255
+  const scale = raw.bitDepth === 32 ? 1 : raw.bitDepth === 16 ? 1 / 65535 : 1 / 255
   const n = width * height
   const data = new Float32Array(n * channels)
   const colour = Math.min(c, 3)
@@ -54,7 +57,7 @@ export function standardize(data: Float32Array, mean: number, std: number): Floa
  * The run's input normalisation ('per-image-standardize'), for training, eval and prediction alike:
  * scale to 0..1 by bit depth, then subtract the whole image's mean and divide by its std.
  */
-export function normalizeImage(raw: RawImage, channels: number): UnitImage {
+export function normalizeImage(raw: AnyImage, channels: number): UnitImage {
   const unit = toUnit(raw, channels)
   const { mean, std } = imageStats(unit.data)
   standardize(unit.data, mean, std)

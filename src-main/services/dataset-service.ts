@@ -13,6 +13,8 @@ import {
   type SampleStatus
 } from '../../src-preload/contract'
 import { describeDataset, scanDataset, type Sample } from '../data/dataset'
+import { decoder, readImageHeader } from '../data/image-header'
+import { floatToDisplay16, readAnyImage, type FloatImage } from '../data/image-io'
 import { readImageSize } from '../data/image-size'
 import {
   assertInsideDataset,
@@ -118,7 +120,16 @@ export class ThumbnailCache {
     }
     const sample = await findSample(root, id)
     await assertInsideDataset(root, sample.imagePath)
-    const png = await sharp(sample.imagePath)
+    const header = await readImageHeader(sample.imagePath)
+    let source = decoder(sample.imagePath)
+    if (!header.plain) {
+      const float = await readAnyImage(sample.imagePath)
+      const { image } = floatToDisplay16(float as FloatImage)
+      source = sharp(image.data, {
+        raw: { width: image.width, height: image.height, channels: image.channels as 1 | 3 }
+      }).toColourspace(image.channels === 1 ? 'grey16' : 'rgb16')
+    }
+    const png = await source
       .resize(size, size, { fit: 'inside', withoutEnlargement: true })
       .normalise()
       .toColourspace('srgb')

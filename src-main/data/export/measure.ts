@@ -1,4 +1,4 @@
-import type { RawImage } from '../image-io'
+import type { AnyImage } from '../image-io'
 
 /** One object's measurements, in pixels of the original image. */
 export interface ObjectMeasurement {
@@ -19,7 +19,7 @@ export interface ObjectMeasurement {
 export function measureObjects(
   labels: ArrayLike<number>,
   count: number,
-  image: RawImage
+  image: AnyImage
 ): ObjectMeasurement[] {
   const { width, height, channels } = image
   const colour = Math.min(3, channels)

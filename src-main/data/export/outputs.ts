@@ -1,7 +1,7 @@
 import { access, mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeFileAtomic } from '../atomic-write'
-import { type RawImage, writeImage } from '../image-io'
+import { type AnyImage, writeImage } from '../image-io'
 import { COUNT_HEADER, countLine, MEASUREMENT_HEADER, measurementLines } from './csv'
 import type { ObjectMeasurement } from './measure'
 import { drawOutlines } from './overlay'
@@ -78,7 +78,7 @@ export async function prepareOutput(out: string, s: ExportSettings): Promise<voi
 
 /** One image's results to export. */
 export interface ImageResult {
-  image: RawImage
+  image: AnyImage
   /** 0/1 foreground, or class indices when `classMask`. */
   mask: Uint8Array
   classMask: boolean

@@ -1,4 +1,4 @@
-import type { RawImage } from '../image-io'
+import type { AnyImage, RawImage } from '../image-io'
 
 /** A distinct RGB colour for object `id` (golden-angle hues, full saturation). */
 export function objectColour(id: number): [number, number, number] {
@@ -10,12 +10,12 @@ export function objectColour(id: number): [number, number, number] {
   return [f(5), f(3), f(1)]
 }
 
-/** 8-bit RGB view of an image: colour kept, gray replicated, 16-bit stretched min..max. */
-export function toDisplayRgb(image: RawImage): Uint8Array {
+/** 8-bit RGB view of an image: colour kept, gray replicated, 16-bit and float stretched min..max. */
+export function toDisplayRgb(image: AnyImage): Uint8Array {
   const { width, height, channels, data } = image
   let lo = 0
   let hi = 255
-  if (image.bitDepth === 16) {
+  if (image.bitDepth !== 8) {
     lo = Infinity
     hi = -Infinity
     for (const v of data) {
@@ -35,7 +35,7 @@ export function toDisplayRgb(image: RawImage): Uint8Array {
 }
 
 /** The image in 8-bit RGB with each object's outline (4-neighbour edge pixels) in its colour. */
-export function drawOutlines(image: RawImage, labels: ArrayLike<number>): RawImage {
+export function drawOutlines(image: AnyImage, labels: ArrayLike<number>): RawImage {
   const { width, height } = image
   const rgb = toDisplayRgb(image)
   for (let y = 0; y < height; y++) {

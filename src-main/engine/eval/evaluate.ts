@@ -1,4 +1,4 @@
-import { readImage } from '../../data/image-io'
+import { readAnyImage } from '../../data/image-io'
 import { readLabel } from '../../data/labels'
 import { scanDataset } from '../../data/dataset'
 import { initBackend, type BackendName } from '../backend/init-backend'
@@ -46,7 +46,7 @@ export async function evaluateRun(
     const instances = new InstanceScorer(predictor)
     for (const sample of samples) {
       try {
-        const raw = await readImage(sample.imagePath)
+        const raw = await readAnyImage(sample.imagePath)
         const lab = await readLabel(sample, config.classes > 1 ? 'classes' : 'binary')
         if (lab.width !== raw.width || lab.height !== raw.height)
           throw new Error('label size differs from image')

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { PREDICT_DEFAULTS, type PredictOptions } from '../../../src-preload/options/predict'
-import { type RawImage, readImage } from '../../data/image-io'
+import { type AnyImage, readAnyImage } from '../../data/image-io'
 import {
   type ExportSettings,
   finishedRecord,
@@ -111,7 +111,7 @@ export function postprocessFor(
 /** Predict, post-process and export one image; returns its record. */
 async function processImage(
   predictor: LoadedPredictor,
-  raw: RawImage,
+  raw: AnyImage,
   name: string,
   stem: string,
   o: PredictFolderOptions & typeof DEFAULT_PREDICT,
@@ -212,7 +212,7 @@ export async function predictFolder(
       continue
     }
     try {
-      const raw = await readImage(img.path)
+      const raw = await readAnyImage(img.path)
       const record = await processImage(predictor, raw, name, img.stem, o, settings)
       records.push(record)
       counts.done++

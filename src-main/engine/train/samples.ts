@@ -1,4 +1,4 @@
-import { readImage } from '../../data/image-io'
+import { readAnyImage } from '../../data/image-io'
 import { readTrainingLabel } from '../../data/label-store'
 import type { Sample } from '../../data/dataset'
 import type { Patch } from './augment'
@@ -36,7 +36,7 @@ function reflect(i: number, n: number): number {
 
 /** Read an image's channel count (after dropping alpha), to fix the run's input channels. */
 export async function probeChannels(sample: Sample): Promise<number> {
-  return (await readImage(sample.imagePath)).channels
+  return (await readAnyImage(sample.imagePath)).channels
 }
 
 /** Pad (mirror) to at least size x size, or resize to exactly size x size (bilinear / nearest). */
@@ -82,7 +82,7 @@ function fit(
 
 /** Load one sample's image and its label (an edited one first); throws with the file named when they do not fit together. */
 export async function loadSample(sample: Sample, o: LoadOptions): Promise<LoadedSample> {
-  const raw = await readImage(sample.imagePath)
+  const raw = await readAnyImage(sample.imagePath)
   const lab = await readTrainingLabel(o.root, sample, o.classes > 1 ? 'classes' : 'binary')
   if (lab.width !== raw.width || lab.height !== raw.height) {
     throw new Error(
