@@ -1,7 +1,8 @@
 /** Electron app lifecycle: one window, IPC wired to the shared handlers. */
 import { app, BrowserWindow, dialog } from 'electron'
-import { resolve } from 'node:path'
-import { createMainWindow } from './window'
+import { join, resolve } from 'node:path'
+import { createMainWindow, registerAppScheme, serveAppScheme } from './window'
+import { trustedOrigins } from './window-policy'
 import { registerIpc } from './ipc'
 import { createHandlers } from './handlers'
 import { JobRegistry } from './services/job-service'
@@ -14,8 +15,10 @@ function dataArg(argv: string[]): string | null {
 }
 
 app.enableSandbox()
+registerAppScheme()
 
 void app.whenReady().then(() => {
+  serveAppScheme(join(import.meta.dirname, '../renderer'))
   let win = createMainWindow()
   const initialDataset = dataArg(process.argv)
   const jobs = new JobRegistry()
@@ -26,19 +29,22 @@ void app.whenReady().then(() => {
     closing = true
     void jobs.closeAll().finally(() => app.quit())
   })
-  registerIpc(() => win, createHandlers({ jobs, allow: initialDataset ? [initialDataset] : [] }), {
-    host: 'electron',
+  const handlers = createHandlers({ jobs, allow: initialDataset ? [initialDataset] : [] })
+  const origins = trustedOrigins(app.isPackaged, process.env.ELECTRON_RENDERER_URL)
+  const ctx = {
+    host: 'electron' as const,
     version: app.getVersion(),
     initialDataset,
     startJob: startUtilityJob,
-    pickFolder: async (title) => {
+    pickFolder: async (title?: string) => {
       const r = await dialog.showOpenDialog(win, {
         title: title ?? 'Choose a folder',
         properties: ['openDirectory', 'createDirectory']
       })
       return r.canceled || r.filePaths.length === 0 ? null : r.filePaths[0]
     }
-  })
+  }
+  registerIpc(() => win, handlers, ctx, origins)
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) win = createMainWindow()
   })

@@ -2,15 +2,39 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
 import { channelNames, parseArg } from '../src-preload/contract'
 import type { HandlerContext, Handlers } from './handlers'
+import { fromTrustedOrigin } from './window-policy'
 
 /**
- * Registers every contract channel once. Only the current app window (`getWin()`, which may be
- * recreated on macOS) may call them; its renderer gets the push events.
+ * Whether an invoke comes from the top frame of the current app window, showing a page of a
+ * trusted origin (`app://renderer`, or the dev server in development): not another window, not
+ * a sub-frame, not a page the window was somehow navigated to.
+ */
+export function trustedSender(
+  event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>,
+  win: BrowserWindow | null,
+  origins: readonly string[]
+): boolean {
+  const frame = event.senderFrame
+  if (!win || win.isDestroyed() || !frame) return false
+  const top = win.webContents.mainFrame
+  return (
+    event.sender.id === win.webContents.id &&
+    frame.processId === top.processId &&
+    frame.routingId === top.routingId &&
+    fromTrustedOrigin(frame.url, origins)
+  )
+}
+
+/**
+ * Registers every contract channel once. Only the top frame of the current app window
+ * (`getWin()`, which may be recreated on macOS) from a trusted origin may call them; its renderer
+ * gets the push events.
  */
 export function registerIpc(
   getWin: () => BrowserWindow | null,
   handlers: Handlers,
-  ctx: Omit<HandlerContext, 'emit'>
+  ctx: Omit<HandlerContext, 'emit'>,
+  origins: readonly string[]
 ): void {
   const emit: HandlerContext['emit'] = (event, payload) => {
     const win = getWin()
@@ -18,9 +42,7 @@ export function registerIpc(
   }
   for (const name of channelNames) {
     ipcMain.handle(name, async (event: IpcMainInvokeEvent, raw: unknown) => {
-      const win = getWin()
-      if (!win || win.isDestroyed() || event.sender.id !== win.webContents.id)
-        throw new Error('Untrusted IPC sender')
+      if (!trustedSender(event, getWin(), origins)) throw new Error('Untrusted IPC sender')
       const arg = parseArg(name, raw)
       const handler = handlers[name] as (a: unknown, c: HandlerContext) => Promise<unknown>
       return handler(arg, { ...ctx, emit })

@@ -1,25 +1,52 @@
-/** The app window: isolated, sandboxed, strict CSP, navigation and new windows denied. */
-import { BrowserWindow, session, shell } from 'electron'
+/**
+ * The app window and its session: isolated and sandboxed, served from `app://` with the CSP,
+ * every permission denied but those the app uses, navigation and new windows denied (links to
+ * the documentation host open in the system browser). The rules live in `window-policy.ts`.
+ */
+import { app, BrowserWindow, net, protocol, session, shell, type Session } from 'electron'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { SECURITY_HEADERS } from './web-guard'
+import {
+  APP_SCHEME,
+  appFilePath,
+  isDocsUrl,
+  permissionAllowed,
+  rendererUrl,
+  WINDOW_PREFERENCES
+} from './window-policy'
 
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'"
-].join('; ')
+/** Declares `app://` a standard, secure scheme; call before the app is ready. */
+export function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }
+  ])
+}
 
-/** Creates the main window and loads the renderer. */
-export function createMainWindow(): BrowserWindow {
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({
-      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] }
-    })
+/** Serves the built renderer folder on `app://renderer/`, every response with the CSP headers. */
+export function serveAppScheme(rendererDir: string): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const file = appFilePath(rendererDir, request.url)
+    if (!file) return new Response('Not found', { status: 404, headers: SECURITY_HEADERS })
+    const res = await net.fetch(pathToFileURL(file).toString())
+    const headers = new Headers(res.headers)
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) headers.set(name, value)
+    return new Response(res.body, { status: res.status, headers })
   })
+}
+
+/** Denies every permission request and check the app does not use, and every device. */
+export function lockSession(ses: Session): void {
+  ses.setPermissionRequestHandler((_contents, permission, callback) =>
+    callback(permissionAllowed(permission))
+  )
+  ses.setPermissionCheckHandler((_contents, permission) => permissionAllowed(permission))
+  ses.setDevicePermissionHandler(() => false)
+}
+
+/** Creates the main window and loads the renderer (the dev server only when not packaged). */
+export function createMainWindow(): BrowserWindow {
+  lockSession(session.defaultSession)
   const win = new BrowserWindow({
     width: 1400,
     height: 900,
@@ -27,20 +54,18 @@ export function createMainWindow(): BrowserWindow {
     title: 'UNet Studio',
     autoHideMenuBar: true,
     webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true
+      ...WINDOW_PREFERENCES,
+      preload: join(import.meta.dirname, '../preload/index.cjs')
     }
   })
   win.on('ready-to-show', () => win.show())
   win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url)
+    if (isDocsUrl(url)) void shell.openExternal(url)
     return { action: 'deny' }
   })
   win.webContents.on('will-navigate', (event) => event.preventDefault())
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL)
-  else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'))
+  win.webContents.on('will-redirect', (event) => event.preventDefault())
+  win.webContents.on('will-attach-webview', (event) => event.preventDefault())
+  void win.loadURL(rendererUrl(app.isPackaged, process.env.ELECTRON_RENDERER_URL))
   return win
 }
