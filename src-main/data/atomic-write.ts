@@ -4,7 +4,7 @@
  * removed on the next start.
  */
 import { randomBytes } from 'node:crypto'
-import { open, readdir, rename, rm } from 'node:fs/promises'
+import { open, readdir, rename, rm, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 
 /** Writes `data` to `path` and flushes it to disk before returning. */
@@ -49,21 +49,27 @@ export async function syncFolder(dir: string): Promise<void> {
 /**
  * Write a file atomically: write a temp file in the same folder and flush it, then rename it
  * over the target and flush the folder. Readers see either the old file or the complete new
- * one, never a partial write, even after a crash.
+ * one, never a partial write, even after a crash. `flush: false` skips the flushes for bulk
+ * outputs a re-run recreates (still never partial after a killed process).
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  opts: { flush?: boolean } = {}
+): Promise<void> {
+  const flush = opts.flush ?? true
   const tmp = join(
     dirname(path),
     `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
   )
   try {
-    await writeFileSynced(tmp, data)
+    await (flush ? writeFileSynced(tmp, data) : writeFile(tmp, data))
     await rename(tmp, path)
   } catch (err) {
     await rm(tmp, { force: true })
     throw err
   }
-  await syncFolder(dirname(path))
+  if (flush) await syncFolder(dirname(path))
 }
 
 /** Temp names this module and `writeFolderAtomic` use, with the writer's process id. */

@@ -204,8 +204,9 @@ export async function mergeDataset(
       const image = await imagePng(s.imagePath, opts.size).catch((err) => {
         throw new LabelError(s.imagePath, `unreadable image: ${(err as Error).message}`)
       })
-      await writeFileAtomic(join(out, 'images', `${s.id}.png`), image)
-      await writeFileAtomic(join(out, 'masks', `${s.id}.png`), maskPng)
+      // merged pairs are recreated by a re-run: atomic, not flushed one by one
+      await writeFileAtomic(join(out, 'images', `${s.id}.png`), image, { flush: false })
+      await writeFileAtomic(join(out, 'masks', `${s.id}.png`), maskPng, { flush: false })
       masks += s.instanceMaskPaths?.length ?? 1
       overlapPixels += label.overlaps
       if (label.overlaps > 0) samplesWithOverlaps++
