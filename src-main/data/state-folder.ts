@@ -13,7 +13,8 @@ const WRITTEN = ['', 'labels', 'runs']
  * symbolic link whose target lies outside the dataset: the app would write elsewhere.
  */
 export async function assertOwnStateFolder(root: string): Promise<void> {
-  const realRoot = await realpath(resolve(root))
+  const realRoot = await realpath(resolve(root)).catch(() => null)
+  if (realRoot === null) return
   for (const sub of WRITTEN) {
     const path = join(resolve(root), STATE_DIR, sub)
     const info = await lstat(path).catch(() => null)

@@ -41,7 +41,10 @@ vi.mock('electron', () => ({
   },
   ipcRenderer: {
     invoke: (channel: string, arg: unknown) =>
-      electron.mainHandlers.get(channel)!({ sender: { id: 1 } }, structuredClone(arg)),
+      electron.mainHandlers.get(channel)!(
+        { sender: { id: 1 }, senderFrame: { ...fakeWindow.webContents.mainFrame } },
+        structuredClone(arg)
+      ),
     on: (event: string, fn: (e: unknown, payload: unknown) => void) => {
       const set = electron.rendererListeners.get(event) ?? new Set()
       electron.rendererListeners.set(event, set)
@@ -57,6 +60,7 @@ const fakeWindow = {
   isDestroyed: () => false,
   webContents: {
     id: 1,
+    mainFrame: { processId: 1, routingId: 1, url: 'app://renderer/index.html' },
     send: (event: string, payload: unknown) => {
       for (const fn of electron.rendererListeners.get(event) ?? []) fn({}, structuredClone(payload))
     }
@@ -138,7 +142,9 @@ describe('job events', () => {
       initialDataset: data,
       startJob: scriptedLauncher(scripts)
     }
-    registerIpc(() => fakeWindow as never, createHandlers({ jobs: new JobRegistry() }), ctx)
+    registerIpc(() => fakeWindow as never, createHandlers({ jobs: new JobRegistry() }), ctx, [
+      'app://renderer'
+    ])
     await import('../../src-preload/index')
     const api = electron.api!
     const events: EventPayload<'job:event'>[] = []

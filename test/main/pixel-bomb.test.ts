@@ -64,13 +64,15 @@ function call(channel: string, arg: unknown): Promise<{ result?: unknown; error?
   })
 }
 
-function jobEnd(jobId: string): Promise<{ ok: boolean; result?: unknown; error?: string }> {
+function jobEnd(jobId: string): Promise<{ type: string; result?: unknown; message?: string }> {
   return new Promise((resolve) => {
     const on = (raw: WebSocket.RawData) => {
       const msg = JSON.parse(String(raw))
-      if (msg.event !== 'job:end' || msg.payload.jobId !== jobId) return
+      if (msg.event !== 'job:event' || msg.payload.jobId !== jobId) return
+      const event = msg.payload.event
+      if (event.type !== 'done' && event.type !== 'error') return
       ws.off('message', on)
-      resolve(msg.payload)
+      resolve(event)
     }
     ws.on('message', on)
   })
