@@ -12,7 +12,7 @@ import {
   type TrainConfigInput,
   type TrainResumeInput
 } from '../config'
-import { acquireRunLock, type RunLock } from './run-lock'
+import { acquireRunLock, assertRunFree, type RunLock } from './run-lock'
 import { modelFolderProblem } from '../models/model-files'
 import { recoverFolder } from '../models/model-io'
 import { checkpointProblem } from './checkpoint-files'
@@ -91,11 +91,17 @@ export async function prepareRun(
   return underLock(cfg.out, jobId, log, () => newRun(cfg, samples))
 }
 
+/** Refuses a folder that holds a run: the job training it is named when there is one. */
 function assertNoRun(out: string): void {
-  if (existsSync(runPaths(out).config))
-    throw new Error(
-      `${out} already holds a training run (config.json): resume it or choose another folder`
-    )
+  if (!existsSync(runPaths(out).config)) return
+  assertRunFree(out)
+  throw alreadyARun(out)
+}
+
+function alreadyARun(out: string): Error {
+  return new Error(
+    `${out} already holds a training run (config.json): resume it or choose another folder`
+  )
 }
 
 /**
@@ -139,7 +145,8 @@ async function reopenRun(
 
 /** A new run's config (with the seeded split); the trainer writes it once complete. */
 async function newRun(cfg: TrainConfig, samples: Sample[]): Promise<Omit<PreparedRun, 'lock'>> {
-  assertNoRun(cfg.out)
+  // under the lock now: a run another process created meanwhile is still refused
+  if (existsSync(runPaths(cfg.out).config)) throw alreadyARun(cfg.out)
   const split = splitIds(
     samples.map((s) => s.id),
     cfg.val,
