@@ -3,7 +3,6 @@
  * stepping, validating or writing its checkpoint and best model) resumes every time with
  * config.json untouched, each epoch once in log.csv, and a best model that never gets worse.
  */
-import { existsSync } from 'node:fs'
 import { readdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -65,12 +64,26 @@ async function killAtRandom(spec: JobSpecInput): Promise<{ killed: boolean; erro
   return end.killed ? { killed: true } : end
 }
 
-/** Resumes the run, and while it trains starts a second resume of it, which must be refused. */
-async function secondResumeRefused(data: string, out: string): Promise<string> {
+/** Starts a job and resolves once it has taken its first step; a job that ends first is an error. */
+async function startAndStep(spec: JobSpecInput): Promise<ReturnType<typeof startJob>> {
   let stepped: () => void = () => undefined
   const firstStep = new Promise<void>((resolve) => (stepped = resolve))
-  const first = startJob(resume(data, out), (e) => e.type === 'step' && stepped())
-  await firstStep
+  const job = startJob(spec, (e) => e.type === 'step' && stepped())
+  const ended = job.done.then(
+    () => new Error(`the ${spec.resume ? 'resume' : 'run'} finished before its first step`),
+    (err: Error) => err
+  )
+  const early = await Promise.race([firstStep.then(() => null), ended])
+  if (early) throw early
+  return job
+}
+
+/**
+ * Resumes the run, and while it trains starts a second resume of it, which must be refused.
+ * Done early, while epochs remain: a run the kill loop already finished has no step to wait for.
+ */
+async function secondResumeRefused(data: string, out: string): Promise<string> {
+  const first = await startAndStep(resume(data, out))
   const second = startJob(resume(data, out))
   const refusal = await second.done.then(
     () => 'finished',
@@ -101,10 +114,13 @@ describe('kill -9 loop', () => {
     dirs.push(data)
     const out = join(data, 'run')
     const options = { ...TINY, data, out, epochs: EPOCHS }
-    const first = await killAtRandom({ kind: 'train', resume: false, options })
-    if (!existsSync(join(out, 'config.json')))
-      throw new Error(`no config.json after the first start: ${first.error ?? 'killed'}`)
+    const first = await startAndStep({ kind: 'train', resume: false, options })
+    first.kill()
+    await first.done.catch(() => undefined)
     const config = await readFile(join(out, 'config.json'))
+    expect(await secondResumeRefused(data, out)).toMatch(
+      new RegExp(`run ${out} is being trained by job train-\\S+ \\(pid \\d+`)
+    )
     let best = Infinity
     let cutShort = 0
     let finished = 0
@@ -121,9 +137,6 @@ describe('kill -9 loop', () => {
         best = state.best.monitored
       }
     }
-    expect(await secondResumeRefused(data, out)).toMatch(
-      new RegExp(`run ${out} is being trained by job train-\\S+ \\(pid \\d+`)
-    )
     const summary = await startJob(resume(data, out)).done
     if (summary.kind !== 'train') throw new Error(`a ${summary.kind} result`)
     expect(summary.epochs).toBe(EPOCHS)
