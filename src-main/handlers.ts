@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { extname, join, resolve } from 'node:path'
+import { inflateSync } from 'node:zlib'
 import {
   DEFAULT_PAGE_ROWS,
   type Channel,
@@ -27,12 +28,15 @@ import {
   runsDir,
   runStamp
 } from './services/run-service'
+import { findSample, readDisplayImage } from './data/label-store'
 import {
-  findSample,
-  readDisplayImage,
-  readEffectiveLabel,
-  saveEditedLabel
-} from './data/label-store'
+  loadProject,
+  projectPath,
+  readProjectIfAny,
+  saveProject,
+  seedProject
+} from './data/project'
+import { readProjectLabel, saveProjectLabel } from './data/project-labels'
 
 export type { Emit, StartJob } from './services/job-service'
 
@@ -114,6 +118,16 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
     },
     'dataset:page': async ({ root, offset, limit }, ctx) =>
       listings.page(await guard(ctx, root, 'dataset'), offset, limit ?? DEFAULT_PAGE_ROWS),
+    'project:read': async ({ root: dir }, ctx) => {
+      const root = await stateRoot(ctx, dir)
+      const { project, seeded } = await loadProject(root)
+      return { root, path: projectPath(root), project, seeded }
+    },
+    'project:save': async ({ root: dir, project }, ctx) => {
+      const root = await stateRoot(ctx, dir)
+      const saved = await saveProject(root, project)
+      return { root, path: projectPath(root), project: saved, seeded: false }
+    },
     'dataset:thumbnail': async ({ root, id, size }, ctx) => ({
       png: await thumbs.get(await guard(ctx, root, 'dataset'), id, size ?? 128)
     }),
@@ -174,18 +188,25 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
     },
     'label:read': async ({ root: dir, id }, ctx) => {
       const root = await guard(ctx, dir, 'dataset')
-      const { data, ...label } = await readEffectiveLabel(root, await findSample(root, id))
+      const project = (await readProjectIfAny(root)) ?? (await seedProject(root))
+      const sample = await findSample(root, id)
+      const { data, ...label } = await readProjectLabel(root, sample, project)
       return { id, ...label, data: toBase64(data), bitDepth: data instanceof Uint16Array ? 16 : 8 }
     },
-    'label:save': async ({ root: dir, id, data, width, height, kind, bitDepth }, ctx) => {
+    'label:save': async ({ root: dir, id, data, encoding, width, height, kind, bitDepth }, ctx) => {
       const root = await stateRoot(ctx, dir)
       const sample = await findSample(root, id)
-      const bytes = Buffer.from(data, 'base64')
+      const packed = Buffer.from(data, 'base64')
+      const expected = width * height * (bitDepth === 16 ? 2 : 1)
+      const bytes =
+        encoding === 'deflate' ? inflateSync(packed, { maxOutputLength: expected }) : packed
       const pixels =
         bitDepth === 16
           ? new Uint16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length))
           : new Uint8Array(bytes)
-      return { path: await saveEditedLabel(root, sample, { data: pixels, width, height, kind }) }
+      const { project } = await loadProject(root)
+      const label = { data: pixels, width, height, kind }
+      return { path: await saveProjectLabel(root, sample, label, project) }
     }
   }
 }

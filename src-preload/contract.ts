@@ -14,9 +14,11 @@ import { issuesText, OptionsError, path } from './options/common'
 import { mergeStart } from './options/merge'
 import { predictOptions } from './options/predict'
 import { trainStart } from './options/train'
+import { LABEL_KINDS, projectSchema, type LabelKind, type Project } from './project'
 
 export * from './job-events'
 export { BACKEND_NAMES, type BackendName } from './options/backend'
+export { LABEL_KINDS, type LabelKind } from './project'
 
 /** A request/response channel: the argument's schema and the (type-only) response. */
 export interface ChannelSpec<A extends z.ZodType, R> {
@@ -131,11 +133,6 @@ export interface ImagePayload {
   valueRange?: { min: number; max: number }
 }
 
-/** What a label's values mean: binary 0/1, class indices, or instance ids. */
-export const LABEL_KINDS = ['binary', 'classes', 'instances'] as const
-/** What a label's values mean: binary 0/1, class indices, or instance ids. */
-export type LabelKind = (typeof LABEL_KINDS)[number]
-
 /** A sample's effective label, raw: base64 of the typed array (8-bit, or 16-bit for instances). */
 export interface LabelPayload {
   id: string
@@ -147,6 +144,16 @@ export interface LabelPayload {
   /** Edited label, the dataset's own masks, or empty. */
   source: 'edited' | 'dataset' | 'empty'
   path: string | null
+}
+
+/** A dataset's project file as read (seeded on first open) or written. */
+export interface ProjectInfo {
+  root: string
+  /** Path of project.json. */
+  path: string
+  project: Project
+  /** True when this read created project.json (first open). */
+  seeded: boolean
 }
 
 const noArg = z.strictObject({})
@@ -169,8 +176,11 @@ const pageArg = z.strictObject({
 })
 
 const sampleRef = z.strictObject({ root: path, id: z.string().min(1) })
+const projectSave = z.strictObject({ root: path, project: projectSchema })
 const labelSave = sampleRef.extend({
+  /** Base64 of the label's samples, zlib-compressed when `encoding` is `deflate`. */
   data: z.string(),
+  encoding: z.enum(['raw', 'deflate']).default('raw'),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   kind: z.enum(LABEL_KINDS),
@@ -191,6 +201,10 @@ export const channels = {
   'dataset:open': channel<typeof dirArg, DatasetInfo>(dirArg),
   /** A page of an opened dataset's samples with their size and label status. */
   'dataset:page': channel<typeof pageArg, DatasetPage>(pageArg),
+  /** The dataset's project.json (label type, classes, invert), seeded on first open. */
+  'project:read': channel<typeof rootArg, ProjectInfo>(rootArg),
+  /** Writes the dataset's project.json (atomically) as the class panel edited it. */
+  'project:save': channel<typeof projectSave, ProjectInfo>(projectSave),
   /** A sample's thumbnail, longest side `size`, as base64 PNG. */
   'dataset:thumbnail': channel<typeof thumbArg, { png: string }>(thumbArg),
   /** Native folder picker (Electron); `null` when cancelled or on the web host. */

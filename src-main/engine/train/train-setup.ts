@@ -4,6 +4,7 @@ import { resolve } from 'node:path'
 import { removeStaleTemps } from '../../data/atomic-write'
 import { scanDataset, type Sample } from '../../data/dataset'
 import { editedLabelPath } from '../../data/label-store'
+import { naturalCompare } from '../../data/natural-sort'
 import { RUN_FORMAT_VERSION } from '../constants'
 import {
   validateConfig,
@@ -83,7 +84,7 @@ export async function prepareRun(
   const labelled = (s: Sample) =>
     s.maskPath || s.instanceMaskPaths?.length || existsSync(editedLabelPath(cfg.data, s.id))
   let samples = scan.samples.filter(labelled)
-  samples.sort((a, b) => a.id.localeCompare(b.id))
+  samples.sort((a, b) => naturalCompare(a.id, b.id))
   if (cfg.limit > 0) samples = samples.slice(0, cfg.limit)
   if (samples.length < 2)
     throw new Error(`${cfg.data}: need at least 2 labelled images, found ${samples.length}`)

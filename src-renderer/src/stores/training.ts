@@ -186,9 +186,24 @@ export const useTrainingStore = defineStore('training', () => {
     state.value = run.log.length >= total ? 'done' : 'stopped'
   }
 
+  /**
+   * Points training at a newly opened dataset and forgets the previous one's run, charts and run
+   * list; a job still running keeps its panel until it ends.
+   */
+  function switchDataset(root: string): void {
+    if (['starting', 'running', 'stopping'].includes(state.value)) return
+    reset()
+    data.value = root
+    runDir.value = null
+    state.value = 'idle'
+    runs.value = []
+    void loadRuns(root)
+  }
+
   async function loadRuns(root: string): Promise<void> {
     try {
-      runs.value = await client().call('train:runs', { root })
+      const list = await client().call('train:runs', { root })
+      if (data.value === root || data.value === null) runs.value = list
     } catch {
       runs.value = []
     }
@@ -215,7 +230,8 @@ export const useTrainingStore = defineStore('training', () => {
     resume,
     loadRuns,
     showRun,
-    reset
+    reset,
+    switchDataset
   }
 })
 
