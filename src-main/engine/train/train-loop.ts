@@ -151,7 +151,10 @@ export async function runEpochs(
       val_loss: val?.loss ?? NaN,
       val_iou: val?.iou ?? NaN,
       val_dice: val?.dice ?? NaN,
-      seconds
+      seconds,
+      ...(config.classes > 1
+        ? { val_class_iou: val?.perClassIou ?? Array<number>(config.classes).fill(NaN) }
+        : {})
     }
     state = {
       epoch,

@@ -18,6 +18,7 @@ import { modelFolderProblem } from '../models/model-files'
 import { recoverFolder } from '../models/model-io'
 import { checkpointProblem } from './checkpoint-files'
 import { readRunConfig, runPaths, writeRunConfig } from '../run-store'
+import { checkLabelsFit } from './label-check'
 import { loadSample, probeChannels, type LoadedSample } from './samples'
 import { splitIds } from './data-split'
 
@@ -80,6 +81,7 @@ export async function prepareRun(
   assertNoRun(input.out)
   const cfg = validateConfig(input)
   const scan = await scanDataset(cfg.data)
+  await checkLabelsFit(cfg, scan)
   for (const p of scan.problems) log(`skipped ${p.file}: ${p.reason}`)
   const labelled = (s: Sample) =>
     s.maskPath || s.instanceMaskPaths?.length || existsSync(editedLabelPath(cfg.data, s.id))
