@@ -95,7 +95,10 @@ export interface DatasetInfo {
 export type RunLogRow = Record<
   'epoch' | 'lr' | 'loss' | 'iou' | 'dice' | 'val_loss' | 'val_iou' | 'val_dice' | 'seconds',
   number
->
+> & {
+  /** Multi-class runs: the `val_iou_<k>` columns (NaN, or null over JSON, for an absent class). */
+  val_class_iou?: (number | null)[]
+}
 
 /** A training run folder: its config summary and epoch log. */
 export interface RunInfo {
