@@ -14,6 +14,10 @@ import {
   type JobSpecInput
 } from '../src-preload/contract'
 import { readRunConfig } from './engine/run-store'
+import { augmentPreview } from './engine/train/augment-preview'
+import { checkLabelsFit } from './engine/train/label-check'
+import { validateConfig } from './engine/config'
+import { scanDataset } from './data/dataset'
 import { assertRunFree, RunLockedError } from './engine/train/run-lock'
 import { assertOwnStateFolder } from './data/state-folder'
 import { checkPixels } from './data/image-header'
@@ -150,6 +154,7 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
         : join(runsDir(data), runStamp())
       assertNotTraining(runDir)
       const options = { ...arg, data, out: runDir }
+      await checkLabelsFit(validateConfig(options), await scanDataset(data))
       const jobId = launch(ctx, { kind: 'train', resume: false, options }, runDir)
       return { jobId, runDir }
     },
@@ -161,6 +166,20 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
       const data = await guard(ctx, config.data, `dataset of the run ${dir}`)
       const options = { data, out: dir }
       return { jobId: launch(ctx, { kind: 'train', resume: true, options }, dir) }
+    },
+    'train:augment-preview': async ({ data, ...options }, ctx) => {
+      const root = await guard(ctx, data, 'dataset')
+      const patches = await augmentPreview({
+        ...options,
+        data: root,
+        invertMask: options.invertMask ?? false,
+        count: options.count ?? 4
+      })
+      const b64 = (a: Uint8Array) =>
+        Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64')
+      return {
+        patches: patches.map((p) => ({ ...p, image: b64(p.image), label: b64(p.label) }))
+      }
     },
     'train:runs': async ({ root }, ctx) => listRuns(await stateRoot(ctx, root)),
     'predict:start': async ({ model, input, out, ...settings }, ctx) => {

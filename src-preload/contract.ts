@@ -13,7 +13,7 @@ import type { BackendName } from './options/backend'
 import { issuesText, OptionsError, path } from './options/common'
 import { mergeStart } from './options/merge'
 import { predictOptions } from './options/predict'
-import { trainStart } from './options/train'
+import { augmentSchema, trainStart } from './options/train'
 import { LABEL_KINDS, projectSchema, type LabelKind, type Project } from './project'
 
 export * from './job-events'
@@ -180,6 +180,29 @@ const pageArg = z.strictObject({
 
 const sampleRef = z.strictObject({ root: path, id: z.string().min(1) })
 const projectSave = z.strictObject({ root: path, project: projectSchema })
+const augmentPreviewArg = z.strictObject({
+  data: path,
+  size: z.number().int().min(16).max(1024),
+  classes: z.number().int().min(1).max(255),
+  invertMask: z.boolean().default(false),
+  resize: z.boolean().default(false),
+  /** Augmentation settings, or null for the plain training target. */
+  augment: augmentSchema.nullable(),
+  seed: z.number().int(),
+  count: z.number().int().min(1).max(12).default(4),
+  /** Sample to cut from (default: the first labelled one). */
+  sample: z.string().min(1).optional()
+})
+
+/** A training patch as a run would see it: base64 of raw 8-bit image (HWC) and target bytes. */
+export interface PreviewPatch {
+  sample: string
+  width: number
+  height: number
+  channels: number
+  image: string
+  label: string
+}
 const labelSave = sampleRef.extend({
   /** Base64 of the label's samples, zlib-compressed when `encoding` is `deflate`. */
   data: z.string(),
@@ -225,6 +248,10 @@ export const channels = {
   'train:resume': channel<typeof runDirArg, { jobId: string }>(runDirArg),
   /** Training runs under `<root>/.unet-studio/runs`, newest first, with config and log rows. */
   'train:runs': channel<typeof rootArg, RunInfo[]>(rootArg),
+  /** A few patches of one sample as a run with these settings would train on (target, augmentation). */
+  'train:augment-preview': channel<typeof augmentPreviewArg, { patches: PreviewPatch[] }>(
+    augmentPreviewArg
+  ),
   /** Starts batch prediction of a folder with a trained run (job kind `predict`). */
   'predict:start': channel<typeof predictOptions, { jobId: string }>(predictOptions),
   /** Per-image counts (from `counts.csv`) and the outputs present in a prediction folder. */
