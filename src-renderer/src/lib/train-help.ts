@@ -10,6 +10,8 @@ export const TRAIN_HELP = {
   batch: 'Patches per optimisation step. Lower it if memory runs short.',
   lr: 'Learning rate of the optimiser (Adam). 1e-3 is a good start; lower it if the loss jumps or becomes NaN.',
   val: 'Share of the labelled images held out to score the model each epoch (never trained on). 0.2 = one in five.',
+  splitMode:
+    'Which images are held out: random, or one contiguous block of names (serial sections, video frames, where neighbours look alike).',
   seed: 'Fixes the split, the crops and the augmentation, so a run can be repeated.',
   loss: 'What the model minimises. Binary: BCE, Dice or both; multi-class: cross-entropy (with ignored pixels and class weights), focal or Dice.',
   ignore: 'Label value left out of the loss and the scores (e.g. unlabelled or void pixels).',
