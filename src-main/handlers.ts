@@ -154,7 +154,9 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
         : join(runsDir(data), runStamp())
       assertNotTraining(runDir)
       const options = { ...arg, data, out: runDir }
-      await checkLabelsFit(validateConfig(options), await scanDataset(data))
+      // a label mismatch is refused here, before a job starts; an unreadable folder is the job's to report
+      const scan = await scanDataset(data).catch(() => null)
+      if (scan) await checkLabelsFit(validateConfig(options), scan)
       const jobId = launch(ctx, { kind: 'train', resume: false, options }, runDir)
       return { jobId, runDir }
     },
