@@ -5,6 +5,7 @@ import { removeStaleTemps } from '../../data/atomic-write'
 import { scanDataset, type Sample } from '../../data/dataset'
 import { editedLabelPath } from '../../data/label-store'
 import { naturalCompare } from '../../data/natural-sort'
+import { readProjectIfAny, seedProject } from '../../data/project'
 import { RUN_FORMAT_VERSION } from '../constants'
 import {
   validateConfig,
@@ -166,6 +167,9 @@ async function newRun(cfg: TrainConfig, samples: Sample[]): Promise<Omit<Prepare
     split,
     createdAt: new Date().toISOString()
   }
+  const project =
+    (await readProjectIfAny(cfg.data)) ?? (await seedProject(cfg.data).catch(() => null))
+  if (project) config.project = project
   return { config, samples, start: 'new' }
 }
 

@@ -108,6 +108,11 @@ describe('trainRun on real data', () => {
     expect(model.outputs[0].shape).toEqual([null, null, null, 11])
     expect(config.foreground).toMatch(/class indices 0..10/)
     expect(config.classWeights).toHaveLength(11)
+    expect(config.project?.classes.map((c) => c.name).slice(0, 3)).toEqual([
+      'Sky',
+      'Building',
+      'Pole'
+    ])
     model.dispose()
   })
 
