@@ -216,6 +216,10 @@ describe('label editor in the app', () => {
     expect(min).toBeGreaterThanOrEqual(30000)
     expect(max).toBeLessThanOrEqual(32900)
     await page.getByTestId('label-kind-instances').click()
+    await page.getByTestId('active-instance').waitFor()
+    await page
+      .locator('[data-testid="editor-canvas"][data-ready="true"][data-sample="cells16"]')
+      .waitFor()
     const box = (await page.getByTestId('editor-canvas').boundingBox())!
     await page.keyboard.press('p')
     const cx = box.x + box.width / 2

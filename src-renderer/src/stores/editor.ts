@@ -225,27 +225,39 @@ export const useEditorStore = defineStore('editor', () => {
     if (tool.value === 'merge') tool.value = 'brush'
   }
 
-  /** Opens the current sample again (after the project's label type or invert changed). */
-  async function reload(): Promise<void> {
-    const at = root.value
-    const id = sampleId.value
-    if (!at || !id) return
+  /** Opens sample `id` of `at` anew (after the project's label type or invert changed). */
+  async function reopen(at: string, id: string): Promise<void> {
     setEditorSession(null)
     root.value = null
     sampleId.value = null
     await open(at, id)
   }
 
+  /** Opens the current sample again. */
+  async function reload(): Promise<void> {
+    if (root.value && sampleId.value) await reopen(root.value, sampleId.value)
+  }
+
   /**
    * Runs a change of the project that alters how labels read (label type, invert): pending edits
-   * are saved first, and the open sample is read again after the change was written.
+   * are saved first, nothing can be painted while the change is written (an edit then would be
+   * read over), and the open sample is read again afterwards.
    */
   async function changeProject(change: () => Promise<boolean>): Promise<boolean> {
     await save()
     if (editorSession()?.doc.dirty) return false
-    const changed = await change()
-    if (changed) await reload()
-    return changed
+    const at = root.value
+    const id = sampleId.value
+    if (at && id) {
+      loading.value = true
+      setEditorSession(null)
+      revision.value++
+    }
+    try {
+      return await change()
+    } finally {
+      if (at && id) await reopen(at, id)
+    }
   }
 
   /**

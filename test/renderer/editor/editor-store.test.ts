@@ -213,4 +213,22 @@ describe('editor store', () => {
     })
     expect(savedData(keptAlive[0])[9 * 64 + 9]).toBe(7)
   })
+
+  it('changing the label type saves first, allows no edit meanwhile, and reopens the sample', async () => {
+    const editor = useEditorStore()
+    await editor.open('/data', 'a')
+    editorSession()!.doc.stroke(2, 2, 2, 2, 2, 6)
+    editorSession()!.doc.commit()
+    editor.noteEdit()
+    const changed = await editor.changeProject(async () => {
+      expect(saved.at(-1)).toMatchObject({ id: 'a' })
+      expect(savedData(saved.at(-1)!)[2 * 64 + 2]).toBe(6)
+      expect(editorSession()).toBeNull()
+      expect(editor.ready).toBe(false)
+      return true
+    })
+    expect(changed).toBe(true)
+    expect(editorSession()!.id).toBe('a')
+    expect(editor.ready).toBe(true)
+  })
 })
