@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { extname, join, resolve } from 'node:path'
+import { inflateSync } from 'node:zlib'
 import {
   DEFAULT_PAGE_ROWS,
   type Channel,
@@ -13,6 +14,10 @@ import {
   type JobSpecInput
 } from '../src-preload/contract'
 import { readRunConfig } from './engine/run-store'
+import { augmentPreview } from './engine/train/augment-preview'
+import { checkLabelsFit } from './engine/train/label-check'
+import { validateConfig } from './engine/config'
+import { scanDataset } from './data/dataset'
 import { assertRunFree, RunLockedError } from './engine/train/run-lock'
 import { assertOwnStateFolder } from './data/state-folder'
 import { checkPixels } from './data/image-header'
@@ -27,12 +32,15 @@ import {
   runsDir,
   runStamp
 } from './services/run-service'
+import { findSample, readDisplayImage } from './data/label-store'
 import {
-  findSample,
-  readDisplayImage,
-  readEffectiveLabel,
-  saveEditedLabel
-} from './data/label-store'
+  loadProject,
+  projectPath,
+  readProjectIfAny,
+  saveProject,
+  seedProject
+} from './data/project'
+import { readProjectLabel, saveProjectLabel } from './data/project-labels'
 
 export type { Emit, StartJob } from './services/job-service'
 
@@ -114,6 +122,16 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
     },
     'dataset:page': async ({ root, offset, limit }, ctx) =>
       listings.page(await guard(ctx, root, 'dataset'), offset, limit ?? DEFAULT_PAGE_ROWS),
+    'project:read': async ({ root: dir }, ctx) => {
+      const root = await stateRoot(ctx, dir)
+      const { project, seeded } = await loadProject(root)
+      return { root, path: projectPath(root), project, seeded }
+    },
+    'project:save': async ({ root: dir, project }, ctx) => {
+      const root = await stateRoot(ctx, dir)
+      const saved = await saveProject(root, project)
+      return { root, path: projectPath(root), project: saved, seeded: false }
+    },
     'dataset:thumbnail': async ({ root, id, size }, ctx) => ({
       png: await thumbs.get(await guard(ctx, root, 'dataset'), id, size ?? 128)
     }),
@@ -136,6 +154,9 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
         : join(runsDir(data), runStamp())
       assertNotTraining(runDir)
       const options = { ...arg, data, out: runDir }
+      // a label mismatch is refused here, before a job starts; an unreadable folder is the job's to report
+      const scan = await scanDataset(data).catch(() => null)
+      if (scan) await checkLabelsFit(validateConfig(options), scan)
       const jobId = launch(ctx, { kind: 'train', resume: false, options }, runDir)
       return { jobId, runDir }
     },
@@ -147,6 +168,20 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
       const data = await guard(ctx, config.data, `dataset of the run ${dir}`)
       const options = { data, out: dir }
       return { jobId: launch(ctx, { kind: 'train', resume: true, options }, dir) }
+    },
+    'train:augment-preview': async ({ data, ...options }, ctx) => {
+      const root = await guard(ctx, data, 'dataset')
+      const patches = await augmentPreview({
+        ...options,
+        data: root,
+        invertMask: options.invertMask ?? false,
+        count: options.count ?? 4
+      })
+      const b64 = (a: Uint8Array) =>
+        Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64')
+      return {
+        patches: patches.map((p) => ({ ...p, image: b64(p.image), label: b64(p.label) }))
+      }
     },
     'train:runs': async ({ root }, ctx) => listRuns(await stateRoot(ctx, root)),
     'predict:start': async ({ model, input, out, ...settings }, ctx) => {
@@ -174,18 +209,25 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
     },
     'label:read': async ({ root: dir, id }, ctx) => {
       const root = await guard(ctx, dir, 'dataset')
-      const { data, ...label } = await readEffectiveLabel(root, await findSample(root, id))
+      const project = (await readProjectIfAny(root)) ?? (await seedProject(root))
+      const sample = await findSample(root, id)
+      const { data, ...label } = await readProjectLabel(root, sample, project)
       return { id, ...label, data: toBase64(data), bitDepth: data instanceof Uint16Array ? 16 : 8 }
     },
-    'label:save': async ({ root: dir, id, data, width, height, kind, bitDepth }, ctx) => {
+    'label:save': async ({ root: dir, id, data, encoding, width, height, kind, bitDepth }, ctx) => {
       const root = await stateRoot(ctx, dir)
       const sample = await findSample(root, id)
-      const bytes = Buffer.from(data, 'base64')
+      const packed = Buffer.from(data, 'base64')
+      const expected = width * height * (bitDepth === 16 ? 2 : 1)
+      const bytes =
+        encoding === 'deflate' ? inflateSync(packed, { maxOutputLength: expected }) : packed
       const pixels =
         bitDepth === 16
           ? new Uint16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length))
           : new Uint8Array(bytes)
-      return { path: await saveEditedLabel(root, sample, { data: pixels, width, height, kind }) }
+      const { project } = await loadProject(root)
+      const label = { data: pixels, width, height, kind }
+      return { path: await saveProjectLabel(root, sample, label, project) }
     }
   }
 }

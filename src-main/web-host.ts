@@ -10,6 +10,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import { parseArg } from '../src-preload/contract'
 import type { HandlerContext, Handlers } from './handlers'
+import { CALL_PATH, serveCall } from './web-call'
 import { MAX_FRAME_BYTES, MAX_IN_FLIGHT, parseFrame, publicError, type FrameId } from './web-frames'
 import {
   hostAllowed,
@@ -102,8 +103,18 @@ function refuse(socket: Duplex, status: string): void {
 export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const token = opts.token ?? randomBytes(16).toString('hex')
   const root = resolve(opts.staticDir)
+  const callContext: HandlerContext = {
+    host: 'web',
+    version: opts.version,
+    initialDataset: opts.initialDataset,
+    startJob: opts.startJob,
+    emit: () => undefined
+  }
   const server = createServer((req, res) => {
-    serveStatic(root, req, res).catch(() => plain(res, 500, 'Internal error'))
+    const served = req.url?.startsWith(`${CALL_PATH}?`)
+      ? serveCall(req, res, opts.handlers, callContext, token)
+      : serveStatic(root, req, res)
+    served.catch(() => plain(res, 500, 'Internal error'))
   })
   server.on('clientError', (_err, socket) => refuse(socket, '400 Bad Request'))
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES })

@@ -3,7 +3,7 @@
  * every permission denied but those the app uses, navigation and new windows denied (links to
  * the documentation host open in the system browser). The rules live in `window-policy.ts`.
  */
-import { app, BrowserWindow, net, protocol, session, shell, type Session } from 'electron'
+import { app, BrowserWindow, dialog, net, protocol, session, shell, type Session } from 'electron'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { SECURITY_HEADERS } from './web-guard'
@@ -66,6 +66,18 @@ export function createMainWindow(): BrowserWindow {
   win.webContents.on('will-navigate', (event) => event.preventDefault())
   win.webContents.on('will-redirect', (event) => event.preventDefault())
   win.webContents.on('will-attach-webview', (event) => event.preventDefault())
+  // the renderer holds the close while a label is still being saved: ask, as a browser would
+  win.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(win, {
+      type: 'question',
+      buttons: ['Leave', 'Stay'],
+      defaultId: 1,
+      cancelId: 1,
+      message: 'A label is still being saved.',
+      detail: 'Leave now and the last edit may not reach the disk.'
+    })
+    if (choice === 0) event.preventDefault()
+  })
   void win.loadURL(rendererUrl(app.isPackaged, process.env.ELECTRON_RENDERER_URL))
   return win
 }

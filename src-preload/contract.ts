@@ -13,10 +13,12 @@ import type { BackendName } from './options/backend'
 import { issuesText, OptionsError, path } from './options/common'
 import { mergeStart } from './options/merge'
 import { predictOptions } from './options/predict'
-import { trainStart } from './options/train'
+import { augmentSchema, trainStart } from './options/train'
+import { LABEL_KINDS, projectSchema, type LabelKind, type Project } from './project'
 
 export * from './job-events'
 export { BACKEND_NAMES, type BackendName } from './options/backend'
+export { LABEL_KINDS, type LabelKind } from './project'
 
 /** A request/response channel: the argument's schema and the (type-only) response. */
 export interface ChannelSpec<A extends z.ZodType, R> {
@@ -93,7 +95,10 @@ export interface DatasetInfo {
 export type RunLogRow = Record<
   'epoch' | 'lr' | 'loss' | 'iou' | 'dice' | 'val_loss' | 'val_iou' | 'val_dice' | 'seconds',
   number
->
+> & {
+  /** Multi-class runs: the `val_iou_<k>` columns (NaN, or null over JSON, for an absent class). */
+  val_class_iou?: (number | null)[]
+}
 
 /** A training run folder: its config summary and epoch log. */
 export interface RunInfo {
@@ -131,11 +136,6 @@ export interface ImagePayload {
   valueRange?: { min: number; max: number }
 }
 
-/** What a label's values mean: binary 0/1, class indices, or instance ids. */
-export const LABEL_KINDS = ['binary', 'classes', 'instances'] as const
-/** What a label's values mean: binary 0/1, class indices, or instance ids. */
-export type LabelKind = (typeof LABEL_KINDS)[number]
-
 /** A sample's effective label, raw: base64 of the typed array (8-bit, or 16-bit for instances). */
 export interface LabelPayload {
   id: string
@@ -147,6 +147,16 @@ export interface LabelPayload {
   /** Edited label, the dataset's own masks, or empty. */
   source: 'edited' | 'dataset' | 'empty'
   path: string | null
+}
+
+/** A dataset's project file as read (seeded on first open) or written. */
+export interface ProjectInfo {
+  root: string
+  /** Path of project.json. */
+  path: string
+  project: Project
+  /** True when this read created project.json (first open). */
+  seeded: boolean
 }
 
 const noArg = z.strictObject({})
@@ -169,8 +179,34 @@ const pageArg = z.strictObject({
 })
 
 const sampleRef = z.strictObject({ root: path, id: z.string().min(1) })
+const projectSave = z.strictObject({ root: path, project: projectSchema })
+const augmentPreviewArg = z.strictObject({
+  data: path,
+  size: z.number().int().min(16).max(1024),
+  classes: z.number().int().min(1).max(255),
+  invertMask: z.boolean().default(false),
+  resize: z.boolean().default(false),
+  /** Augmentation settings, or null for the plain training target. */
+  augment: augmentSchema.nullable(),
+  seed: z.number().int(),
+  count: z.number().int().min(1).max(12).default(4),
+  /** Sample to cut from (default: the first labelled one). */
+  sample: z.string().min(1).optional()
+})
+
+/** A training patch as a run would see it: base64 of raw 8-bit image (HWC) and target bytes. */
+export interface PreviewPatch {
+  sample: string
+  width: number
+  height: number
+  channels: number
+  image: string
+  label: string
+}
 const labelSave = sampleRef.extend({
+  /** Base64 of the label's samples, zlib-compressed when `encoding` is `deflate`. */
   data: z.string(),
+  encoding: z.enum(['raw', 'deflate']).default('raw'),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   kind: z.enum(LABEL_KINDS),
@@ -191,6 +227,10 @@ export const channels = {
   'dataset:open': channel<typeof dirArg, DatasetInfo>(dirArg),
   /** A page of an opened dataset's samples with their size and label status. */
   'dataset:page': channel<typeof pageArg, DatasetPage>(pageArg),
+  /** The dataset's project.json (label type, classes, invert), seeded on first open. */
+  'project:read': channel<typeof rootArg, ProjectInfo>(rootArg),
+  /** Writes the dataset's project.json (atomically) as the class panel edited it. */
+  'project:save': channel<typeof projectSave, ProjectInfo>(projectSave),
   /** A sample's thumbnail, longest side `size`, as base64 PNG. */
   'dataset:thumbnail': channel<typeof thumbArg, { png: string }>(thumbArg),
   /** Native folder picker (Electron); `null` when cancelled or on the web host. */
@@ -208,6 +248,10 @@ export const channels = {
   'train:resume': channel<typeof runDirArg, { jobId: string }>(runDirArg),
   /** Training runs under `<root>/.unet-studio/runs`, newest first, with config and log rows. */
   'train:runs': channel<typeof rootArg, RunInfo[]>(rootArg),
+  /** A few patches of one sample as a run with these settings would train on (target, augmentation). */
+  'train:augment-preview': channel<typeof augmentPreviewArg, { patches: PreviewPatch[] }>(
+    augmentPreviewArg
+  ),
   /** Starts batch prediction of a folder with a trained run (job kind `predict`). */
   'predict:start': channel<typeof predictOptions, { jobId: string }>(predictOptions),
   /** Per-image counts (from `counts.csv`) and the outputs present in a prediction folder. */

@@ -75,7 +75,9 @@ export const epochInfo = z.strictObject({
   valDice: valFigure,
   seconds,
   best: z.boolean(),
-  etaSeconds: seconds
+  etaSeconds: seconds,
+  /** Multi-class runs: validation IoU of each class (null for a class absent from the tiles). */
+  valClassIou: z.array(valFigure).optional()
 })
 /** Summary of one training epoch. */
 export type EpochInfo = z.infer<typeof epochInfo>

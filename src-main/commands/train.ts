@@ -1,7 +1,12 @@
 import type { Command } from 'commander'
 import { backendLine, backendList } from '../../src-preload/options/backend'
 import { asFlag, definedOnly, parseOptions } from '../../src-preload/options/common'
-import { trainConfig, type TrainConfig, type TrainConfigInput } from '../engine/config'
+import {
+  trainConfig,
+  type AugmentConfig,
+  type TrainConfig,
+  type TrainConfigInput
+} from '../engine/config'
 import { trainRun } from '../engine/train/train-run'
 
 const num = (v: string) => Number(v)
@@ -17,6 +22,35 @@ export const TRAIN_OPTIONS_WITHOUT_FLAG: Partial<Record<keyof TrainConfig, strin
 
 /** Flags of the `train` command that are not training options. */
 export const TRAIN_CLI_ONLY_FLAGS = ['resume', 'json'] as const
+
+/** Augmentation flags: each flag's attribute name and the augmentation setting it sets. */
+export const TRAIN_AUGMENT_FLAGS: Record<string, keyof AugmentConfig> = {
+  flip: 'flip',
+  rot90: 'rot90',
+  affine: 'affine',
+  rotateDeg: 'rotateDeg',
+  scaleJitter: 'scale',
+  shift: 'shift',
+  elastic: 'elastic',
+  elasticAlpha: 'elasticAlpha',
+  elasticSigma: 'elasticSigma',
+  intensity: 'intensity',
+  brightness: 'brightness',
+  contrast: 'contrast',
+  gamma: 'gamma',
+  noise: 'noise'
+}
+
+/** The augmentation settings given on the command line (negated switches only when off). */
+function augmentFlags(o: Record<string, unknown>): Partial<AugmentConfig> {
+  const out: Record<string, unknown> = {}
+  for (const [flag, key] of Object.entries(TRAIN_AUGMENT_FLAGS)) {
+    const v = o[flag]
+    if (v === undefined || v === true) continue
+    out[key] = v
+  }
+  return out as Partial<AugmentConfig>
+}
 
 /** `train`: train a U-Net / UNet++ on a dataset folder into a run folder. */
 export function registerTrainCommand(program: Command): void {
@@ -58,20 +92,39 @@ export function registerTrainCommand(program: Command): void {
     .option('--upsample <kind>', 'bilinear or transpose')
     .option('--deep-supervision', 'UNet++ deep supervision')
     .option('--no-augment', 'disable augmentation')
+    .option('--no-flip', 'augmentation: no random horizontal/vertical flips')
+    .option('--no-rot90', 'augmentation: no random quarter turns')
+    .option('--affine <p>', 'augmentation: probability of a rotate/scale/shift (0..1)', num)
+    .option('--rotate-deg <deg>', 'affine: largest rotation in degrees', num)
+    .option('--scale-jitter <f>', 'affine: largest relative zoom (0.1 = ±10%)', num)
+    .option('--shift <f>', 'affine: largest shift as a fraction of the patch', num)
+    .option('--elastic <p>', 'augmentation: probability of an elastic deformation (0..1)', num)
+    .option('--elastic-alpha <px>', 'elastic: largest displacement in pixels', num)
+    .option('--elastic-sigma <px>', 'elastic: smoothness of the displacement field', num)
+    .option('--intensity <p>', 'augmentation: probability of brightness/contrast/gamma jitter', num)
+    .option('--brightness <b>', 'jitter: largest brightness change (0..1 intensities)', num)
+    .option('--contrast <c>', 'jitter: largest relative contrast change', num)
+    .option('--gamma <g>', 'jitter: largest log-gamma change', num)
+    .option('--noise <sd>', 'augmentation: standard deviation of Gaussian noise (0 = off)', num)
     .option('--val-tiles <n>', 'validation tiles per image (0 = all)', num)
     .option('--limit <n>', 'use at most n images', num)
     .option('--backend <name>', backendList())
     .option('--resume', 'continue the run in --out from its last checkpoint')
     .option('--json', 'print a JSON summary as the last stdout line')
     .action(async (o) => {
-      const { json, resume, augment, batchNorm, ...rest } = o
+      const { json, resume, augment, batchNorm, ...given } = o
+      const rest = Object.fromEntries(
+        Object.entries(given).filter(([k]) => !(k in TRAIN_AUGMENT_FLAGS))
+      )
       if (!resume && !rest.data) throw new Error('--data is required (unless --resume)')
       const input: Partial<TrainConfigInput> & { out: string } = {
         ...definedOnly(rest),
         out: o.out
       }
+      const augmentGiven = augmentFlags(given)
       if (augment === false)
         input.augment = { flip: false, rot90: false, affine: 0, elastic: 0, intensity: 0, noise: 0 }
+      else if (Object.keys(augmentGiven).length) input.augment = augmentGiven
       if (batchNorm === false) input.batchNorm = false
       if (!resume) parseOptions(trainConfig, input, 'bad training config', asFlag)
       let stopping = false

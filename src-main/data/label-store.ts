@@ -88,14 +88,21 @@ export async function findSample(root: string, id: string): Promise<Sample> {
   throw new Error(`No sample "${id}" in ${root}`)
 }
 
-/** Reads the sample's effective label: edited, else the dataset's own, else empty. */
-export async function readEffectiveLabel(root: string, sample: Sample): Promise<StoredLabel> {
+/**
+ * Reads the sample's effective label: edited, else the dataset's own, else empty. `kind` reads
+ * it as that label type (the project's); without it the values decide.
+ */
+export async function readEffectiveLabel(
+  root: string,
+  sample: Sample,
+  opts: { kind?: LabelKind } = {}
+): Promise<StoredLabel> {
   const edited = editedLabelPath(root, sample.id)
   if (await exists(edited)) {
     await assertInsideDataset(root, edited)
-    const img = await readImage(edited)
+    const img = await readLabelImage(edited)
     await assertSameSize(sample, img, edited)
-    const kind = img.bitDepth === 16 ? 'instances' : undefined
+    const kind = opts.kind ?? (img.bitDepth === 16 ? 'instances' : undefined)
     let label = labelFromImage(img, edited, { kind })
     if (!kind && label.data.every((v) => v === 0)) {
       const own = await readOwnLabel(root, sample)
@@ -103,41 +110,55 @@ export async function readEffectiveLabel(root: string, sample: Sample): Promise<
     }
     return { ...label, source: 'edited', path: edited }
   }
-  const own = await readOwnLabel(root, sample)
+  const own = await readOwnLabel(root, sample, opts.kind)
   if (own) return own
   await assertInsideDataset(root, sample.imagePath)
-  const { width, height } = await readImageSize(sample.imagePath)
+  const { width, height } = await readImageSize(sample.imagePath).catch((err: Error) => {
+    throw new Error(`${sample.imagePath}: unreadable image (${err.message})`)
+  })
   checkPixels(sample.imagePath, width, height)
-  return {
-    data: new Uint8Array(width * height),
-    width,
-    height,
-    kind: 'binary',
-    source: 'empty',
-    path: null
+  return { ...createEmpty(width, height, opts.kind ?? 'binary'), source: 'empty', path: null }
+}
+
+function createEmpty(width: number, height: number, kind: LabelKind): EditableLabel {
+  const n = width * height
+  const data = kind === 'instances' ? new Uint16Array(n) : new Uint8Array(n)
+  return { data, width, height, kind }
+}
+
+/** Decodes a label file; an unreadable one is an error naming the file and the reason. */
+async function readLabelImage(file: string): Promise<RawImage> {
+  try {
+    return await readImage(file)
+  } catch (err) {
+    throw new Error(`${file}: unreadable label (${(err as Error).message})`)
   }
 }
 
-async function readOwnLabel(root: string, sample: Sample): Promise<StoredLabel | null> {
+async function readOwnLabel(
+  root: string,
+  sample: Sample,
+  kind?: LabelKind
+): Promise<StoredLabel | null> {
   if (sample.instanceMaskPaths?.length) {
     for (const p of sample.instanceMaskPaths) await assertInsideDataset(root, p)
+    const path = dirname(sample.instanceMaskPaths[0])
+    if (kind === 'binary' || kind === 'classes') {
+      const union = await readLabel(sample, 'binary')
+      const data = union.data instanceof Uint8Array ? union.data : Uint8Array.from(union.data)
+      const { width, height } = union
+      return { data, width, height, kind, source: 'dataset', path }
+    }
     const merged = await readLabel(sample, 'instances')
     const data = merged.data instanceof Uint16Array ? merged.data : Uint16Array.from(merged.data)
-    const path = dirname(sample.instanceMaskPaths[0])
-    return {
-      data,
-      width: merged.width,
-      height: merged.height,
-      kind: 'instances',
-      source: 'dataset',
-      path
-    }
+    const { width, height } = merged
+    return { data, width, height, kind: 'instances', source: 'dataset', path }
   }
   if (!sample.maskPath) return null
   await assertInsideDataset(root, sample.maskPath)
-  const img = await readImage(sample.maskPath)
+  const img = await readLabelImage(sample.maskPath)
   await assertSameSize(sample, img, sample.maskPath)
-  const label = labelFromImage(img, sample.maskPath)
+  const label = labelFromImage(img, sample.maskPath, { kind })
   return { ...label, source: 'dataset', path: sample.maskPath }
 }
 
@@ -163,7 +184,10 @@ export function labelFromImage(
         : found === 'instance-id'
           ? 'instances'
           : 'binary')
-  if (kind === 'instances') return { data: Uint16Array.from(values), width, height, kind }
+  if (kind === 'instances') {
+    const ids = found === 'instance-id' || found === 'empty' ? Uint16Array.from(values) : null
+    return { data: ids ?? labelComponents(values, width, height).ids, width, height, kind }
+  }
   const data = new Uint8Array(values.length)
   if (kind === 'binary') for (let i = 0; i < data.length; i++) data[i] = values[i] ? 1 : 0
   else for (let i = 0; i < data.length; i++) data[i] = Math.min(255, values[i])
@@ -202,7 +226,9 @@ export async function saveEditedLabel(
 }
 
 async function assertSameSize(sample: Sample, img: RawImage, file: string): Promise<void> {
-  const size = await readImageSize(sample.imagePath)
+  const size = await readImageSize(sample.imagePath).catch((err: Error) => {
+    throw new Error(`${sample.imagePath}: unreadable image (${err.message})`)
+  })
   if (size.width !== img.width || size.height !== img.height) {
     throw new Error(
       `${file}: label is ${img.width}x${img.height} but its image is ${size.width}x${size.height}`
@@ -261,7 +287,9 @@ export interface DisplayImage {
  */
 export async function readDisplayImage(root: string, sample: Sample): Promise<DisplayImage> {
   await assertInsideDataset(root, sample.imagePath)
-  const any = await readAnyImage(sample.imagePath)
+  const any = await readAnyImage(sample.imagePath).catch((err: Error) => {
+    throw new Error(`${sample.imagePath}: unreadable image (${err.message})`)
+  })
   const float = any.bitDepth === 32 ? floatToDisplay16(any) : null
   const img = float ? float.image : (any as RawImage)
   const { width, height, channels, bitDepth } = img

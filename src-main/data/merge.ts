@@ -157,10 +157,15 @@ async function imagePng(path: string, size: number | undefined): Promise<Buffer>
   return p.png({ compressionLevel: 6 }).toBuffer()
 }
 
+/** The class table written beside a boundary merge, so the app names its classes. */
+const BOUNDARY_CLASSES =
+  'index,name,display_rgb\n0,Background,0 0 0\n1,Interior,0 200 255\n2,Boundary,255 196 0\n'
+
 /**
  * Merge a dataset's masks into `<out>/masks/<id>.png` with copies of the images in
  * `<out>/images/<id>.png`. Sources are never written. Bad samples are reported, the rest merged.
- * Modes: binary (0/255 union), instances (16-bit ids 1..n) or boundary (0 bg, 1 interior, 2 edge).
+ * Modes: binary (0/255 union), instances (16-bit ids 1..n) or boundary (0 bg, 1 interior, 2 edge,
+ * named in a `classes.csv` beside them).
  */
 export async function mergeDataset(
   root: string,
@@ -180,6 +185,7 @@ export async function mergeDataset(
   checkOutDir(resolve(root), scan.root, scan.layout, out, samples)
   await mkdir(join(out, 'images'), { recursive: true })
   await mkdir(join(out, 'masks'), { recursive: true })
+  if (mode === 'boundary') await writeFileAtomic(join(out, 'classes.csv'), BOUNDARY_CLASSES)
   const failed: DatasetProblem[] = []
   let done = 0
   let masks = 0

@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises'
 import { basename, extname, join, relative, resolve } from 'node:path'
 import type { DatasetProblem, DatasetScan, Sample } from './dataset'
+import { naturalCompare } from './natural-sort'
 
 /** File extensions read as images (case-insensitive). */
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.tif', '.tiff']
@@ -37,7 +38,7 @@ interface Listing {
   broken: { name: string; code: string }[]
 }
 
-/** Visible entries of a folder, sorted, following symlinks; throws with the folder named. */
+/** Visible entries of a folder in natural order, following symlinks; throws with the folder named. */
 async function listDir(dir: string): Promise<Listing> {
   let entries
   try {
@@ -59,8 +60,8 @@ async function listDir(dir: string): Promise<Listing> {
     }
     ;(isDir ? out.dirs : out.files).push(e.name)
   }
-  out.files.sort()
-  out.dirs.sort()
+  out.files.sort(naturalCompare)
+  out.dirs.sort(naturalCompare)
   return out
 }
 

@@ -3,6 +3,7 @@
  * cross-field rules) live in `src-preload/options/train.ts`, shared with the CLI and the UI.
  */
 import { parseOptions } from '../../src-preload/options/common'
+import type { Project } from '../../src-preload/project'
 import {
   trainConfig,
   type TrainConfig,
@@ -35,6 +36,8 @@ export interface RunConfig extends TrainConfig {
   foreground: string
   /** Sample ids of the seeded split. */
   split: { train: string[]; val: string[] }
+  /** The dataset's project.json when the run started (label type, invert, named classes). */
+  project?: Project
   createdAt: string
 }
 

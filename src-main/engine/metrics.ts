@@ -8,6 +8,8 @@ export interface Confusion {
 export interface Scores {
   iou: number[]
   dice: number[]
+  /** Whether each class occurs in the truth or the prediction (its IoU means something). */
+  present: boolean[]
   /** Mean IoU over classes present in truth or prediction (background included for multi-class). */
   meanIou: number
   /** Foreground IoU / Dice for binary (class 1); mean IoU / mean Dice for multi-class. */
@@ -65,6 +67,7 @@ export function scores(conf: Confusion): Scores {
   return {
     iou,
     dice,
+    present: iou.map((_, k) => present.includes(k)),
     meanIou: mean(iou),
     mainIou: binary ? iou[1] : mean(iou),
     mainDice: binary ? dice[1] : mean(dice)

@@ -7,7 +7,7 @@ import { loadModel } from './models/model-io'
 import { inferenceView } from './models'
 import type { tf } from './backend/tf'
 
-/** Column order of `log.csv`. */
+/** Column order of `log.csv` (multi-class runs add one `val_iou_<class>` column per class). */
 export const LOG_COLUMNS = [
   'epoch',
   'lr',
@@ -20,8 +20,19 @@ export const LOG_COLUMNS = [
   'seconds'
 ] as const
 
-/** One epoch row of `log.csv`. */
-export type LogRow = Record<(typeof LOG_COLUMNS)[number], number>
+/** One epoch row of `log.csv`; `val_class_iou` holds the per-class columns of multi-class runs. */
+export type LogRow = Record<(typeof LOG_COLUMNS)[number], number> & { val_class_iou?: number[] }
+
+/** Name of the per-class IoU column of class `k`. */
+export function classIouColumn(k: number): string {
+  return `val_iou_${k}`
+}
+
+/** The header of a run's log.csv: the base columns, then one per class for multi-class runs. */
+export function logColumns(classes: number): string[] {
+  const perClass = classes > 1 ? Array.from({ length: classes }, (_, k) => classIouColumn(k)) : []
+  return [...LOG_COLUMNS, ...perClass]
+}
 
 /** Paths inside a run folder. */
 export function runPaths(out: string) {
@@ -50,26 +61,34 @@ export async function readRunConfig(out: string): Promise<RunConfig> {
   }
 }
 
+const num = (v: number) => Number(v.toPrecision(6)).toString()
+
 function formatRow(row: LogRow): string {
-  return LOG_COLUMNS.map((k) =>
-    k === 'epoch' ? String(row[k]) : Number(row[k].toPrecision(6)).toString()
-  ).join(',')
+  const base = LOG_COLUMNS.map((k) => (k === 'epoch' ? String(row[k]) : num(row[k])))
+  return [...base, ...(row.val_class_iou ?? []).map(num)].join(',')
 }
 
-/** Read `log.csv` rows (empty when absent). */
+/** Read `log.csv` rows (empty when absent); columns are found by the header's names. */
 export async function readLog(out: string): Promise<LogRow[]> {
   const path = runPaths(out).log
   if (!existsSync(path)) return []
-  const lines = (await readFile(path, 'utf8')).trim().split('\n').slice(1).filter(Boolean)
-  return lines.map((line) => {
+  const [head = '', ...lines] = (await readFile(path, 'utf8')).trim().split('\n')
+  const names = head.split(',')
+  const perClass = names.flatMap((n, i) => (/^val_iou_\d+$/.test(n) ? [i] : []))
+  return lines.filter(Boolean).map((line) => {
     const cells = line.split(',').map(Number)
-    return Object.fromEntries(LOG_COLUMNS.map((k, i) => [k, cells[i]])) as LogRow
+    const base = Object.fromEntries(
+      LOG_COLUMNS.map((k) => [k, cells[names.indexOf(k)] ?? NaN])
+    ) as Record<(typeof LOG_COLUMNS)[number], number>
+    const row: LogRow = { ...base }
+    if (perClass.length) row.val_class_iou = perClass.map((i) => cells[i])
+    return row
   })
 }
 
-/** Rewrite `log.csv` with the given rows (header included), atomically. */
-export async function writeLog(out: string, rows: LogRow[]): Promise<void> {
-  const text = [LOG_COLUMNS.join(','), ...rows.map(formatRow)].join('\n') + '\n'
+/** Rewrite `log.csv` with the given rows (header for `classes` included), atomically. */
+export async function writeLog(out: string, rows: LogRow[], classes = 1): Promise<void> {
+  const text = [logColumns(classes).join(','), ...rows.map(formatRow)].join('\n') + '\n'
   await writeFileAtomic(runPaths(out).log, text)
 }
 

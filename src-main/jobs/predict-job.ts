@@ -1,3 +1,4 @@
+import { writeClassTable } from '../data/export/class-table'
 import { initBackend } from '../engine/backend/init-backend'
 import { loadPredictor } from '../engine/infer/load-predictor'
 import { folderOptions, predictFolder } from '../engine/infer/predict-folder'
@@ -33,6 +34,7 @@ export const runPredictJob: JobRunner<Extract<JobSpec, { kind: 'predict' }>> = a
           ctx.send({ type: 'log', message: `failed ${p.image}: ${p.reason}` })
       }
     })
+    await writeClassTable(options.out, predictor.config.project)
     return { kind: 'predict', ...summary, backend: report }
   } finally {
     predictor.model.dispose()

@@ -24,14 +24,12 @@ import {
 } from '../data/label-store'
 import { mapLimit } from '../data/map-limit'
 import { removeStaleTemps } from '../data/atomic-write'
+import { naturalCompare } from '../data/natural-sort'
 
 /** Thumbnails kept in memory (least recently used dropped first). */
 export const DEFAULT_THUMBNAIL_CACHE = 512
 /** Image headers read when a dataset opens (spread over it); pages read their own. */
 export const DEFAULT_SUMMARY_HEADERS = 2000
-
-/** Compares names the way people count: `2` before `10`. */
-export const naturalOrder = new Intl.Collator('en', { numeric: true, sensitivity: 'base' }).compare
 
 /** An opened dataset's samples in listing order, with their label status. */
 interface Listing {
@@ -65,7 +63,7 @@ export class DatasetListings {
     const predicted = predictedOut
       ? await fileNames(join(predictedOut, 'masks'))
       : new Set<string>()
-    const samples = [...scan.samples].sort((a, b) => naturalOrder(a.id, b.id))
+    const samples = [...scan.samples].sort((a, b) => naturalCompare(a.id, b.id))
     const status = new Map(samples.map((s) => [s.id, statusOf(s, edited, predicted)]))
     this.listings.set(root, { samples, status })
     const counts: Record<SampleStatus, number> = {

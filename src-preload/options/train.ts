@@ -102,11 +102,12 @@ const MULTI_CLASS_LOSSES = ['ce', 'focal', 'dice']
 function checkTrain(cfg: Checked, ctx: z.RefinementCtx): void {
   const issue = (field: keyof Checked, message: string) =>
     ctx.addIssue({ code: 'custom', path: [field], message })
-  if (cfg.classes === 1 && cfg.loss === 'ce') issue('loss', 'loss "ce" needs classes >= 2')
+  if (cfg.classes === 1 && cfg.loss === 'ce')
+    issue('loss', 'loss "ce" (cross-entropy) is for multi-class runs and needs classes >= 2')
   if (cfg.classes > 1 && !MULTI_CLASS_LOSSES.includes(cfg.loss))
     issue(
       'loss',
-      `loss "${cfg.loss}" is binary only; use ${MULTI_CLASS_LOSSES.join(', ')} for ${cfg.classes} classes`
+      `loss "${cfg.loss}" is for binary masks; a ${cfg.classes}-class run needs ${MULTI_CLASS_LOSSES.join(', ')}`
     )
   const weights = Math.max(2, cfg.classes)
   if (cfg.classWeights && cfg.classWeights.length !== weights)

@@ -7,6 +7,7 @@ import {
   type Api,
   type Channel,
   type ChannelFunctions,
+  type ChannelArg,
   type EventName,
   type EventSubscription
 } from '../../src-preload/contract'
@@ -82,6 +83,35 @@ function resolveApi(): Api {
 }
 
 let instance: Api | null = null
+
+/** Request bodies a keepalive fetch may carry (browsers allow 64 KiB in flight per page). */
+const KEEPALIVE_LIMIT = 60_000
+
+/**
+ * Calls `channel` in a way that survives the page closing: in Electron the IPC message leaves at
+ * once; in a browser a small request goes as `fetch(..., { keepalive: true })` to the web host's
+ * `/call`, a larger one over the socket (best effort). Resolves when sent, not when done.
+ */
+export function callKeepalive<C extends Channel>(channel: C, arg: ChannelArg<C>): void {
+  if (window.api) {
+    const send = window.api[channel] as (a: ChannelArg<C>) => Promise<unknown>
+    void send(arg).catch(() => undefined)
+    return
+  }
+  const body = JSON.stringify({ id: 'keepalive', channel, arg })
+  if (body.length <= KEEPALIVE_LIMIT) {
+    const token = new URLSearchParams(window.location.search).get('token') ?? ''
+    void fetch(`/call?token=${encodeURIComponent(token)}`, {
+      method: 'POST',
+      keepalive: true,
+      headers: { 'Content-Type': 'application/json' },
+      body
+    }).catch(() => undefined)
+    return
+  }
+  const send = api()[channel] as (a: ChannelArg<C>) => Promise<unknown>
+  void send(arg).catch(() => undefined)
+}
 
 /** The process-wide API instance, created on first use. */
 export function api(): Api {

@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readImage, writeImage } from '../../src-main/data/image-io'
 import { readLabel } from '../../src-main/data/labels'
+import { naturalCompare } from '../../src-main/data/natural-sort'
 import type { WebHost } from '../../src-main/web-host'
 import {
   copyDsbSamples,
@@ -127,6 +128,8 @@ describe('label editor in the app', () => {
     await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved')
     await shot(page, 'editor-app-saved')
     await page.keyboard.press('u')
+    if (await page.getByTestId('toolbar-more').count())
+      await page.getByTestId('toolbar-more').click()
     expect(await page.getByTestId('overlay-outline').getAttribute('aria-pressed')).toBe('true')
     await shot(page, 'editor-app-outline')
     await page.keyboard.press('u')
@@ -213,6 +216,10 @@ describe('label editor in the app', () => {
     expect(min).toBeGreaterThanOrEqual(30000)
     expect(max).toBeLessThanOrEqual(32900)
     await page.getByTestId('label-kind-instances').click()
+    await page.getByTestId('active-instance').waitFor()
+    await page
+      .locator('[data-testid="editor-canvas"][data-ready="true"][data-sample="cells16"]')
+      .waitFor()
     const box = (await page.getByTestId('editor-canvas').boundingBox())!
     await page.keyboard.press('p')
     const cx = box.x + box.width / 2
@@ -239,5 +246,5 @@ describe('label editor in the app', () => {
 
 async function maskFiles(root: string, id: string): Promise<string[]> {
   const dir = join(root, id, 'masks')
-  return (await readdir(dir)).sort().map((f) => join(dir, f))
+  return (await readdir(dir)).sort(naturalCompare).map((f) => join(dir, f))
 }

@@ -4,7 +4,7 @@
  * build fails loudly; nothing here ever skips.
  */
 import { existsSync } from 'node:fs'
-import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll } from 'vitest'
@@ -21,8 +21,8 @@ export const WEB_DIR = join(ROOT, 'out/web')
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 /** Read-only shared datasets. */
 export const DATASETS = resolve(ROOT, '../shared/datasets')
-/** Where screenshots go. */
-export const SHOTS_DIR = '/tmp/shots'
+/** Where screenshots go (`SHOTS_DIR` overrides). */
+export const SHOTS_DIR = process.env.SHOTS_DIR ?? '/tmp/shots'
 
 /** Six small DSB2018 samples (256×256 fluorescence, 6–10 nuclei each) plus one stained one. */
 export const DSB_SAMPLES = [
@@ -51,6 +51,30 @@ export async function copyDsbSamples(dest: string, ids: string[] = DSB_SAMPLES):
   const out = join(dest, 'dsb')
   await mkdir(out, { recursive: true })
   for (const id of ids) await cp(join(src, id), join(out, id), { recursive: true })
+  return out
+}
+
+/**
+ * Copies a flat-pairs shared dataset (`isbi2012-em`, `camvid-segnet`) into `<dest>/<name>`: the
+ * `images/` and `masks/` files of the given stems (all when omitted) and its classes.csv if any.
+ */
+export async function copyFlatDataset(
+  dest: string,
+  name: 'isbi2012-em' | 'camvid-segnet',
+  stems?: string[]
+): Promise<string> {
+  const src = join(DATASETS, name)
+  if (!existsSync(src)) throw new Error(`Shared dataset missing: ${src}`)
+  const out = join(dest, name)
+  for (const sub of ['images', 'masks']) {
+    await mkdir(join(out, sub), { recursive: true })
+    const files = stems
+      ? stems.map((s) => `${s}.png`)
+      : (await readdir(join(src, sub))).filter((f) => f.endsWith('.png'))
+    for (const f of files) await cp(join(src, sub, f), join(out, sub, f))
+  }
+  if (existsSync(join(src, 'classes.csv')))
+    await cp(join(src, 'classes.csv'), join(out, 'classes.csv'))
   return out
 }
 

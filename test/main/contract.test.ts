@@ -74,10 +74,10 @@ describe('contract', () => {
       /augment: unknown option "flipp" \(did you mean "flip"\?\)/
     )
     expect(() => parseArg('train:start', { data: '/d', loss: 'ce' })).toThrow(
-      /loss: loss "ce" needs classes >= 2/
+      /loss: loss "ce" \(cross-entropy\) is for multi-class runs and needs classes >= 2/
     )
     expect(() => parseArg('train:start', { data: '/d', classes: 3, loss: 'bce' })).toThrow(
-      /loss: loss "bce" is binary only; use ce, focal, dice for 3 classes/
+      /loss: loss "bce" is for binary masks; a 3-class run needs ce, focal, dice/
     )
     expect(() => parseArg('train:start', { data: '/d', backend: 'cuda' })).toThrow(/backend: /)
     try {

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, describe, expect, it } from 'vitest'
 import { BACKEND_NAMES } from '../../src-preload/contract'
+import { naturalCompare } from '../../src-main/data/natural-sort'
 import { createHandlers } from '../../src-main/handlers'
 import { RunLockedError } from '../../src-main/engine/train/run-lock'
 import { JobRegistry } from '../../src-main/services/job-service'
@@ -25,7 +26,7 @@ describe('handlers: datasets', () => {
     dirs.push(dsb, isbi)
     const h = createHandlers({ jobs })
     const { ctx } = recordingContext()
-    const first = (await readdir(dsb)).sort()[0]
+    const first = (await readdir(dsb)).sort(naturalCompare)[0]
     await mkdir(join(dsb, '.unet-studio', 'labels'), { recursive: true })
     await writeFile(join(dsb, '.unet-studio', 'labels', `${first}.png`), '')
     const d = await h['dataset:open']({ dir: dsb }, ctx)

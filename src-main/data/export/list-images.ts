@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises'
 import { extname, join, parse } from 'node:path'
+import { naturalCompare } from '../natural-sort'
 
 /** File extensions read as images. */
 export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.tif', '.tiff'])
@@ -12,7 +13,7 @@ export interface InputImage {
 
 /**
  * Images to predict in `dir`: its image files, or for a DSB2018-style folder the single image in
- * each `<id>/images/`. Sorted by stem; a stem seen twice is returned in `duplicates`.
+ * each `<id>/images/`. In natural order of stem; a stem seen twice is returned in `duplicates`.
  */
 export async function listInputImages(
   dir: string
@@ -32,7 +33,7 @@ export async function listInputImages(
       }
     }
   }
-  found.sort((a, b) => (a.stem < b.stem ? -1 : a.stem > b.stem ? 1 : a.path < b.path ? -1 : 1))
+  found.sort((a, b) => naturalCompare(a.stem, b.stem) || naturalCompare(a.path, b.path))
   const images: InputImage[] = []
   const duplicates: string[] = []
   for (const img of found) {

@@ -1,3 +1,4 @@
+import { naturalCompare } from '../../data/natural-sort'
 import { Prng } from '../prng'
 
 /** Train and validation sample ids. */
@@ -17,7 +18,7 @@ export function splitIds(
   seed: number,
   mode: 'random' | 'block' = 'random'
 ): Split {
-  const sorted = mode === 'block' ? [...ids].sort(NATURAL) : [...ids].sort()
+  const sorted = mode === 'block' ? [...ids].sort(naturalCompare) : [...ids].sort()
   let nVal = Math.round(sorted.length * fraction)
   if (fraction > 0 && sorted.length >= 2) nVal = Math.min(sorted.length - 1, Math.max(1, nVal))
   const rng = new Prng(seed)
@@ -29,6 +30,3 @@ export function splitIds(
   const order = rng.shuffle(sorted)
   return { val: order.slice(0, nVal).sort(), train: order.slice(nVal).sort() }
 }
-
-const collator = new Intl.Collator('en', { numeric: true })
-const NATURAL = (a: string, b: string) => collator.compare(a, b)

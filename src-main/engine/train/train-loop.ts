@@ -151,7 +151,10 @@ export async function runEpochs(
       val_loss: val?.loss ?? NaN,
       val_iou: val?.iou ?? NaN,
       val_dice: val?.dice ?? NaN,
-      seconds
+      seconds,
+      ...(config.classes > 1
+        ? { val_class_iou: val?.perClassIou ?? Array<number>(config.classes).fill(NaN) }
+        : {})
     }
     state = {
       epoch,
@@ -180,7 +183,10 @@ export async function runEpochs(
       valDice: val ? val.dice : null,
       seconds,
       best: next.improved,
-      etaSeconds: eta
+      etaSeconds: eta,
+      ...(config.classes > 1
+        ? { valClassIou: (row.val_class_iou ?? []).map((v) => (Number.isNaN(v) ? null : v)) }
+        : {})
     })
     if (val && val.previews.length) {
       await writePreview(paths.previews, epoch, val.previews[0], config.classes)

@@ -93,7 +93,7 @@ async function trainPrepared(
     const rows = (await readLog(config.out)).filter(
       (r) => r.epoch <= state.epoch && !seen.has(r.epoch) && seen.add(r.epoch)
     )
-    await writeLog(config.out, rows)
+    await writeLog(config.out, rows, config.classes)
     log(`resuming after epoch ${state.epoch}`)
     const best = state.schedule.bestEpoch
     if (
@@ -107,7 +107,7 @@ async function trainPrepared(
     }
   } else {
     model = createModel({ ...config, seed: config.seed })
-    await writeLog(config.out, [])
+    await writeLog(config.out, [], config.classes)
   }
   try {
     return await runEpochs(config, model, optimizer, state, data, lossOpts, backend, cb)

@@ -4,6 +4,8 @@ import { resolve } from 'node:path'
 import { removeStaleTemps } from '../../data/atomic-write'
 import { scanDataset, type Sample } from '../../data/dataset'
 import { editedLabelPath } from '../../data/label-store'
+import { naturalCompare } from '../../data/natural-sort'
+import { readProjectIfAny, seedProject } from '../../data/project'
 import { RUN_FORMAT_VERSION } from '../constants'
 import {
   validateConfig,
@@ -17,6 +19,7 @@ import { modelFolderProblem } from '../models/model-files'
 import { recoverFolder } from '../models/model-io'
 import { checkpointProblem } from './checkpoint-files'
 import { readRunConfig, runPaths, writeRunConfig } from '../run-store'
+import { checkLabelsFit } from './label-check'
 import { loadSample, probeChannels, type LoadedSample } from './samples'
 import { splitIds } from './data-split'
 
@@ -79,11 +82,12 @@ export async function prepareRun(
   assertNoRun(input.out)
   const cfg = validateConfig(input)
   const scan = await scanDataset(cfg.data)
+  await checkLabelsFit(cfg, scan)
   for (const p of scan.problems) log(`skipped ${p.file}: ${p.reason}`)
   const labelled = (s: Sample) =>
     s.maskPath || s.instanceMaskPaths?.length || existsSync(editedLabelPath(cfg.data, s.id))
   let samples = scan.samples.filter(labelled)
-  samples.sort((a, b) => a.id.localeCompare(b.id))
+  samples.sort((a, b) => naturalCompare(a.id, b.id))
   if (cfg.limit > 0) samples = samples.slice(0, cfg.limit)
   if (samples.length < 2)
     throw new Error(`${cfg.data}: need at least 2 labelled images, found ${samples.length}`)
@@ -163,6 +167,9 @@ async function newRun(cfg: TrainConfig, samples: Sample[]): Promise<Omit<Prepare
     split,
     createdAt: new Date().toISOString()
   }
+  const project =
+    (await readProjectIfAny(cfg.data)) ?? (await seedProject(cfg.data).catch(() => null))
+  if (project) config.project = project
   return { config, samples, start: 'new' }
 }
 

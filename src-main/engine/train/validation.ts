@@ -23,6 +23,7 @@ export interface ValResult {
   loss: number
   iou: number
   dice: number
+  /** IoU of each class (NaN for a class absent from both labels and predictions). */
   perClassIou: number[]
   previews: Preview[]
 }
@@ -87,7 +88,7 @@ export function validate(
     loss: refs.length ? lossSum / refs.length : 0,
     iou: s.mainIou,
     dice: s.mainDice,
-    perClassIou: s.iou,
+    perClassIou: s.iou.map((v, k) => (s.present[k] ? v : NaN)),
     previews: out
   }
 }

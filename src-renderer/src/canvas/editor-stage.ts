@@ -5,6 +5,7 @@
  */
 import Konva from 'konva'
 import { valueAt } from '../lib/instances'
+import { DEFAULT_PALETTE, type LabelPalette } from '../lib/label-colors'
 import type { Rect } from '../lib/label-types'
 import { fitView, toImage, zoomAt, type ViewTransform } from '../lib/viewport'
 import type { DisplayWindow } from '../lib/windowing'
@@ -32,6 +33,8 @@ export interface ToolSettings {
   brushSize: number
   /** Value the brush, polygon and fill write (class index, instance id, or 1). */
   value: number
+  /** Value the eraser writes (the background class; 0 for binary and instances). */
+  eraseValue: number
 }
 
 const WHEEL_ZOOM = 1.0015
@@ -46,7 +49,10 @@ export class EditorStage {
   private imageRaster: ImageRaster | null = null
   private overlay: OverlayRaster | null = null
   private view: ViewTransform = { scale: 1, x: 0, y: 0 }
-  private settings: ToolSettings = { tool: 'brush', brushSize: 12, value: 1 }
+  private settings: ToolSettings = { tool: 'brush', brushSize: 12, value: 1, eraseValue: 0 }
+  private palette: LabelPalette = DEFAULT_PALETTE
+  /** True while the view is the fitted one (refitted when the container resizes). */
+  private fitted = true
   private polygon = new PolygonInput()
   private painting: { last: { x: number; y: number }; value: number } | null = null
   private panning: { x: number; y: number; vx: number; vy: number } | null = null
@@ -81,7 +87,9 @@ export class EditorStage {
       outline: this.overlay?.outline ?? false
     }
     this.imageRaster = session ? new ImageRaster(session.image) : null
-    this.overlay = session ? Object.assign(new OverlayRaster(session.doc.label), style) : null
+    this.overlay = session
+      ? Object.assign(new OverlayRaster(session.doc.label), style, { palette: this.palette })
+      : null
     this.imageNode.image(this.imageRaster?.canvas)
     this.overlayNode.image(this.overlay?.canvas)
     if (session) {
@@ -113,6 +121,14 @@ export class EditorStage {
     this.stage.batchDraw()
   }
 
+  /** Colours of the label values (the project's classes); redraws when they change. */
+  setPalette(palette: LabelPalette): void {
+    this.palette = palette
+    if (!this.overlay) return
+    this.overlay.palette = palette
+    this.redrawOverlay(null)
+  }
+
   /** Highlights one label value (the active instance); `outline` draws edges only. */
   setOverlayStyle(highlight: number, outline: boolean): void {
     const o = this.overlay
@@ -140,10 +156,12 @@ export class EditorStage {
     const label = this.session?.doc.label
     if (!label) return
     this.setView(fitView(label.width, label.height, this.stage.width(), this.stage.height()))
+    this.fitted = true
   }
 
   /** Zooms by `factor` around the view centre. */
   zoomBy(factor: number): void {
+    this.fitted = false
     this.setView(
       zoomAt(this.view, { x: this.stage.width() / 2, y: this.stage.height() / 2 }, factor)
     )
@@ -175,9 +193,8 @@ export class EditorStage {
     const w = this.container.clientWidth
     const h = this.container.clientHeight
     if (!w || !h || (w === this.stage.width() && h === this.stage.height())) return
-    const first = this.stage.width() <= 1
     this.stage.size({ width: w, height: h })
-    if (first) this.fit()
+    if (this.fitted) this.fit()
     this.stage.batchDraw()
   }
 
@@ -207,6 +224,7 @@ export class EditorStage {
     const wheel = (e: WheelEvent) => {
       e.preventDefault()
       const factor = Math.pow(WHEEL_ZOOM, -e.deltaY * (e.deltaMode === 1 ? 30 : 1))
+      this.fitted = false
       this.setView(zoomAt(this.view, this.screenPoint(e), factor))
     }
     const dbl = () => {
@@ -244,9 +262,9 @@ export class EditorStage {
       return
     }
     if (e.button !== 0) return
-    const { tool, brushSize, value } = this.settings
+    const { tool, brushSize, value, eraseValue } = this.settings
     if (tool === 'brush' || tool === 'eraser') {
-      const v = tool === 'eraser' ? 0 : value
+      const v = tool === 'eraser' ? eraseValue : value
       this.painting = { last: p, value: v }
       const rect = doc.stroke(p.x, p.y, p.x, p.y, brushSize, v)
       if (rect) this.redrawOverlay(rect)
@@ -267,6 +285,7 @@ export class EditorStage {
     const p = toImage(this.view, s)
     if (this.panning) {
       const { x, y, vx, vy } = this.panning
+      this.fitted = false
       this.setView({ scale: this.view.scale, x: vx + s.x - x, y: vy + s.y - y })
       return
     }

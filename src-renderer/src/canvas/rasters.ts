@@ -1,5 +1,5 @@
 /** Offscreen canvases behind the Konva images: the windowed image and the label overlay. */
-import { DEFAULT_CLASS_COLORS, renderOverlayRect, type Rgb } from '../lib/label-colors'
+import { DEFAULT_PALETTE, renderOverlayRect, type LabelPalette } from '../lib/label-colors'
 import { growRect, type LabelBuffer, type Rect } from '../lib/label-types'
 import { applyWindow, type DisplayWindow, type ImagePixels } from '../lib/windowing'
 
@@ -34,7 +34,7 @@ export class ImageRaster {
 export class OverlayRaster {
   readonly canvas: HTMLCanvasElement
   private ctx: CanvasRenderingContext2D
-  palette: readonly Rgb[] = DEFAULT_CLASS_COLORS
+  palette: LabelPalette = DEFAULT_PALETTE
   highlight = 0
   outline = false
 

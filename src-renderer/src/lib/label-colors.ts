@@ -1,28 +1,39 @@
-/** Colours for label overlays: a class palette and stable per-instance colours. */
+/** Colours for label overlays: the project's class colours and stable per-instance colours. */
+import { DEFAULT_CLASS_COLORS as PROJECT_COLORS } from '../../../src-preload/project'
 import type { LabelBuffer, Rect } from './label-types'
 
 /** An RGB colour, 0..255 per channel. */
 export type Rgb = readonly [number, number, number]
 
-/** Default class palette; index 0 is background and never drawn. */
-export const DEFAULT_CLASS_COLORS: readonly Rgb[] = [
-  [0, 0, 0],
-  [255, 64, 129],
-  [0, 200, 255],
-  [255, 196, 0],
-  [118, 255, 3],
-  [170, 102, 255],
-  [255, 112, 67],
-  [29, 233, 182],
-  [255, 235, 59],
-  [64, 120, 255],
-  [240, 98, 146],
-  [174, 234, 0],
-  [0, 229, 255]
-]
+/** Colours by label value and which values stay transparent (background, ignored classes). */
+export interface LabelPalette {
+  /** Colour of class value v at index v (binary: the foreground at index 1). */
+  colors: readonly Rgb[]
+  /** Values drawn transparent; for binary and instances only 0 is. */
+  hidden: ReadonlySet<number>
+}
+
+/** Default class colours by index, as seeded into new projects. */
+export const DEFAULT_CLASS_COLORS: readonly Rgb[] = PROJECT_COLORS
 
 /** Colour of foreground in a binary label. */
 export const DEFAULT_BINARY_COLOR: Rgb = [255, 64, 129]
+
+/** The palette of a project's classes: their colours, background and ignored classes hidden. */
+export function paletteFromClasses(
+  classes: readonly { index: number; color: Rgb; background: boolean; ignore: boolean }[]
+): LabelPalette {
+  const colors: Rgb[] = [...DEFAULT_CLASS_COLORS]
+  const hidden = new Set<number>()
+  for (const c of classes) {
+    colors[c.index] = c.color
+    if (c.background || c.ignore) hidden.add(c.index)
+  }
+  return { colors, hidden }
+}
+
+/** Palette with the default colours and value 0 as background. */
+export const DEFAULT_PALETTE: LabelPalette = { colors: DEFAULT_CLASS_COLORS, hidden: new Set([0]) }
 
 /** Alpha of instance interiors; instance edges are drawn opaque so touching cells separate. */
 export const INSTANCE_FILL_ALPHA = 150
@@ -60,21 +71,27 @@ export function instanceColor(id: number): Rgb {
 }
 
 /** Colour of label value `v` for the label's kind. */
-export function colorFor(kind: LabelBuffer['kind'], v: number, palette: readonly Rgb[]): Rgb {
-  if (kind === 'binary') return palette[1] ?? DEFAULT_BINARY_COLOR
-  if (kind === 'classes') return palette[v % palette.length] ?? DEFAULT_BINARY_COLOR
+export function colorFor(kind: LabelBuffer['kind'], v: number, palette: LabelPalette): Rgb {
+  const { colors } = palette
+  if (kind === 'binary') return colors[1] ?? DEFAULT_BINARY_COLOR
+  if (kind === 'classes') return colors[v] ?? colors[1 + (v % (colors.length - 1))]
   return instanceColor(v)
+}
+
+/** Whether value `v` is drawn transparent: 0 for binary and instances, hidden classes otherwise. */
+export function isHidden(kind: LabelBuffer['kind'], v: number, palette: LabelPalette): boolean {
+  return kind === 'classes' ? palette.hidden.has(v) : v === 0
 }
 
 /**
  * Renders the overlay RGBA for `rect` of the label into `out` (rect.width × rect.height × 4):
- * background transparent, classes and binary opaque, instances translucent with opaque edges
- * (white edges for the `highlight` instance); `outline` draws only the edges of every region.
+ * background (and hidden classes) transparent, classes and binary opaque, instances translucent
+ * with opaque edges (white edges for the `highlight` instance); `outline` draws only the edges.
  */
 export function renderOverlayRect(
   label: LabelBuffer,
   rect: Rect,
-  palette: readonly Rgb[],
+  palette: LabelPalette,
   out: Uint8ClampedArray,
   opts: OverlayOptions = {}
 ): void {
@@ -82,22 +99,26 @@ export function renderOverlayRect(
   const highlight = opts.highlight ?? 0
   const outline = opts.outline ?? false
   const interior = outline ? 0 : kind === 'instances' ? INSTANCE_FILL_ALPHA : 255
-  const cache = new Map<number, Rgb>()
+  const cache = new Map<number, Rgb | null>()
   let lastV = -1
-  let lastC: Rgb = DEFAULT_BINARY_COLOR
+  let lastC: Rgb | null = null
   for (let y = rect.y; y < rect.y + rect.height; y++) {
     for (let x = rect.x; x < rect.x + rect.width; x++) {
       const i = y * width + x
       const o = ((y - rect.y) * rect.width + (x - rect.x)) * 4
       const v = data[i]
-      if (v === 0) {
+      if (v !== lastV) {
+        let c = cache.get(v)
+        if (c === undefined) {
+          c = isHidden(kind, v, palette) ? null : colorFor(kind, v, palette)
+          cache.set(v, c)
+        }
+        lastC = c
+        lastV = v
+      }
+      if (!lastC) {
         out[o] = out[o + 1] = out[o + 2] = out[o + 3] = 0
         continue
-      }
-      if (v !== lastV) {
-        lastC = cache.get(v) ?? colorFor(kind, v, palette)
-        cache.set(v, lastC)
-        lastV = v
       }
       let c = lastC
       let alpha = 255

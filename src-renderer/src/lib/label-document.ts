@@ -7,7 +7,7 @@ import { paintSegment } from './brush'
 import { EditRecorder } from './edit-recorder'
 import { floodFill } from './flood-fill'
 import { LabelHistory } from './history'
-import { deleteInstance, mergeInstance, nextFreeId } from './instances'
+import { deleteInstance, mergeInstance, nextFreeId, replaceValue } from './instances'
 import { unionRect, type LabelBuffer, type Rect } from './label-types'
 import { fillPolygon } from './polygon'
 
@@ -62,6 +62,12 @@ export class LabelDocument {
   /** Deletes instance `id` as one edit. */
   deleteInstance(id: number): Rect | null {
     deleteInstance(this.recorder, id)
+    return this.commit()
+  }
+
+  /** Replaces every pixel of value `from` with `to` as one edit (clears a class to the background). */
+  replaceValue(from: number, to: number): Rect | null {
+    replaceValue(this.recorder, from, to)
     return this.commit()
   }
 

@@ -5,6 +5,7 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, ref, shallowRef, triggerRef } from 'vue'
 import { client, errorText } from './app'
+import { switchDataset } from './dataset-switch'
 
 import {
   DEFAULT_PAGE_ROWS,
@@ -89,6 +90,7 @@ export const useDatasetStore = defineStore('dataset', () => {
     try {
       const info = await client().call('dataset:open', { dir })
       if (gen !== generation) return false
+      const changed = info.root !== root.value
       root.value = info.root
       layout.value = info.layout
       maskKind.value = info.maskKind ?? null
@@ -99,6 +101,7 @@ export const useDatasetStore = defineStore('dataset', () => {
       queue.length = 0
       selectedId.value = info.samples[0]?.id ?? null
       void loadPages(info.root, gen)
+      switchDataset(info, changed)
       return true
     } catch (err) {
       error.value = errorText(err)

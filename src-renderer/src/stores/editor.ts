@@ -4,16 +4,18 @@
  * reactivity; this store loads it, saves it (atomically, debounced autosave) and tracks it.
  */
 import { acceptHMRUpdate, defineStore } from 'pinia'
-import { computed, ref } from 'vue'
+import { computed, ref, watch } from 'vue'
 import type { LabelKind, LabelPayload } from '../../../src-preload/contract'
-import { api } from '../api'
-import { base64ToTyped, typedToBase64 } from '../lib/base64'
+import { api, callKeepalive } from '../api'
+import { base64ToTyped } from '../lib/base64'
 import { countInstances } from '../lib/instances'
 import { LabelDocument } from '../lib/label-document'
-import { createLabel, type Rect } from '../lib/label-types'
+import { encodeLabel } from '../lib/label-payload'
+import type { Rect } from '../lib/label-types'
 import { fullWindow, percentileWindow } from '../lib/windowing'
 import { decodeImagePayload } from './editor-image'
 import { editorSession, notifyLabelChange, setEditorSession } from './editor-session'
+import { useProjectStore } from './project'
 
 /** Editing tools. */
 export type EditorTool = 'brush' | 'eraser' | 'polygon' | 'fill' | 'pick' | 'merge' | 'pan'
@@ -24,12 +26,18 @@ export const AUTOSAVE_DELAY_MS = 1500
 export const DEFAULT_BRUSH_SIZE = 12
 /** Overlay opacity at start. */
 export const DEFAULT_OVERLAY_OPACITY = 0.6
-/** Classes offered in the palette at least (more when the label uses more). */
-export const DEFAULT_CLASS_COUNT = 6
 /** Brush size range. */
 export const BRUSH_SIZE_RANGE: readonly [number, number] = [1, 200]
 
+/** A sample that could not be opened: its id and why (the file and the reason). */
+export interface LoadFailure {
+  id: string
+  message: string
+}
+
+/** The editor store. */
 export const useEditorStore = defineStore('editor', () => {
+  const project = useProjectStore()
   const tool = ref<EditorTool>('brush')
   const brushSize = ref(DEFAULT_BRUSH_SIZE)
   const opacity = ref(DEFAULT_OVERLAY_OPACITY)
@@ -49,9 +57,9 @@ export const useEditorStore = defineStore('editor', () => {
   const loading = ref(false)
   const saving = ref(false)
   const error = ref<string | null>(null)
+  const loadFailure = ref<LoadFailure | null>(null)
   const dirty = ref(false)
   const instanceCount = ref(0)
-  const classCount = ref(DEFAULT_CLASS_COUNT)
   const undoCount = ref(0)
   const redoCount = ref(0)
   const savedPath = ref<string | null>(null)
@@ -64,12 +72,14 @@ export const useEditorStore = defineStore('editor', () => {
   let saveChain: Promise<void> = Promise.resolve()
   let lastSaveFailed = false
 
-  const canChangeKind = computed(
-    () => labelSource.value === 'empty' && undoCount.value === 0 && redoCount.value === 0
-  )
   const canUndo = computed(() => undoCount.value > 0)
   const canRedo = computed(() => redoCount.value > 0)
-  const ready = computed(() => revision.value > 0 && sampleId.value !== null && !loading.value)
+  const ready = computed(
+    () =>
+      revision.value > 0 && sampleId.value !== null && !loading.value && loadFailure.value === null
+  )
+  /** The value the eraser writes: the project's background (or ignored) class for classes, else 0. */
+  const eraseValue = computed(() => (kind.value === 'classes' ? project.eraseValue : 0))
 
   function sync(): void {
     const s = editorSession()
@@ -78,6 +88,14 @@ export const useEditorStore = defineStore('editor', () => {
     dirty.value = s?.doc.dirty ?? false
     instanceCount.value = s?.doc.label.kind === 'instances' ? countInstances(s.doc.label) : 0
   }
+
+  watch(
+    () => project.paintable,
+    (paintable) => {
+      if (kind.value === 'classes' && !paintable.some((c) => c.index === activeValue.value))
+        activeValue.value = paintable[0]?.index ?? 1
+    }
+  )
 
   /** Call after the canvas committed an edit: updates counters and schedules the autosave. */
   function noteEdit(): void {
@@ -109,15 +127,7 @@ export const useEditorStore = defineStore('editor', () => {
     const { label } = s.doc
     saving.value = true
     try {
-      const res = await api()['label:save']({
-        root: s.root,
-        id: s.id,
-        data: typedToBase64(label.data),
-        width: label.width,
-        height: label.height,
-        kind: label.kind,
-        bitDepth: label.data instanceof Uint16Array ? 16 : 8
-      })
+      const res = await api()['label:save']({ root: s.root, id: s.id, ...encodeLabel(label) })
       s.doc.markSaved(state)
       savedPath.value = res.path
       lastSavedAt.value = Date.now()
@@ -135,6 +145,8 @@ export const useEditorStore = defineStore('editor', () => {
   /**
    * Opens sample `id` of the dataset at `datasetRoot`, saving the current one first. When that
    * save fails the current sample stays open (its edits are not dropped) and the error shows.
+   * When the new sample cannot be read, nothing stays open: the error view names the file and
+   * the reason, and no edit can land anywhere.
    */
   async function open(datasetRoot: string, id: string): Promise<void> {
     const seq = ++loadSeq
@@ -142,35 +154,123 @@ export const useEditorStore = defineStore('editor', () => {
     try {
       if (!(await saveBeforeSwitch(seq))) return
       error.value = null
-      const [imgPayload, labelPayload] = await Promise.all([
-        api()['image:read']({ root: datasetRoot, id }),
-        api()['label:read']({ root: datasetRoot, id })
-      ])
-      const image = await decodeImagePayload(imgPayload)
+      let loaded
+      try {
+        const [imgPayload, labelPayload] = await Promise.all([
+          api()['image:read']({ root: datasetRoot, id }),
+          api()['label:read']({ root: datasetRoot, id })
+        ])
+        loaded = { imgPayload, labelPayload, image: await decodeImagePayload(imgPayload) }
+      } catch (err) {
+        if (seq !== loadSeq || !(await saveBeforeSwitch(seq))) return
+        showFailure(datasetRoot, id, err instanceof Error ? err.message : String(err))
+        return
+      }
       if (seq !== loadSeq) return
       if (!(await saveBeforeSwitch(seq))) return
+      const { imgPayload, labelPayload, image } = loaded
       const data = base64ToTyped(labelPayload.data, labelPayload.bitDepth)
       const { width, height } = labelPayload
       const doc = new LabelDocument({ data, width, height, kind: labelPayload.kind })
+      if (datasetRoot !== root.value) resetForDataset()
       setEditorSession({ root: datasetRoot, id, doc, image })
       root.value = datasetRoot
       sampleId.value = id
+      loadFailure.value = null
       kind.value = labelPayload.kind
       labelSource.value = labelPayload.source
       savedPath.value = labelPayload.source === 'edited' ? labelPayload.path : null
       size.value = { width, height, bitDepth: image.bitDepth, channels: imgPayload.channels }
-      classCount.value = Math.max(DEFAULT_CLASS_COUNT, doc.nextInstanceId() - 1)
-      if (labelPayload.kind === 'instances') activeValue.value = doc.nextInstanceId()
-      else if (labelPayload.kind === 'binary' || activeValue.value < 1) activeValue.value = 1
+      activeValue.value = initialValue(labelPayload.kind, doc)
       if (tool.value === 'merge' && labelPayload.kind !== 'instances') tool.value = 'brush'
       applyAutoWindow(autoWindow.value || image.bitDepth === 16)
       revision.value++
       sync()
-    } catch (err) {
-      if (seq === loadSeq) error.value = err instanceof Error ? err.message : String(err)
     } finally {
       if (seq === loadSeq) loading.value = false
     }
+  }
+
+  /** Closes whatever was open and shows why sample `id` could not be opened. */
+  function showFailure(datasetRoot: string, id: string, message: string): void {
+    if (datasetRoot !== root.value) resetForDataset()
+    setEditorSession(null)
+    root.value = datasetRoot
+    sampleId.value = id
+    kind.value = null
+    size.value = null
+    labelSource.value = null
+    savedPath.value = null
+    cursor.value = null
+    loadFailure.value = { id, message }
+    revision.value++
+    sync()
+  }
+
+  /** The value the brush starts with: a new instance, the foreground, or a class of the project. */
+  function initialValue(k: LabelKind, doc: LabelDocument): number {
+    if (k === 'instances') return doc.nextInstanceId()
+    if (k === 'binary') return 1
+    const paintable = project.paintable.map((c) => c.index)
+    if (paintable.includes(activeValue.value)) return activeValue.value
+    return paintable[0] ?? 1
+  }
+
+  /** Forgets what belonged to the previous dataset: active value, tool state, cursor. */
+  function resetForDataset(): void {
+    activeValue.value = 1
+    cursor.value = null
+    savedPath.value = null
+    lastSavedAt.value = null
+    if (tool.value === 'merge') tool.value = 'brush'
+  }
+
+  /** Opens sample `id` of `at` anew (after the project's label type or invert changed). */
+  async function reopen(at: string, id: string): Promise<void> {
+    setEditorSession(null)
+    root.value = null
+    sampleId.value = null
+    await open(at, id)
+  }
+
+  /** Opens the current sample again. */
+  async function reload(): Promise<void> {
+    if (root.value && sampleId.value) await reopen(root.value, sampleId.value)
+  }
+
+  /**
+   * Runs a change of the project that alters how labels read (label type, invert): pending edits
+   * are saved first, nothing can be painted while the change is written (an edit then would be
+   * read over), and the open sample is read again afterwards.
+   */
+  async function changeProject(change: () => Promise<boolean>): Promise<boolean> {
+    await save()
+    if (editorSession()?.doc.dirty) return false
+    const at = root.value
+    const id = sampleId.value
+    if (at && id) {
+      loading.value = true
+      setEditorSession(null)
+      revision.value++
+    }
+    try {
+      return await change()
+    } finally {
+      if (at && id) await reopen(at, id)
+    }
+  }
+
+  /**
+   * Sends the open label's unsaved edits on a path that outlives the page (tab hidden or
+   * closing). Returns whether anything was sent.
+   */
+  function saveOnHide(): boolean {
+    const s = editorSession()
+    if (!s || !s.doc.dirty) return false
+    if (autosaveTimer) clearTimeout(autosaveTimer)
+    autosaveTimer = null
+    callKeepalive('label:save', { root: s.root, id: s.id, ...encodeLabel(s.doc.label) })
+    return true
   }
 
   /**
@@ -195,6 +295,7 @@ export const useEditorStore = defineStore('editor', () => {
     sampleId.value = null
     kind.value = null
     size.value = null
+    loadFailure.value = null
     loading.value = false
     revision.value++
     sync()
@@ -233,31 +334,21 @@ export const useEditorStore = defineStore('editor', () => {
     afterChange(editorSession()?.doc.redo() ?? null)
   }
 
-  /** Deletes the active instance (instance labels) or clears the active class. */
+  /** Deletes the active instance (instance labels) or clears the active class to the background. */
   function deleteActive(): void {
     const doc = editorSession()?.doc
-    if (!doc || activeValue.value === 0) return
-    afterChange(doc.deleteInstance(activeValue.value))
+    if (!doc || activeValue.value === eraseValue.value) return
+    if (doc.label.kind === 'classes')
+      afterChange(doc.replaceValue(activeValue.value, eraseValue.value))
+    else if (activeValue.value !== 0) afterChange(doc.deleteInstance(activeValue.value))
     if (doc.label.kind === 'instances') activeValue.value = doc.nextInstanceId()
-  }
-
-  /** Changes what a still-empty, unedited label holds (binary, classes or instances). */
-  function setEmptyKind(next: LabelKind): void {
-    const s = editorSession()
-    if (!s || !canChangeKind.value || s.doc.label.kind === next) return
-    const { width, height } = s.doc.label
-    const doc = new LabelDocument(createLabel(width, height, next))
-    setEditorSession({ ...s, doc })
-    kind.value = next
-    activeValue.value = 1
-    revision.value++
-    sync()
   }
 
   /** Handles a click of the pick/merge tools on label value `value`. */
   function pick(value: number, merge: boolean): void {
     const doc = editorSession()?.doc
-    if (!doc || value === 0 || doc.label.kind === 'binary') return
+    if (!doc || doc.label.kind === 'binary') return
+    if (doc.label.kind === 'instances' && value === 0) return
     if (merge && doc.label.kind === 'instances') {
       if (activeValue.value !== value) afterChange(doc.mergeInstance(value, activeValue.value))
       return
@@ -295,9 +386,10 @@ export const useEditorStore = defineStore('editor', () => {
     loading,
     saving,
     error,
+    loadFailure,
     dirty,
     instanceCount,
-    classCount,
+    eraseValue,
     undoCount,
     redoCount,
     savedPath,
@@ -307,12 +399,13 @@ export const useEditorStore = defineStore('editor', () => {
     cursor,
     canUndo,
     canRedo,
-    canChangeKind,
-    setEmptyKind,
     ready,
     noteEdit,
     save,
+    saveOnHide,
     open,
+    reload,
+    changeProject,
     close,
     applyAutoWindow,
     setWindow,

@@ -124,7 +124,27 @@ export const useExportStore = defineStore('export', () => {
     }
   }
 
+  /**
+   * Points prediction at a newly opened dataset (its images, its `.unet-studio/predictions`) and
+   * forgets the previous dataset's model choice and results, unless a prediction is running.
+   */
+  function switchDataset(root: string, layout: string): void {
+    if (state.value === 'running') return
+    const base = root.replace(/\/+$/, '')
+    input.value = layout === 'flat-pairs' ? `${base}/images` : base
+    out.value = `${base}/.unet-studio/predictions`
+    runDir.value = null
+    state.value = 'idle'
+    error.value = null
+    summary.value = null
+    results.value = []
+    overlays.value = {}
+    done.value = 0
+    total.value = 0
+  }
+
   return {
+    switchDataset,
     runDir,
     input,
     out,

@@ -67,7 +67,33 @@ export const useMergeStore = defineStore('merge', () => {
     if (jobId.value) await client().call('job:cancel', { jobId: jobId.value })
   }
 
-  return { mode, size, jobId, out, state, done, total, current, error, result, start, cancel }
+  /** Forgets the previous dataset's merge (its output folder, result and counts) unless running. */
+  function switchDataset(): void {
+    if (state.value === 'running') return
+    state.value = 'idle'
+    out.value = null
+    result.value = null
+    error.value = null
+    current.value = null
+    done.value = 0
+    total.value = 0
+  }
+
+  return {
+    mode,
+    size,
+    jobId,
+    out,
+    state,
+    done,
+    total,
+    current,
+    error,
+    result,
+    start,
+    cancel,
+    switchDataset
+  }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useMergeStore, import.meta.hot))

@@ -1,6 +1,6 @@
 /** Training: options, the running job, per-epoch and per-step chart points, previews. */
 import { acceptHMRUpdate, defineStore } from 'pinia'
-import { reactive, ref, shallowRef, toRaw } from 'vue'
+import { computed, reactive, ref, shallowRef, toRaw, watch } from 'vue'
 import { client, errorText, useAppStore } from './app'
 import type {
   EpochInfo,
@@ -11,7 +11,10 @@ import type {
 } from '../../../src-preload/contract'
 import { backendLine } from '../../../src-preload/options/backend'
 import { TRAIN_DEFAULTS, type TrainConfig } from '../../../src-preload/options/train'
+import { recallForm, rememberForm } from '../lib/form-memory'
+import { LOSS_NAMES, trainFormErrors } from '../lib/train-form-check'
 import { watchJob } from './jobs'
+import { LABEL_TYPE_NAMES, useProjectStore } from './project'
 
 /** Training options as the panel edits them: every option but the dataset and run folders. */
 export type TrainOptions = Omit<TrainConfig, 'data' | 'out'>
@@ -25,14 +28,34 @@ export interface StepPoint {
   loss: number
 }
 
-/** Latest step figures. */
+/** Latest step figures; the ETA is null once the job has ended. */
 export interface StepStatus {
   epoch: number
   step: number
   steps: number
   imagesPerSec: number
-  etaSeconds: number
+  etaSeconds: number | null
 }
+
+/** Losses for one output (sigmoid) and for several classes (softmax). */
+export const BINARY_LOSSES = ['bce-dice', 'bce', 'dice', 'focal'] as const
+/** Losses for several classes (softmax). */
+export const MULTI_CLASS_LOSSES = ['ce', 'focal', 'dice'] as const
+
+/** What the dataset's label type makes of a run: classes, ignored value, invert, allowed losses. */
+export interface LabelSettings {
+  classes: number
+  ignoreIndex: number
+  invertMask: boolean
+  losses: readonly TrainOptions['loss'][]
+  /** Why the dataset cannot be trained as it is set up, in words; null when it can. */
+  problem: string | null
+}
+
+/** Name of the Train form in the per-dataset form memory. */
+const FORM = 'train'
+/** Options that follow the dataset's project instead of the form. */
+type FromProject = 'classes' | 'ignoreIndex' | 'invertMask'
 
 /** The training store. */
 export const useTrainingStore = defineStore('training', () => {
@@ -52,6 +75,80 @@ export const useTrainingStore = defineStore('training', () => {
   const error = ref<string | null>(null)
   const result = ref<TrainResult | null>(null)
   const runs = ref<RunInfo[]>([])
+  const project = useProjectStore()
+
+  /** The run settings the dataset's project implies (binary / multi-class / instances). */
+  const labels = computed<LabelSettings>(() => {
+    const kind = project.labelType
+    const invertMask = kind === 'binary' && project.invert
+    const binary = { classes: 1, ignoreIndex: -1, invertMask, losses: BINARY_LOSSES, problem: null }
+    if (kind !== 'classes') return binary
+    const t = project.training
+    if (!t.ok) return { ...binary, losses: MULTI_CLASS_LOSSES, problem: t.reason }
+    return {
+      classes: t.classes,
+      ignoreIndex: t.ignoreIndex,
+      invertMask: false,
+      losses: MULTI_CLASS_LOSSES,
+      problem: null
+    }
+  })
+  /** Problems of the form's values, by field, in the form's words. */
+  const formErrors = computed(() => trainFormErrors({ ...toRaw(options), ...labelArgs() }))
+  /** The run Resume continues, in words (its folder name and epochs), or null. */
+  const resumeTarget = computed(() => {
+    if (!runDir.value) return null
+    const name = runDir.value.split('/').pop() ?? runDir.value
+    const run = runs.value.find((r) => r.runDir === runDir.value)
+    const done = epochs.value.at(-1)?.epoch ?? run?.log.length ?? 0
+    const total = epochs.value.at(-1)?.epochs ?? Number(run?.config.epochs ?? 0)
+    return { name, done, total }
+  })
+
+  function labelArgs(): Pick<TrainOptions, FromProject> {
+    const l = labels.value
+    return { classes: l.classes, ignoreIndex: l.ignoreIndex, invertMask: l.invertMask }
+  }
+
+  /** Keeps the loss one the label type allows (its first one otherwise). */
+  watch(
+    () => labels.value.losses,
+    (losses) => {
+      if (!losses.includes(options.loss)) options.loss = losses[0]
+    },
+    { immediate: true }
+  )
+  watch(
+    options,
+    () => {
+      if (data.value && !['starting', 'running', 'stopping'].includes(state.value))
+        rememberForm(FORM, data.value, toRaw(options))
+    },
+    { deep: true }
+  )
+
+  /** The form as last used on dataset `root` (defaults for what was never set). */
+  function recallOptions(root: string): void {
+    const saved = recallForm<TrainOptions>(FORM, root) ?? {}
+    const merged = { ...structuredClone(DEFAULT_TRAIN_OPTIONS), ...saved }
+    merged.augment = { ...DEFAULT_TRAIN_OPTIONS.augment, ...(saved.augment ?? {}) }
+    Object.assign(options, merged)
+  }
+
+  /**
+   * Why training cannot start with this form and dataset, in words, or null: a field out of
+   * range, a loss that does not fit the label type, fewer than two classes.
+   */
+  function startProblem(): string | null {
+    const l = labels.value
+    if (l.problem) return l.problem
+    if (!l.losses.includes(options.loss)) {
+      const kind = project.labelType ? LABEL_TYPE_NAMES[project.labelType] : 'binary'
+      return `Loss ${LOSS_NAMES[options.loss]} does not fit ${kind.toLowerCase()} labels${l.classes > 1 ? ` (${l.classes} classes)` : ''}: choose ${l.losses.map((x) => LOSS_NAMES[x]).join(', ')}`
+    }
+    const errors = Object.values(formErrors.value)
+    return errors.length ? errors.join('; ') : null
+  }
 
   function reset(): void {
     epochs.value = []
@@ -117,12 +214,19 @@ export const useTrainingStore = defineStore('training', () => {
     useAppStore().setBackend(r.backend)
     state.value = r.stopped ? 'stopped' : 'done'
     jobId.value = null
+    clearEta()
   }
 
   function fail(message: string): void {
     state.value = 'failed'
     error.value = message
     jobId.value = null
+    clearEta()
+  }
+
+  /** No time is left once a job ended (done, stopped or failed). */
+  function clearEta(): void {
+    if (status.value) status.value = { ...status.value, etaSeconds: null }
   }
 
   watchJob(() => jobId.value, handle)
@@ -130,11 +234,18 @@ export const useTrainingStore = defineStore('training', () => {
   async function start(dir: string): Promise<void> {
     reset()
     data.value = dir
+    const problem = startProblem()
+    if (problem) {
+      state.value = 'failed'
+      error.value = problem
+      return
+    }
     state.value = 'starting'
     try {
       const r = await client().call('train:start', {
         data: dir,
-        ...structuredClone(toRaw(options))
+        ...structuredClone(toRaw(options)),
+        ...labelArgs()
       })
       jobId.value = r.jobId
       runDir.value = r.runDir
@@ -168,7 +279,8 @@ export const useTrainingStore = defineStore('training', () => {
     reset()
     runDir.value = run.runDir
     const total = Number(run.config.epochs) || run.log.length
-    const figure = (v: number | null) => (v === null || Number.isNaN(v) ? null : v)
+    const figure = (v: number | null | undefined) =>
+      v === null || v === undefined || Number.isNaN(v) ? null : v
     epochs.value = run.log.map((r) => ({
       epoch: r.epoch,
       epochs: total,
@@ -181,14 +293,31 @@ export const useTrainingStore = defineStore('training', () => {
       valDice: figure(r.val_dice),
       seconds: r.seconds,
       best: false,
-      etaSeconds: 0
+      etaSeconds: 0,
+      ...(r.val_class_iou ? { valClassIou: r.val_class_iou.map(figure) } : {})
     }))
     state.value = run.log.length >= total ? 'done' : 'stopped'
   }
 
+  /**
+   * Points training at a newly opened dataset and forgets the previous one's run, charts and run
+   * list; a job still running keeps its panel until it ends.
+   */
+  function switchDataset(root: string): void {
+    if (['starting', 'running', 'stopping'].includes(state.value)) return
+    reset()
+    data.value = root
+    recallOptions(root)
+    runDir.value = null
+    state.value = 'idle'
+    runs.value = []
+    void loadRuns(root)
+  }
+
   async function loadRuns(root: string): Promise<void> {
     try {
-      runs.value = await client().call('train:runs', { root })
+      const list = await client().call('train:runs', { root })
+      if (data.value === root || data.value === null) runs.value = list
     } catch {
       runs.value = []
     }
@@ -215,7 +344,12 @@ export const useTrainingStore = defineStore('training', () => {
     resume,
     loadRuns,
     showRun,
-    reset
+    reset,
+    switchDataset,
+    labels,
+    formErrors,
+    resumeTarget,
+    startProblem
   }
 })
 

@@ -13,9 +13,11 @@ import { MERGE_CLI_ONLY_FLAGS, registerMergeCommand } from '../../../src-main/co
 import { PREDICT_CLI_ONLY_FLAGS, registerPredictCommand } from '../../../src-main/commands/predict'
 import {
   registerTrainCommand,
+  TRAIN_AUGMENT_FLAGS,
   TRAIN_CLI_ONLY_FLAGS,
   TRAIN_OPTIONS_WITHOUT_FLAG
 } from '../../../src-main/commands/train'
+import { augmentSchema } from '../../../src-preload/options/train'
 
 /** The option names a command takes: its flags' attribute names and its arguments. */
 function commandInputs(register: (p: Command) => void, name: string): string[] {
@@ -35,7 +37,7 @@ const COMMANDS = [
     register: registerTrainCommand,
     options: TRAIN_OPTION_NAMES,
     withoutFlag: Object.keys(TRAIN_OPTIONS_WITHOUT_FLAG),
-    cliOnly: TRAIN_CLI_ONLY_FLAGS
+    cliOnly: [...TRAIN_CLI_ONLY_FLAGS, ...Object.keys(TRAIN_AUGMENT_FLAGS)]
   },
   {
     name: 'predict',
@@ -76,6 +78,15 @@ describe('command-line flags and the option schemas', () => {
       expect(inputs.filter((i) => !options.includes(i) && !cliOnly.includes(i))).toEqual([])
     })
   }
+
+  it('train: a flag for every augmentation setting', () => {
+    const inputs = commandInputs(registerTrainCommand, 'train')
+    const flags = Object.keys(TRAIN_AUGMENT_FLAGS)
+    expect(flags.filter((f) => !inputs.includes(f))).toEqual([])
+    expect(Object.keys(augmentSchema.shape).sort()).toEqual(
+      [...new Set(Object.values(TRAIN_AUGMENT_FLAGS))].sort()
+    )
+  })
 
   it('names a new option that has no flag', () => {
     const inputs = commandInputs(registerTrainCommand, 'train')

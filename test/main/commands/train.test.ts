@@ -80,4 +80,29 @@ describe('train and eval commands', () => {
     expect(ev.images).toBe(4)
     expect(typeof ev.iou).toBe('number')
   })
+
+  it('augmentation flags reach the run config (the rest keep their defaults)', async () => {
+    const data = await copyDsb(2)
+    dirs.push(data)
+    const out = join(data, 'run')
+    await run([
+      'train',
+      ...['--data', data, '--out', out, '--size', '32', '--base', '4', '--depth', '2'],
+      ...['--epochs', '1', '--patches', '1', '--batch', '2', '--val', '0.5'],
+      ...['--no-flip', '--affine', '0.5', '--rotate-deg', '30', '--elastic', '0.25'],
+      ...['--intensity', '0.8', '--gamma', '0.3', '--noise', '0.02', '--json']
+    ])
+    const { augment } = await readRunConfig(out)
+    expect(augment).toMatchObject({
+      flip: false,
+      rot90: true,
+      affine: 0.5,
+      rotateDeg: 30,
+      elastic: 0.25,
+      intensity: 0.8,
+      gamma: 0.3,
+      noise: 0.02,
+      brightness: 0.1
+    })
+  })
 })

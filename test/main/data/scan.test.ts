@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { scanDataset } from '../../../src-main/data/dataset'
+import { naturalCompare } from '../../../src-main/data/natural-sort'
 import { SHARED, chmodBlocksReads, copyDsbSamples, oneIdPerGroup, tempDir } from './support'
 
 const dirs: string[] = []
@@ -63,6 +64,12 @@ describe('scanDataset', () => {
     ])
   })
 
+  it('lists samples in natural order: ISBI sections 0, 1, 2, …, 10, not 0, 1, 10, 11, …', async () => {
+    const scan = await scanDataset(join(SHARED, 'isbi2012-em'))
+    expect(scan.samples.map((s) => s.id)).toEqual(Array.from({ length: 24 }, (_, i) => String(i)))
+    expect(['b10', 'a2', 'b9', 'a10'].sort(naturalCompare)).toEqual(['a2', 'a10', 'b9', 'b10'])
+  })
+
   it('reads a folder of images only', async () => {
     const dir = await tempDir('only')
     dirs.push(dir)
@@ -107,7 +114,9 @@ describe('scanDataset', () => {
     expect(byFile[join(root, c, 'masks', 'readme.txt')]).toMatch(/not an image file/)
     expect(byFile[join(root, d, 'masks')]).toBe('no mask files')
     if (blocked) expect(byFile[join(root, e)]).toMatch(/cannot read folder .*EACCES/)
-    const kept = ids.filter((id) => ![a, b, d, ...(blocked ? [e] : [])].includes(id))
+    const kept = ids
+      .filter((id) => ![a, b, d, ...(blocked ? [e] : [])].includes(id))
+      .sort(naturalCompare)
     expect(scan.samples.map((s) => s.id)).toEqual(kept)
   })
 

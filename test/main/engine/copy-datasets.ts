@@ -29,7 +29,7 @@ export async function copyIsbi(sections: number[]): Promise<string> {
   return dir
 }
 
-/** Copy the first `n` CamVid frames (images/ + masks/ with class indices, 11 = void). */
+/** Copy the first `n` CamVid frames (images/ + masks/ with class indices, 11 = void) and classes.csv. */
 export async function copyCamvid(n: number): Promise<string> {
   const root = join(SHARED, 'camvid-segnet')
   const names = readdirSync(join(root, 'images')).sort().slice(0, n)
@@ -38,5 +38,6 @@ export async function copyCamvid(n: number): Promise<string> {
     await mkdir(join(dir, sub))
     for (const name of names) await cp(join(root, sub, name), join(dir, sub, name))
   }
+  await cp(join(root, 'classes.csv'), join(dir, 'classes.csv'))
   return dir
 }

@@ -1,11 +1,19 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Api, ChannelArg } from '../../../src-preload/contract'
-import { base64ToTyped, typedToBase64 } from '@renderer/lib/base64'
+import { unzlibSync } from 'fflate'
+import { base64ToBytes, typedToBase64 } from '@renderer/lib/base64'
 
 const saved: ChannelArg<'label:save'>[] = []
+const keptAlive: ChannelArg<'label:save'>[] = []
 const labels = new Map<string, Uint16Array>()
 let imageGate: Promise<void> | null = null
+
+/** What the host received: the label's samples, inflated as the host does. */
+function savedData(arg: ChannelArg<'label:save'>): Uint16Array {
+  const bytes = unzlibSync(base64ToBytes(arg.data))
+  return new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 1)
+}
 
 function fakeApi(): Partial<Api> {
   return {
@@ -22,16 +30,20 @@ function fakeApi(): Partial<Api> {
         bitDepth: 16
       }
     },
-    'label:read': async ({ id }) => ({
-      id,
-      data: typedToBase64(labels.get(id)!),
-      width: 64,
-      height: 32,
-      kind: 'instances',
-      bitDepth: 16,
-      source: id === 'empty' ? 'empty' : 'dataset',
-      path: null
-    }),
+    'label:read': async ({ id }) => {
+      if (id === 'wrong-size')
+        throw new Error('/data/masks/wrong-size.png: label is 32x32 but its image is 64x32')
+      return {
+        id,
+        data: typedToBase64(labels.get(id)!),
+        width: 64,
+        height: 32,
+        kind: 'instances',
+        bitDepth: 16,
+        source: id === 'empty' ? 'empty' : 'dataset',
+        path: null
+      }
+    },
     'label:save': async (arg) => {
       saved.push(arg)
       return { path: `/data/.unet-studio/labels/${arg.id}.png` }
@@ -39,7 +51,10 @@ function fakeApi(): Partial<Api> {
   }
 }
 
-vi.mock('@renderer/api', () => ({ api: () => fakeApi() }))
+vi.mock('@renderer/api', () => ({
+  api: () => fakeApi(),
+  callKeepalive: (_channel: string, arg: ChannelArg<'label:save'>) => keptAlive.push(arg)
+}))
 
 const { useEditorStore, AUTOSAVE_DELAY_MS } = await import('@renderer/stores/editor')
 const { editorSession, onLabelChange } = await import('@renderer/stores/editor-session')
@@ -48,6 +63,7 @@ describe('editor store', () => {
   beforeEach(() => {
     setActivePinia(createPinia())
     saved.length = 0
+    keptAlive.length = 0
     labels.set('empty', new Uint16Array(64 * 32))
     for (const id of ['a', 'b']) {
       const l = new Uint16Array(64 * 32)
@@ -90,7 +106,7 @@ describe('editor store', () => {
       await vi.advanceTimersByTimeAsync(400)
       expect(saved).toHaveLength(1)
       expect(editor.dirty).toBe(false)
-      const data = base64ToTyped(saved[0].data, 16)
+      const data = savedData(saved[0])
       expect(data[20 * 64 + 35]).toBe(10)
       expect(saved[0]).toMatchObject({ root: '/data', id: 'a', kind: 'instances', bitDepth: 16 })
 
@@ -134,7 +150,7 @@ describe('editor store', () => {
     release()
     imageGate = null
     await switching
-    expect(saved.map((s) => [s.id, base64ToTyped(s.data, 16)[7 * 64 + 7]])).toEqual([['a', 5]])
+    expect(saved.map((s) => [s.id, savedData(s)[7 * 64 + 7]])).toEqual([['a', 5]])
     expect(editor.sampleId).toBe('b')
   })
 
@@ -155,20 +171,64 @@ describe('editor store', () => {
     expect(doc.label.data[0]).toBe(3)
   })
 
-  it('lets a new, unedited label change kind, and not once edited or from the dataset', async () => {
+  it('shows why a sample cannot be opened, keeps nothing open, and never saves to another image', async () => {
     const editor = useEditorStore()
     await editor.open('/data', 'a')
-    expect(editor.canChangeKind).toBe(false)
-    await editor.open('/data', 'empty')
-    expect(editor.canChangeKind).toBe(true)
-    editor.setEmptyKind('classes')
-    expect(editorSession()!.doc.label.data).toBeInstanceOf(Uint8Array)
-    expect(editor.kind).toBe('classes')
-    editorSession()!.doc.stroke(3, 3, 3, 3, 2, 2)
+    editorSession()!.doc.stroke(5, 5, 5, 5, 2, 4)
     editorSession()!.doc.commit()
     editor.noteEdit()
-    expect(editor.canChangeKind).toBe(false)
+    await editor.open('/data', 'wrong-size')
+    expect(saved.map((s) => s.id)).toEqual(['a'])
+    expect(editorSession()).toBeNull()
+    expect(editor.sampleId).toBe('wrong-size')
+    expect(editor.ready).toBe(false)
+    expect(editor.loadFailure).toEqual({
+      id: 'wrong-size',
+      message: '/data/masks/wrong-size.png: label is 32x32 but its image is 64x32'
+    })
+    editor.undo()
+    editor.deleteActive()
     await editor.save()
-    expect(saved.at(-1)).toMatchObject({ id: 'empty', kind: 'classes', bitDepth: 8 })
+    expect(editor.saveOnHide()).toBe(false)
+    expect(saved.map((s) => s.id)).toEqual(['a'])
+    await editor.open('/data', 'b')
+    expect(editor.loadFailure).toBeNull()
+    expect(editorSession()!.id).toBe('b')
+  })
+
+  it('sends unsaved edits on the keepalive path when the page hides, for the image they were made on', async () => {
+    const editor = useEditorStore()
+    await editor.open('/data', 'a')
+    expect(editor.saveOnHide()).toBe(false)
+    editorSession()!.doc.stroke(9, 9, 9, 9, 2, 7)
+    editorSession()!.doc.commit()
+    editor.noteEdit()
+    expect(editor.saveOnHide()).toBe(true)
+    expect(keptAlive).toHaveLength(1)
+    expect(keptAlive[0]).toMatchObject({
+      root: '/data',
+      id: 'a',
+      encoding: 'deflate',
+      bitDepth: 16
+    })
+    expect(savedData(keptAlive[0])[9 * 64 + 9]).toBe(7)
+  })
+
+  it('changing the label type saves first, allows no edit meanwhile, and reopens the sample', async () => {
+    const editor = useEditorStore()
+    await editor.open('/data', 'a')
+    editorSession()!.doc.stroke(2, 2, 2, 2, 2, 6)
+    editorSession()!.doc.commit()
+    editor.noteEdit()
+    const changed = await editor.changeProject(async () => {
+      expect(saved.at(-1)).toMatchObject({ id: 'a' })
+      expect(savedData(saved.at(-1)!)[2 * 64 + 2]).toBe(6)
+      expect(editorSession()).toBeNull()
+      expect(editor.ready).toBe(false)
+      return true
+    })
+    expect(changed).toBe(true)
+    expect(editorSession()!.id).toBe('a')
+    expect(editor.ready).toBe(true)
   })
 })

@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import EditorToolbar from '@renderer/components/editor/EditorToolbar.vue'
 import LabelPanel from '@renderer/components/editor/LabelPanel.vue'
 import { useEditorStore } from '@renderer/stores/editor'
+import { useProjectStore } from '@renderer/stores/project'
 
 describe('editor toolbar and palette', () => {
   beforeEach(() => setActivePinia(createPinia()))
@@ -25,13 +26,28 @@ describe('editor toolbar and palette', () => {
     expect(bar.get('[data-testid="undo"]').attributes('disabled')).toBeDefined()
   })
 
-  it('lists classes and selects one on click', async () => {
+  it("lists the project's named classes (class 0 paintable, ignored shown) and selects one on click", async () => {
     const editor = useEditorStore()
+    const project = useProjectStore()
+    project.project = {
+      version: 1,
+      labelType: 'classes',
+      invert: false,
+      classesFrom: 'classes.csv',
+      classes: [
+        { index: 0, name: 'Sky', color: [128, 128, 128], background: false, ignore: false },
+        { index: 1, name: 'Building', color: [128, 0, 0], background: false, ignore: false },
+        { index: 2, name: 'Pole', color: [192, 192, 128], background: false, ignore: false },
+        { index: 11, name: 'Unlabelled', color: [0, 0, 0], background: false, ignore: true }
+      ]
+    }
     editor.kind = 'classes'
-    editor.classCount = 11
     const panel = mount(LabelPanel)
-    expect(panel.findAll('[data-testid^="class-"]')).toHaveLength(11)
-    await panel.get('[data-testid="class-4"]').trigger('click')
-    expect(editor.activeValue).toBe(4)
+    const names = panel.findAll('[data-testid="class-name"]').map((n) => n.text())
+    expect(names).toEqual(['Sky', 'Building', 'Pole', 'Unlabelled'])
+    await panel.get('[data-testid="class-row"][data-index="2"]').trigger('click')
+    expect(editor.activeValue).toBe(2)
+    expect(editor.eraseValue).toBe(11)
+    expect(panel.get('[data-testid="label-kind-classes"]').attributes('aria-pressed')).toBe('true')
   })
 })

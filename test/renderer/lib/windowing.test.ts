@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { applyWindow, fullWindow, percentileWindow } from '@renderer/lib/windowing'
-import { instanceColor, renderOverlayRect, DEFAULT_CLASS_COLORS } from '@renderer/lib/label-colors'
+import {
+  DEFAULT_CLASS_COLORS,
+  DEFAULT_PALETTE,
+  instanceColor,
+  paletteFromClasses,
+  renderOverlayRect
+} from '@renderer/lib/label-colors'
 import { createLabel } from '@renderer/lib/label-types'
 import { base64ToTyped, typedToBase64 } from '@renderer/lib/base64'
 
@@ -53,25 +59,47 @@ describe('overlay colours', () => {
     const classes = createLabel(2, 1, 'classes')
     classes.data.set([0, 2])
     const out = new Uint8ClampedArray(8)
-    renderOverlayRect(classes, { x: 0, y: 0, width: 2, height: 1 }, DEFAULT_CLASS_COLORS, out)
+    renderOverlayRect(classes, { x: 0, y: 0, width: 2, height: 1 }, DEFAULT_PALETTE, out)
     expect(out[3]).toBe(0)
     expect(Array.from(out.subarray(4, 8))).toEqual([...DEFAULT_CLASS_COLORS[2], 255])
     const inst = createLabel(5, 5, 'instances')
     inst.data.fill(4)
     const big = new Uint8ClampedArray(100)
-    renderOverlayRect(inst, { x: 0, y: 0, width: 5, height: 5 }, DEFAULT_CLASS_COLORS, big)
+    renderOverlayRect(inst, { x: 0, y: 0, width: 5, height: 5 }, DEFAULT_PALETTE, big)
     expect(big[(2 * 5 + 2) * 4 + 3]).toBeLessThan(255)
     expect(instanceColor(1)).not.toEqual(instanceColor(2))
     const ring = createLabel(5, 5, 'instances')
     for (const i of [6, 7, 8, 11, 12, 13, 16, 17, 18]) ring.data[i] = 4
     const outline = new Uint8ClampedArray(100)
-    renderOverlayRect(ring, { x: 0, y: 0, width: 5, height: 5 }, DEFAULT_CLASS_COLORS, outline, {
+    renderOverlayRect(ring, { x: 0, y: 0, width: 5, height: 5 }, DEFAULT_PALETTE, outline, {
       outline: true,
       highlight: 4
     })
     expect(outline[(2 * 5 + 2) * 4 + 3]).toBe(0)
     expect(Array.from(outline.subarray(6 * 4, 7 * 4))).toEqual([255, 255, 255, 255])
     expect(outline[3]).toBe(0)
+  })
+
+  it("draws a project's classes in their colours: class 0 visible, background and ignored hidden", () => {
+    const palette = paletteFromClasses([
+      { index: 0, color: [128, 128, 128], background: false, ignore: false },
+      { index: 1, color: [128, 0, 0], background: false, ignore: false },
+      { index: 11, color: [0, 0, 0], background: false, ignore: true }
+    ])
+    const label = createLabel(3, 1, 'classes')
+    label.data.set([0, 1, 11])
+    const out = new Uint8ClampedArray(12)
+    renderOverlayRect(label, { x: 0, y: 0, width: 3, height: 1 }, palette, out)
+    expect(Array.from(out)).toEqual([128, 128, 128, 255, 128, 0, 0, 255, 0, 0, 0, 0])
+    const binary = createLabel(2, 1, 'binary')
+    binary.data.set([0, 1])
+    const two = new Uint8ClampedArray(8)
+    const fg = paletteFromClasses([
+      { index: 0, color: [1, 2, 3], background: true, ignore: false },
+      { index: 1, color: [10, 20, 30], background: false, ignore: false }
+    ])
+    renderOverlayRect(binary, { x: 0, y: 0, width: 2, height: 1 }, fg, two)
+    expect(Array.from(two)).toEqual([0, 0, 0, 0, 10, 20, 30, 255])
   })
 })
 

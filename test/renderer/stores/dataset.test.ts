@@ -2,6 +2,10 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { setApi } from '../../../src-renderer/src/stores/app'
 import { useDatasetStore } from '../../../src-renderer/src/stores/dataset'
+import { useExportStore } from '../../../src-renderer/src/stores/export'
+import { useMergeStore } from '../../../src-renderer/src/stores/merge'
+import { useProjectStore } from '../../../src-renderer/src/stores/project'
+import { useTrainingStore } from '../../../src-renderer/src/stores/training'
 import { datasetInfo, datasetPage, fakeApi } from '../fake-api'
 
 describe('dataset store', () => {
@@ -71,5 +75,59 @@ describe('dataset store', () => {
     await new Promise((r) => setTimeout(r, 0))
     expect(api.calls.filter((c) => c.channel === 'dataset:thumbnail')).toHaveLength(1)
     expect(ds.thumbs.s0001).toBe('data:image/png;base64,PNG-s0001')
+  })
+
+  it('opening another dataset resets what belonged to the previous one', async () => {
+    const api = fakeApi({
+      'dataset:open': (a: { dir: string }) => datasetInfo(2, a.dir),
+      'project:read': (a: { root: string }) => ({
+        root: a.root,
+        path: `${a.root}/.unet-studio/project.json`,
+        seeded: false,
+        project: {
+          version: 1,
+          labelType: a.root === '/data/a' ? 'instances' : 'classes',
+          invert: false,
+          classesFrom: 'label type',
+          classes: [
+            { index: 0, name: 'Background', color: [0, 0, 0], background: true, ignore: false },
+            { index: 1, name: 'Interior', color: [0, 200, 255], background: false, ignore: false }
+          ]
+        }
+      }),
+      'train:runs': []
+    })
+    setApi(api)
+    const ds = useDatasetStore()
+    const training = useTrainingStore()
+    const merge = useMergeStore()
+    const exp = useExportStore()
+    const project = useProjectStore()
+    await ds.open('/data/a')
+    await vi.waitFor(() => expect(project.labelType).toBe('instances'))
+    expect(training.data).toBe('/data/a')
+    training.runDir = '/data/a/.unet-studio/runs/r1'
+    training.state = 'done'
+    training.epochs = [{ epoch: 1 } as (typeof training.epochs)[number]]
+    merge.state = 'done'
+    merge.out = '/data/a/.unet-studio/merged-binary'
+    exp.results = [{ image: 'x', objects: 3 }]
+    exp.runDir = training.runDir
+
+    await ds.open('/data/b')
+    await vi.waitFor(() => expect(project.labelType).toBe('classes'))
+    expect(project.root).toBe('/data/b')
+    expect(training).toMatchObject({ data: '/data/b', runDir: null, state: 'idle', epochs: [] })
+    expect(merge).toMatchObject({ state: 'idle', out: null })
+    expect(exp).toMatchObject({
+      results: [],
+      runDir: null,
+      out: '/data/b/.unet-studio/predictions'
+    })
+
+    training.state = 'running'
+    await ds.open('/data/a')
+    expect(training.state).toBe('running')
+    expect(training.data).toBe('/data/b')
   })
 })

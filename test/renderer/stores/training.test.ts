@@ -1,6 +1,8 @@
 import { createPinia, setActivePinia } from 'pinia'
+import { nextTick } from 'vue'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { setApi, useAppStore } from '../../../src-renderer/src/stores/app'
+import { useProjectStore } from '../../../src-renderer/src/stores/project'
 import { DEFAULT_TRAIN_OPTIONS, useTrainingStore } from '../../../src-renderer/src/stores/training'
 import type { JobEvent, TrainResult } from '../../../src-preload/contract'
 import { fakeApi, type FakeApi } from '../fake-api'
@@ -91,8 +93,10 @@ describe('training store', () => {
     expect(tr.status).toMatchObject({ epoch: 1, step: 2, steps: 4, imagesPerSec: 12 })
     expect(tr.epochs.map((e) => e.epoch)).toEqual([1, 2])
     expect(tr.epochs[1]).toMatchObject({ loss: 0.5, valIou: 0.36 })
+    expect(tr.status?.etaSeconds).toBe(30)
     send(api, 'j1', { type: 'done', result: result(false) })
     expect(tr.state).toBe('done')
+    expect(tr.status?.etaSeconds).toBeNull()
     expect(tr.jobId).toBeNull()
     expect(tr.runDir).toBe('/d/.unet-studio/runs/r1')
   })
@@ -170,5 +174,60 @@ describe('training store', () => {
     send(api, 'j2', epoch(2))
     send(api, 'j2', epoch(3))
     expect(tr.epochs.map((e) => e.epoch)).toEqual([1, 2, 3])
+  })
+
+  it('trains what the project says: multi-class CamVid gets its classes, ignore index and CE', async () => {
+    const api = fakeApi({ 'train:start': { jobId: 'j1', runDir: '/r' } })
+    setApi(api)
+    const project = useProjectStore()
+    project.project = {
+      version: 1,
+      labelType: 'classes',
+      invert: false,
+      classesFrom: 'classes.csv',
+      classes: ['Sky', 'Building', 'Pole']
+        .map((name, index) => ({
+          index,
+          name,
+          color: [1, 2, 3] as [number, number, number],
+          background: false,
+          ignore: false
+        }))
+        .concat([
+          { index: 11, name: 'Unlabelled', color: [0, 0, 0], background: false, ignore: true }
+        ])
+    }
+    const tr = useTrainingStore()
+    await nextTick()
+    expect(tr.options.loss).toBe('ce')
+    await tr.start('/camvid')
+    expect(api.calls[0].arg).toMatchObject({ classes: 3, ignoreIndex: 11, loss: 'ce' })
+
+    project.project = { ...project.project, classes: project.project.classes.slice(0, 1) }
+    await tr.start('/camvid')
+    expect(tr.state).toBe('failed')
+    expect(tr.error).toMatch(/multi-class training needs at least two classes/)
+    expect(api.calls).toHaveLength(1)
+  })
+
+  it("refuses bad form values in the form's own words, and remembers the form per dataset", async () => {
+    const api = fakeApi({ 'train:start': { jobId: 'j1', runDir: '/r' }, 'train:runs': [] })
+    setApi(api)
+    const tr = useTrainingStore()
+    tr.switchDataset('/a')
+    tr.options.size = -32
+    await tr.start('/a')
+    expect(tr.error).toBe('Patch size must be at least 16 (it is -32)')
+    expect(tr.error).not.toMatch(/size:|Too small/)
+    expect(api.calls.filter((c) => c.channel === 'train:start')).toHaveLength(0)
+    tr.options.size = 128
+    tr.options.augment.noise = 0.03
+    await nextTick()
+    tr.switchDataset('/b')
+    expect(tr.options.size).toBe(96)
+    expect(tr.options.augment.noise).toBe(0)
+    tr.switchDataset('/a')
+    expect(tr.options.size).toBe(128)
+    expect(tr.options.augment.noise).toBe(0.03)
   })
 })

@@ -2,6 +2,7 @@
 import { onBeforeUnmount, onMounted } from 'vue'
 import type { EditorStage } from '../../canvas/editor-stage'
 import { useEditorStore, type EditorTool } from '../../stores/editor'
+import { useProjectStore } from '../../stores/project'
 
 const TOOL_KEYS: Record<string, EditorTool> = {
   b: 'brush',
@@ -27,6 +28,13 @@ function typing(e: KeyboardEvent): boolean {
 /** Binds undo/redo, tool keys, brush size, zoom, space-to-pan and polygon keys. */
 export function useEditorKeys(stage: () => EditorStage | null): void {
   const editor = useEditorStore()
+  const project = useProjectStore()
+
+  /** Key k paints the k-th class of the class panel (background left out). */
+  function classKey(k: number): void {
+    const c = project.paintable[k - 1]
+    if (c) editor.activeValue = c.index
+  }
 
   function down(e: KeyboardEvent): void {
     if (typing(e) || !editor.sampleId) return
@@ -52,7 +60,7 @@ export function useEditorKeys(stage: () => EditorStage | null): void {
     else if (e.key === 'Delete' || e.key === 'Backspace') editor.deleteActive()
     else if (e.key === 'Enter') stage()?.finishPolygon()
     else if (e.key === 'Escape') stage()?.cancelPolygon()
-    else if (/^[1-9]$/.test(e.key) && editor.kind === 'classes') editor.activeValue = Number(e.key)
+    else if (/^[1-9]$/.test(e.key) && editor.kind === 'classes') classKey(Number(e.key))
     else return
     e.preventDefault()
   }

@@ -11,6 +11,7 @@ import {
 } from '../../../../src-main/engine/infer/load-predictor'
 import { predictFolder } from '../../../../src-main/engine/infer/predict-folder'
 import { labelsConnected, readDsbInstances } from '../postprocess/helpers'
+import { naturalCompare } from '../../../../src-main/data/natural-sort'
 import { copyImages, FLUO_IDS, writeThresholdRun } from './fixture-run'
 
 describe('predictFolder', () => {
@@ -80,7 +81,7 @@ describe('predictFolder', () => {
       onProgress: (p) => p.index === 1 && controller.abort()
     })
     expect(first).toMatchObject({ done: 1, cancelled: true })
-    const finished = join(out, 'masks', `${FLUO_IDS[0]}.png`)
+    const finished = join(out, 'masks', `${[...FLUO_IDS].sort(naturalCompare)[0]}.png`)
     const before = (await stat(finished)).mtimeMs
     const second = await predictFolder(predictor, {
       input: input(),

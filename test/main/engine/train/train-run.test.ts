@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -97,10 +97,22 @@ describe('trainRun on real data', () => {
     expect(Number.isFinite(s.lastValIou)).toBe(true)
     const log = await readLog(out)
     expect(log[1].val_loss).toBeLessThan(Math.log(11) + 0.5)
+    const header = (await readFile(join(out, 'log.csv'), 'utf8')).split('\n')[0]
+    expect(header).toMatch(/,val_iou_0,val_iou_1,.*,val_iou_10$/)
+    expect(log[1].val_class_iou).toHaveLength(11)
+    expect(log[1].val_class_iou!.filter(Number.isFinite).length).toBeGreaterThan(3)
+    await expect(
+      trainRun({ data: cam, out: join(cam, 'binary'), size: 32, depth: 2, epochs: 1 })
+    ).rejects.toThrow(/masks hold class indices 0\.\.11, but this run is binary \(loss "bce-dice"/)
     const { model, config } = await loadRun(out)
     expect(model.outputs[0].shape).toEqual([null, null, null, 11])
     expect(config.foreground).toMatch(/class indices 0..10/)
     expect(config.classWeights).toHaveLength(11)
+    expect(config.project?.classes.map((c) => c.name).slice(0, 3)).toEqual([
+      'Sky',
+      'Building',
+      'Pole'
+    ])
     model.dispose()
   })
 

@@ -1,0 +1,27 @@
+/** What each Train form field means, in a sentence or two (shown under the field on focus and as its tooltip). */
+export const TRAIN_HELP = {
+  size: 'Side of the square crops the model learns from, in pixels (a multiple of 2^depth). Larger patches see more context but train slower; 96–256 is typical.',
+  base: 'Filters in the first layer, doubled at each level. 16 is small and fast, 32–64 is the original U-Net.',
+  depth:
+    'How many times the image is halved. Deeper sees larger structures; the patch size must be divisible by 2^depth.',
+  epochs: 'Passes over the training images.',
+  patches:
+    'Random crops taken from each training image per epoch (more crops = longer epochs, more variety).',
+  batch: 'Patches per optimisation step. Lower it if memory runs short.',
+  lr: 'Learning rate of the optimiser (Adam). 1e-3 is a good start; lower it if the loss jumps or becomes NaN.',
+  val: 'Share of the labelled images held out to score the model each epoch (never trained on). 0.2 = one in five.',
+  splitMode:
+    'Which images are held out: random, or one contiguous block of names (serial sections, video frames, where neighbours look alike).',
+  seed: 'Fixes the split, the crops and the augmentation, so a run can be repeated.',
+  loss: 'What the model minimises. Binary: BCE, Dice or both; multi-class: cross-entropy (with ignored pixels and class weights), focal or Dice.',
+  ignore: 'Label value left out of the loss and the scores (e.g. unlabelled or void pixels).',
+  classWeights:
+    'Weights per class in the loss; "balanced" gives rare classes more weight (median frequency).',
+  invert:
+    'Binary masks whose objects are the dark (0) pixels, e.g. EM membranes: train on the inverted mask.',
+  augment:
+    'Random changes applied to each training patch (image and label alike), so the model does not learn by heart.'
+} as const
+
+/** A field of the Train form that has help. */
+export type TrainHelpField = keyof typeof TRAIN_HELP

@@ -1,0 +1,80 @@
+/**
+ * The window at 1024x700 and 1920x1080: side panels fold, the toolbar stays one row (its extra
+ * controls in a menu), and the image is refitted when the window is resized.
+ */
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { WebHost } from '../../src-main/web-host'
+import {
+  copyFlatDataset,
+  launchBrowser,
+  makeTemp,
+  openApp,
+  removeTemp,
+  shot,
+  startHost,
+  type Browser
+} from './support'
+
+let tmp: string
+let host: WebHost
+let browser: Browser
+let isbi: string
+
+async function zoom(page: Page): Promise<number> {
+  const text = (await page.getByTestId('editor-status').textContent()) ?? ''
+  return Number(/(\d+)%/.exec(text)![1])
+}
+
+async function width(page: Page, id: string): Promise<number> {
+  return (await page.getByTestId(id).boundingBox())?.width ?? 0
+}
+
+beforeAll(async () => {
+  tmp = await makeTemp()
+  isbi = await copyFlatDataset(tmp, 'isbi2012-em', ['0', '1'])
+  host = await startHost(isbi)
+  browser = await launchBrowser()
+})
+afterAll(async () => {
+  await browser?.close()
+  await host?.close()
+  await removeTemp(tmp)
+})
+
+describe('window layout', () => {
+  it('1024x700: one-row toolbar with a menu, folding panels, image refitted on resize', async () => {
+    const page = await browser.context.newPage()
+    await page.setViewportSize({ width: 1920, height: 1080 })
+    await openApp(page, host)
+    await page.locator('[data-testid="editor-canvas"][data-ready="true"]').waitFor()
+    await shot(page, 'layout-1920x1080')
+    const big = await zoom(page)
+    expect(await page.getByTestId('toolbar-more').count()).toBe(0)
+
+    await page.setViewportSize({ width: 1024, height: 700 })
+    await expect.poll(() => zoom(page)).toBeLessThan(big)
+    const toolbar = (await page.getByRole('toolbar').boundingBox())!
+    expect(toolbar.height).toBeLessThan(50)
+    await page.getByTestId('toolbar-more').click()
+    await page.getByTestId('toolbar-menu').waitFor()
+    await shot(page, 'layout-1024x700-menu')
+    await page.getByTestId('toolbar-more').click()
+
+    const withPanels = await width(page, 'editor-canvas')
+    await page.getByTestId('fold-jobs').click()
+    await page.getByTestId('fold-samples').click()
+    await page.getByTestId('toggle-label-panel').click()
+    await expect.poll(() => width(page, 'editor-canvas')).toBeGreaterThan(withPanels + 500)
+    await shot(page, 'layout-1024x700-folded')
+    await page.getByTestId('rail-train').click()
+    await page.getByTestId('open-samples').click()
+    await page.getByTestId('toggle-label-panel').click()
+    await page.getByTestId('train-panel').waitFor()
+    await shot(page, 'layout-1024x700')
+    await page.reload()
+    await page.getByTestId('train-panel').waitFor()
+    expect(await page.getByTestId('dataset-browser').count()).toBe(1)
+    await page.close()
+  })
+})
