@@ -70,7 +70,10 @@ async function startAndStep(spec: JobSpecInput): Promise<ReturnType<typeof start
   const firstStep = new Promise<void>((resolve) => (stepped = resolve))
   const job = startJob(spec, (e) => e.type === 'step' && stepped())
   const ended = job.done.then(
-    () => new Error(`the ${spec.resume ? 'resume' : 'run'} finished before its first step`),
+    () =>
+      new Error(
+        `the ${'resume' in spec && spec.resume ? 'resume' : 'run'} finished before its first step`
+      ),
     (err: Error) => err
   )
   const early = await Promise.race([firstStep.then(() => null), ended])
