@@ -2,7 +2,7 @@
  * Contract channel → service call, shared by the Electron IPC wiring and the web host.
  * Plain Node: nothing here imports Electron.
  */
-import { readFile } from 'node:fs/promises'
+import { mkdir, readFile, stat } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { extname, join, resolve } from 'node:path'
 import { inflateSync } from 'node:zlib'
@@ -13,26 +13,36 @@ import {
   type ChannelResponse,
   type JobSpecInput
 } from '../src-preload/contract'
+import { defaultPredictionsDir } from '../src-preload/options/predict'
+import { checkPredictOutput, datasetRootOf } from './data/export/output-check'
+import { readEvalReport } from './engine/eval/run-eval'
+import { resolveModelFolder } from './engine/model-folder'
 import { readRunConfig } from './engine/run-store'
 import { augmentPreview } from './engine/train/augment-preview'
 import { checkLabelsFit } from './engine/train/label-check'
-import { validateConfig } from './engine/config'
+import { validateConfig, type TrainConfigInput } from './engine/config'
 import { scanDataset } from './data/dataset'
+import { withInitSettings } from './engine/train/init-settings'
 import { assertRunFree, RunLockedError } from './engine/train/run-lock'
 import { assertOwnStateFolder } from './data/state-folder'
 import { checkPixels } from './data/image-header'
 import { readImageSize } from './data/image-size'
 import { AllowList } from './services/allow-list'
 import { DatasetListings, ThumbnailCache } from './services/dataset-service'
+import { defaultEvalDir, readEvalPrediction } from './services/eval-service'
+import { listFolder } from './services/folder-service'
 import { forkJob, JobRegistry, type Emit, type StartJob } from './services/job-service'
+import { ModelLibrary } from './services/model-library'
+import { findPredictions, readPredictedLabel } from './services/predictions'
 import {
   listRuns,
-  predictInputDir,
+  lockTrainer,
   readPredictResults,
   runsDir,
   runStamp
 } from './services/run-service'
 import { findSample, readDisplayImage } from './data/label-store'
+import { dataDirFor } from './services/user-data'
 import {
   loadProject,
   projectPath,
@@ -50,7 +60,7 @@ export interface HandlerContext {
   version: string
   /** Dataset opened at start (`--data`); always allow-listed. */
   initialDataset: string | null
-  /** Sends a push event to the renderer that made the request. */
+  /** Sends a push event to the client that made the request (it also gets every job's events). */
   emit: Emit
   /** Out-of-process job launcher (Electron: utilityProcess); default `child_process.fork`. */
   startJob?: StartJob
@@ -63,6 +73,8 @@ export interface HandlerOptions {
   /** Folders allowed from the start (besides each context's `initialDataset`). */
   allow?: string[]
   jobs?: JobRegistry
+  /** The per-user model library (default: in the app data folder, `dataDirFor()`). */
+  library?: ModelLibrary
 }
 
 /** A handler for every channel. */
@@ -74,15 +86,14 @@ function toBase64(data: Uint8Array | Uint16Array): string {
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64')
 }
 
-/** Builds the handler table; the allow-list, jobs and thumbnail cache are shared by its callers. */
+/** Builds the handler table; the allow-list, jobs, library and caches are shared by its callers. */
 export function createHandlers(opts: HandlerOptions = {}): Handlers {
   const allow = new AllowList()
   const initial = Promise.all((opts.allow ?? []).map((dir) => allow.add(dir).catch(() => null)))
   const jobs = opts.jobs ?? new JobRegistry()
+  const library = opts.library ?? new ModelLibrary(dataDirFor())
   const thumbs = new ThumbnailCache()
   const listings = new DatasetListings()
-  /** Last prediction folder per input folder, for the `predicted` sample status. */
-  const predicted = new Map<string, string>()
   const guard = async (ctx: HandlerContext, path: string, what: string): Promise<string> => {
     await initial
     if (ctx.initialDataset) await allow.add(ctx.initialDataset).catch(() => null)
@@ -105,6 +116,50 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
     }
     assertRunFree(runDir)
   }
+  /** Who trains a run: a job of this app (its events can be followed), else a lock's holder. */
+  const trainer = (runDir: string) => {
+    const job = jobs.training(runDir)
+    if (!job) return lockTrainer(runDir)
+    return { jobId: job.jobId, pid: job.pid ?? 0, host: hostname(), since: job.since, here: true }
+  }
+  /** The newest predictions of an input folder (or its dataset), their folder allow-listed. */
+  const predictionsOf = async (input: string) => {
+    const remembered = [
+      ...(await library.predictionsOf(input)),
+      ...(await library.predictionsOf(datasetRootOf(input)))
+    ]
+    const found = await findPredictions(
+      input,
+      remembered.map((p) => p.out)
+    )
+    if (found) await allow.add(found.out)
+    return found
+  }
+  /** A model the user may use (library models are allow-listed), as its run folder. */
+  const modelDir = async (ctx: HandlerContext, path: string): Promise<string> =>
+    (await resolveModelFolder(await guard(ctx, path, 'model folder'))).runDir
+  /** An output folder: the default sibling of an allowed input is allowed (and made) too. */
+  const outputDir = async (ctx: HandlerContext, src: string, out: string): Promise<string> => {
+    const defaults = [defaultPredictionsDir(src), defaultPredictionsDir(datasetRootOf(src))]
+    if (!defaults.includes(resolve(out))) return guard(ctx, out, 'output folder')
+    await mkdir(out, { recursive: true })
+    return allow.add(out)
+  }
+  /** The dataset a new run trains on (its `.unet-studio/` checked) and the run's folder. */
+  const runFolders = async (ctx: HandlerContext, arg: { data: string; out?: string }) => {
+    const data = arg.out ? await guard(ctx, arg.data, 'dataset') : await stateRoot(ctx, arg.data)
+    const runDir = arg.out
+      ? await guard(ctx, arg.out, 'run folder')
+      : join(runsDir(data), runStamp())
+    assertNotTraining(runDir)
+    return { data, runDir }
+  }
+
+  /** A label mismatch is refused before a job starts; an unreadable folder is the job's to report. */
+  const checkLabels = async (options: TrainConfigInput) => {
+    const scan = await scanDataset(options.data).catch(() => null)
+    if (scan) await checkLabelsFit(validateConfig(options), scan)
+  }
 
   return {
     'app:info': async (_arg, ctx) => ({
@@ -116,7 +171,7 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
     'dataset:open': async ({ dir }) => {
       const root = resolve(dir)
       await assertOwnStateFolder(root)
-      const info = await listings.open(root, predicted.get(root))
+      const info = await listings.open(root, (await predictionsOf(root))?.out)
       await allow.add(root)
       return info
     },
@@ -139,6 +194,34 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
       const path = ctx.pickFolder ? await ctx.pickFolder(title) : null
       return { path: path ? await allow.add(path) : null }
     },
+    'folder:list': async ({ dir }) => listFolder(dir),
+    'folder:choose': async ({ path, purpose, input }) => {
+      if (purpose === 'output' && input) checkPredictOutput(input, path)
+      if (purpose === 'output') await mkdir(path, { recursive: true })
+      const info = await stat(path).catch(() => null)
+      if (!info) throw new Error(`${resolve(path)}: no such folder`)
+      if (!info.isDirectory()) throw new Error(`${resolve(path)}: not a folder`)
+      return { path: await allow.add(path) }
+    },
+    'models:list': async () => {
+      const models = await library.list()
+      for (const m of models) {
+        if (m.status === 'missing') continue
+        await allow.add(m.path)
+        if (jobs.training(m.path)) m.status = 'training'
+      }
+      return models
+    },
+    'models:add': async ({ path }) => {
+      const entry = await library.add(path)
+      await allow.add(entry.path)
+      return entry
+    },
+    'models:remove': async ({ path }) => ({ ok: await library.remove(path) }),
+    'jobs:running': async (_arg, ctx) => {
+      jobs.subscribe(ctx.emit)
+      return jobs.attachable()
+    },
     'merge:start': async ({ root, out, mode, size }, ctx) => {
       const src = out ? await guard(ctx, root, 'dataset') : await stateRoot(ctx, root)
       const dest = out
@@ -148,16 +231,21 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
       return { jobId, out: dest }
     },
     'train:start': async (arg, ctx) => {
-      const data = arg.out ? await guard(ctx, arg.data, 'dataset') : await stateRoot(ctx, arg.data)
-      const runDir = arg.out
-        ? await guard(ctx, arg.out, 'run folder')
-        : join(runsDir(data), runStamp())
-      assertNotTraining(runDir)
-      const options = { ...arg, data, out: runDir }
-      // a label mismatch is refused here, before a job starts; an unreadable folder is the job's to report
-      const scan = await scanDataset(data).catch(() => null)
-      if (scan) await checkLabelsFit(validateConfig(options), scan)
+      const { data, runDir } = await runFolders(ctx, arg)
+      const init = arg.init ? await modelDir(ctx, arg.init) : undefined
+      const options = { ...arg, data, out: runDir, init }
+      await checkLabels(options)
       const jobId = launch(ctx, { kind: 'train', resume: false, options }, runDir)
+      await library.record(runDir, 'trained')
+      return { jobId, runDir }
+    },
+    'train:finetune': async (arg, ctx) => {
+      const { data, runDir } = await runFolders(ctx, arg)
+      const init = await modelDir(ctx, arg.init)
+      const options = await withInitSettings({ ...arg, data, out: runDir, init })
+      await checkLabels(options)
+      const jobId = launch(ctx, { kind: 'train', resume: false, options }, runDir)
+      await library.record(runDir, 'trained')
       return { jobId, runDir }
     },
     'train:stop': async ({ jobId }) => ({ ok: jobs.stop(jobId, 'train') }),
@@ -183,17 +271,44 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
         patches: patches.map((p) => ({ ...p, image: b64(p.image), label: b64(p.label) }))
       }
     },
-    'train:runs': async ({ root }, ctx) => listRuns(await stateRoot(ctx, root)),
+    'train:runs': async ({ root }, ctx) => listRuns(await stateRoot(ctx, root), trainer),
     'predict:start': async ({ model, input, out, ...settings }, ctx) => {
-      const run = await guard(ctx, model, 'run folder')
+      const run = await modelDir(ctx, model)
       const src = await guard(ctx, input, 'input folder')
-      const dest = await guard(ctx, out, 'output folder')
-      predicted.set(src, dest)
-      const options = { ...settings, model: run, input: await predictInputDir(src), out: dest }
-      return { jobId: launch(ctx, { kind: 'predict', options }) }
+      checkPredictOutput(src, out)
+      const dest = await outputDir(ctx, src, out)
+      const options = { ...settings, model: run, input: src, out: dest }
+      const jobId = launch(ctx, { kind: 'predict', options })
+      await library.rememberPrediction(src, dest)
+      return { jobId }
     },
     'predict:results': async ({ out }, ctx) =>
       readPredictResults(await guard(ctx, out, 'output folder')),
+    'predict:find': async ({ input }, ctx) => ({
+      found: await predictionsOf(await guard(ctx, input, 'input folder'))
+    }),
+    'eval:start': async ({ model, data, split = 'val', out, backend }, ctx) => {
+      const run = await modelDir(ctx, model)
+      const config = await readRunConfig(run)
+      const src = data ? await guard(ctx, data, 'dataset') : await allow.add(config.data)
+      const dest = out
+        ? await guard(ctx, out, 'output folder')
+        : await defaultEvalDir(run, src, split, library.dir)
+      await mkdir(dest, { recursive: true })
+      await allow.add(dest)
+      const options = { model: run, data: src, split, out: dest, backend }
+      return { jobId: launch(ctx, { kind: 'eval', options }), out: dest }
+    },
+    'eval:results': async ({ out }, ctx) => {
+      const report = await readEvalReport(await guard(ctx, out, 'evaluation folder'))
+      await allow.add(report.data).catch(() => null)
+      return report
+    },
+    'eval:prediction': async ({ out, id }, ctx) => {
+      const dir = await guard(ctx, out, 'evaluation folder')
+      const { data, ...label } = await readEvalPrediction(dir, id)
+      return { id, ...label, data: toBase64(data), bitDepth: data instanceof Uint16Array ? 16 : 8 }
+    },
     'job:cancel': async ({ jobId }) => ({ ok: jobs.stop(jobId) }),
     'file:png': async ({ path }, ctx) => {
       const file = await guard(ctx, path, 'file')
@@ -211,7 +326,12 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
       const root = await guard(ctx, dir, 'dataset')
       const project = (await readProjectIfAny(root)) ?? (await seedProject(root))
       const sample = await findSample(root, id)
-      const { data, ...label } = await readProjectLabel(root, sample, project)
+      const stored = await readProjectLabel(root, sample, project)
+      const found = stored.source === 'empty' ? await predictionsOf(root) : null
+      const predicted = found
+        ? await readPredictedLabel(found, id, sample.imagePath, project.labelType)
+        : null
+      const { data, ...label } = predicted ? { ...predicted, source: 'predicted' as const } : stored
       return { id, ...label, data: toBase64(data), bitDepth: data instanceof Uint16Array ? 16 : 8 }
     },
     'label:save': async ({ root: dir, id, data, encoding, width, height, kind, bitDepth }, ctx) => {

@@ -6,6 +6,8 @@ import { trustedOrigins } from './window-policy'
 import { registerIpc } from './ipc'
 import { createHandlers } from './handlers'
 import { JobRegistry } from './services/job-service'
+import { ModelLibrary } from './services/model-library'
+import { dataDirFor } from './services/user-data'
 import { startUtilityJob } from './utility-jobs'
 
 /** `--data <dir>` from the command line (`electron . --data DIR`), if given. */
@@ -29,7 +31,9 @@ void app.whenReady().then(() => {
     closing = true
     void jobs.closeAll().finally(() => app.quit())
   })
-  const handlers = createHandlers({ jobs, allow: initialDataset ? [initialDataset] : [] })
+  const library = new ModelLibrary(dataDirFor(app.getPath('userData')))
+  const allow = initialDataset ? [initialDataset] : []
+  const handlers = createHandlers({ jobs, library, allow })
   const origins = trustedOrigins(app.isPackaged, process.env.ELECTRON_RENDERER_URL)
   const ctx = {
     host: 'electron' as const,
@@ -44,7 +48,7 @@ void app.whenReady().then(() => {
       return r.canceled || r.filePaths.length === 0 ? null : r.filePaths[0]
     }
   }
-  registerIpc(() => win, handlers, ctx, origins)
+  registerIpc(() => win, handlers, ctx, origins, jobs)
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) win = createMainWindow()
   })

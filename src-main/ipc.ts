@@ -2,6 +2,7 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
 import { channelNames, parseArg } from '../src-preload/contract'
 import type { HandlerContext, Handlers } from './handlers'
+import type { JobRegistry } from './services/job-service'
 import { fromTrustedOrigin } from './window-policy'
 
 /**
@@ -28,18 +29,20 @@ export function trustedSender(
 /**
  * Registers every contract channel once. Only the top frame of the current app window
  * (`getWin()`, which may be recreated on macOS) from a trusted origin may call them; its renderer
- * gets the push events.
+ * gets the push events, every job's of `jobs` included.
  */
 export function registerIpc(
   getWin: () => BrowserWindow | null,
   handlers: Handlers,
   ctx: Omit<HandlerContext, 'emit'>,
-  origins: readonly string[]
+  origins: readonly string[],
+  jobs: JobRegistry | null = null
 ): void {
   const emit: HandlerContext['emit'] = (event, payload) => {
     const win = getWin()
     if (win && !win.isDestroyed()) win.webContents.send(event, payload)
   }
+  jobs?.subscribe(emit)
   for (const name of channelNames) {
     ipcMain.handle(name, async (event: IpcMainInvokeEvent, raw: unknown) => {
       if (!trustedSender(event, getWin(), origins)) throw new Error('Untrusted IPC sender')

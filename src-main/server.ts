@@ -5,6 +5,8 @@ import { Command } from 'commander'
 import { DEFAULT_MAX_PIXELS, setMaxPixels } from './data/image-header'
 import { createHandlers } from './handlers'
 import { JobRegistry } from './services/job-service'
+import { ModelLibrary } from './services/model-library'
+import { dataDirFor } from './services/user-data'
 import { NOT_BUILT, startWebHost } from './web-host'
 
 const program = new Command()
@@ -25,14 +27,17 @@ if (!existsSync(join(staticDir, 'index.html'))) {
 const pkg = JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { version: string }
 const initialDataset = opts.data ? resolve(opts.data) : null
 const jobs = new JobRegistry()
+const library = new ModelLibrary(dataDirFor())
 const host = await startWebHost({
   staticDir,
-  handlers: createHandlers({ jobs, allow: initialDataset ? [initialDataset] : [] }),
+  handlers: createHandlers({ jobs, library, allow: initialDataset ? [initialDataset] : [] }),
+  jobs,
   version: pkg.version,
   initialDataset,
   port: Number(opts.port)
 })
 console.log(`UNet Studio at ${host.url}`)
+console.log(`model library: ${library.file}`)
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     console.log('Stopping: running jobs save a checkpoint first…')

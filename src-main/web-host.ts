@@ -11,6 +11,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import { parseArg } from '../src-preload/contract'
 import type { HandlerContext, Handlers } from './handlers'
 import { CALL_PATH, serveCall } from './web-call'
+import type { JobRegistry } from './services/job-service'
 import { MAX_FRAME_BYTES, MAX_IN_FLIGHT, parseFrame, publicError, type FrameId } from './web-frames'
 import {
   hostAllowed,
@@ -44,6 +45,8 @@ export interface WebHostOptions {
   token?: string
   /** Job launcher handed to the handlers (default: child_process.fork). */
   startJob?: HandlerContext['startJob']
+  /** The handlers' jobs: every connected socket gets their events, from the moment it connects. */
+  jobs?: JobRegistry
 }
 
 /** A running web host. */
@@ -162,6 +165,8 @@ function serveSocket(ws: WebSocket, opts: WebHostOptions): void {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, payload }))
     }
   }
+  const unsubscribe = opts.jobs?.subscribe(ctx.emit)
+  ws.on('close', () => unsubscribe?.())
   let inFlight = 0
   const reply = (id: FrameId, body: object) => {
     if (ws.readyState !== ws.OPEN) return

@@ -8,15 +8,18 @@
  * channel string is written anywhere else.
  */
 import { z } from 'zod'
-import { JOB_KINDS, jobEvent } from './job-events'
+import { JOB_KINDS, jobEvent, jobSpec } from './job-events'
 import type { BackendName } from './options/backend'
 import { issuesText, OptionsError, path } from './options/common'
+import { evalOptions } from './options/eval'
 import { mergeStart } from './options/merge'
 import { predictOptions } from './options/predict'
-import { augmentSchema, trainStart } from './options/train'
+import { augmentSchema, trainFinetune, trainStart } from './options/train'
 import { LABEL_KINDS, projectSchema, type LabelKind, type Project } from './project'
+import type { EvalReport, FolderListing, JobInfo, ModelEntry, PredictionsFound } from './records'
 
 export * from './job-events'
+export * from './records'
 export { BACKEND_NAMES, type BackendName } from './options/backend'
 export { LABEL_KINDS, type LabelKind } from './project'
 
@@ -100,6 +103,16 @@ export type RunLogRow = Record<
   val_class_iou?: (number | null)[]
 }
 
+/** Who trains a run folder right now. */
+export interface RunTrainer {
+  jobId: string
+  pid: number
+  host: string
+  since: string
+  /** True when it is a job of this app instance (its events can be followed here). */
+  here: boolean
+}
+
 /** A training run folder: its config summary and epoch log. */
 export interface RunInfo {
   runDir: string
@@ -109,11 +122,15 @@ export interface RunInfo {
   /** Whether a best model (`model/`) and a resumable checkpoint (`last/`) exist. */
   hasModel: boolean
   hasCheckpoint: boolean
+  /** The job training it now (never resume it then), or null. */
+  running: RunTrainer | null
 }
 
 /** One image's row of `counts.csv`, plus which outputs exist for it. */
 export interface PredictedImage {
   image: string
+  /** The file name without its extension: the sample id of the image in its folder. */
+  stem: string
   width: number
   height: number
   objects: number
@@ -144,8 +161,8 @@ export interface LabelPayload {
   height: number
   kind: LabelKind
   bitDepth: 8 | 16
-  /** Edited label, the dataset's own masks, or empty. */
-  source: 'edited' | 'dataset' | 'empty'
+  /** Edited label, the dataset's own masks, a model's prediction (not yet saved), or empty. */
+  source: 'edited' | 'dataset' | 'predicted' | 'empty'
   path: string | null
 }
 
@@ -177,6 +194,18 @@ const pageArg = z.strictObject({
   offset: z.number().int().min(0),
   limit: z.number().int().min(1).max(MAX_PAGE_ROWS).default(DEFAULT_PAGE_ROWS)
 })
+const folderListArg = z.strictObject({ dir: path.optional() })
+/**
+ * What a chosen folder is for: read (a dataset, a predict input) or written (an output, made if
+ * missing; never inside the dataset of `input`, the folder it will hold predictions of).
+ */
+const folderChooseArg = z.strictObject({
+  path,
+  purpose: z.enum(['dataset', 'input', 'output']),
+  input: path.optional()
+})
+const evalPredictionArg = z.strictObject({ out: path, id: z.string().min(1) })
+const inputArg = z.strictObject({ input: path })
 
 const sampleRef = z.strictObject({ root: path, id: z.string().min(1) })
 const projectSave = z.strictObject({ root: path, project: projectSchema })
@@ -235,6 +264,21 @@ export const channels = {
   'dataset:thumbnail': channel<typeof thumbArg, { png: string }>(thumbArg),
   /** Native folder picker (Electron); `null` when cancelled or on the web host. */
   'dialog:open-folder': channel<typeof dialogArg, { path: string | null }>(dialogArg),
+  /**
+   * A folder's sub-folders and image count, for the browser's folder chooser (read-only; the
+   * token holder is the user). Default: the user's home folder.
+   */
+  'folder:list': channel<typeof folderListArg, FolderListing>(folderListArg),
+  /** The user chose this folder (a dataset, a predict input, an output): it is allow-listed. */
+  'folder:choose': channel<typeof folderChooseArg, { path: string }>(folderChooseArg),
+  /** The per-user model library: every run trained here and every model added, described. */
+  'models:list': channel<typeof noArg, ModelEntry[]>(noArg),
+  /** Adds a run or model folder on disk to the library (checked: config.json and weights). */
+  'models:add': channel<typeof pathArg, ModelEntry>(pathArg),
+  /** Takes a model off the library list (its files stay). */
+  'models:remove': channel<typeof pathArg, { ok: boolean }>(pathArg),
+  /** The jobs running on the host, with their recent events, for a page that attaches late. */
+  'jobs:running': channel<typeof noArg, JobInfo[]>(noArg),
   /** Merges per-instance masks into flat training pairs (job kind `merge`). */
   'merge:start': channel<typeof mergeStart, { jobId: string; out: string }>(mergeStart),
   /**
@@ -244,6 +288,11 @@ export const channels = {
   'train:start': channel<typeof trainStart, { jobId: string; runDir: string }>(trainStart),
   /** Asks a training job to finish its step, save a checkpoint and end. */
   'train:stop': channel<typeof jobRef, { ok: boolean }>(jobRef),
+  /**
+   * A new run starting from a model's weights (architecture, channels and label type checked),
+   * with a fresh seeded split over the images labelled now.
+   */
+  'train:finetune': channel<typeof trainFinetune, { jobId: string; runDir: string }>(trainFinetune),
   /** Continues a run from its last checkpoint; refused while another job trains it. */
   'train:resume': channel<typeof runDirArg, { jobId: string }>(runDirArg),
   /** Training runs under `<root>/.unet-studio/runs`, newest first, with config and log rows. */
@@ -256,6 +305,17 @@ export const channels = {
   'predict:start': channel<typeof predictOptions, { jobId: string }>(predictOptions),
   /** Per-image counts (from `counts.csv`) and the outputs present in a prediction folder. */
   'predict:results': channel<typeof outArg, PredictedImage[]>(outArg),
+  /** The latest predictions folder (with its `prediction.json`) made from an input folder. */
+  'predict:find': channel<typeof inputArg, { found: PredictionsFound | null }>(inputArg),
+  /**
+   * Scores a run (job kind `eval`): its validation split by default, or every labelled image of
+   * `data`; `eval.json` and the predictions go to `out` (default `<run>/eval/<split>-<data>`).
+   */
+  'eval:start': channel<typeof evalOptions, { jobId: string; out: string }>(evalOptions),
+  /** An evaluation's `eval.json`. */
+  'eval:results': channel<typeof outArg, EvalReport>(outArg),
+  /** One image's prediction of an evaluation, as a label (for the side-by-side view). */
+  'eval:prediction': channel<typeof evalPredictionArg, LabelPayload>(evalPredictionArg),
   /** Stops any job (merge, train, predict); finished work is kept. */
   'job:cancel': channel<typeof jobRef, { ok: boolean }>(jobRef),
   /** A PNG file (overlay, mask, preview) inside an opened folder, as base64. */
@@ -264,8 +324,17 @@ export const channels = {
 
 /** Push events from main to the renderer, with their payload schemas. */
 export const events = {
-  /** One event of a running job (its last is `done` or `error`). */
-  'job:event': z.strictObject({ jobId: z.string(), kind: z.enum(JOB_KINDS), event: jobEvent })
+  /** One event of a running job (its last is `done` or `error`); every client gets it. */
+  'job:event': z.strictObject({ jobId: z.string(), kind: z.enum(JOB_KINDS), event: jobEvent }),
+  /** A job started (by any client of the host): attach to it to follow its events. */
+  'job:started': z.strictObject({
+    jobId: z.string(),
+    kind: z.enum(JOB_KINDS),
+    since: z.string(),
+    runDir: z.string().nullable(),
+    spec: jobSpec,
+    events: z.array(jobEvent)
+  })
 } as const
 
 /** Name of a request channel. */

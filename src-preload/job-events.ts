@@ -6,12 +6,13 @@
  */
 import { z } from 'zod'
 import { BACKEND_NAMES } from './options/backend'
+import { EVAL_SPLITS, evalOptions } from './options/eval'
 import { MERGE_MODES, mergeOptions } from './options/merge'
 import { predictOptions } from './options/predict'
 import { trainConfig, trainResume } from './options/train'
 
 /** What runs as a job. */
-export const JOB_KINDS = ['merge', 'train', 'predict'] as const
+export const JOB_KINDS = ['merge', 'train', 'predict', 'eval'] as const
 /** What runs as a job. */
 export type JobKind = (typeof JOB_KINDS)[number]
 
@@ -22,7 +23,8 @@ export const jobSpec = z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('train'), resume: z.literal(false), options: trainConfig }),
     z.strictObject({ kind: z.literal('train'), resume: z.literal(true), options: trainResume })
   ]),
-  z.strictObject({ kind: z.literal('predict'), options: predictOptions })
+  z.strictObject({ kind: z.literal('predict'), options: predictOptions }),
+  z.strictObject({ kind: z.literal('eval'), options: evalOptions })
 ])
 /** What a job runs. */
 export type JobSpec = z.output<typeof jobSpec>
@@ -169,8 +171,32 @@ export const mergeResult = z.strictObject({
 /** What a merge job returns. */
 export type MergeResult = z.infer<typeof mergeResult>
 
+/** What an evaluation job returns (the full report is `eval.json` in `out`). */
+export const evalResult = z.strictObject({
+  kind: z.literal('eval'),
+  /** Folder holding eval.json and the per-image predictions, null when none was written. */
+  out: z.string().nullable(),
+  model: z.string(),
+  data: z.string(),
+  split: z.enum(EVAL_SPLITS),
+  backend: backendReport,
+  images: count,
+  iou: z.number(),
+  dice: z.number(),
+  f1: z.number().optional(),
+  ap50: z.number().optional(),
+  seconds
+})
+/** What an evaluation job returns. */
+export type EvalResult = z.infer<typeof evalResult>
+
 /** What a job returns, by kind. */
-export const jobResult = z.discriminatedUnion('kind', [trainResult, predictResult, mergeResult])
+export const jobResult = z.discriminatedUnion('kind', [
+  trainResult,
+  predictResult,
+  mergeResult,
+  evalResult
+])
 /** What a job returns, by kind. */
 export type JobResult = z.infer<typeof jobResult>
 /** What a job of kind `K` returns. */
@@ -184,18 +210,20 @@ export const jobEvent = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('epoch'), ...epochInfo.shape }),
   /** Validation previews of an epoch. */
   z.strictObject({ type: z.literal('preview'), epoch: count, previews: z.array(previewImage) }),
-  /** After each item of a merge (a sample) or a prediction (an image). */
+  /** After each item of a merge (a sample), a prediction or an evaluation (an image). */
   z.strictObject({
     type: z.literal('progress'),
     /** Items finished so far (done, skipped or failed). */
     done: count,
     total: count,
-    /** The item just finished: a sample id (merge) or an image file name (predict). */
+    /** The item just finished: a sample id (merge, eval) or an image file name (predict). */
     item: z.string(),
-    /** How that image went (predict). */
+    /** How that image went (predict, eval). */
     status: z.enum(['done', 'skipped', 'failed']).optional(),
     /** Objects found in that image (predict). */
     objects: count.optional(),
+    /** That image's score (eval: object F1 with instance ground truth, else IoU). */
+    score: z.number().optional(),
     /** Why it failed. */
     reason: z.string().optional(),
     /** Samples that failed so far (merge). */

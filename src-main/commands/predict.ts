@@ -1,10 +1,20 @@
 import type { Command } from 'commander'
 import { backendList } from '../../src-preload/options/backend'
 import { asFlag, definedOnly, parseOptions } from '../../src-preload/options/common'
-import { PREDICT_DEFAULTS, predictOptions } from '../../src-preload/options/predict'
+import {
+  defaultPredictionsDir,
+  PREDICT_DEFAULTS,
+  predictOptions
+} from '../../src-preload/options/predict'
+import { checkPredictOutput } from '../data/export/output-check'
 import { initBackend } from '../engine/backend/init-backend'
 import { loadPredictor } from '../engine/infer/load-predictor'
 import { folderOptions, type PredictProgress, predictFolder } from '../engine/infer/predict-folder'
+import {
+  finishPredictionRecord,
+  recordedSettings,
+  startPredictionRecord
+} from '../engine/infer/prediction-record'
 
 const num = (v: string): number => {
   const n = Number(v)
@@ -34,7 +44,10 @@ export function registerPredictCommand(program: Command): void {
     .description('segment every image of a folder with a trained run; progress on stderr')
     .requiredOption('--model <run>', 'run folder (config.json + model/)')
     .requiredOption('--input <dir>', 'folder of images (or a DSB2018-style folder)')
-    .requiredOption('--out <dir>', 'output folder: masks/, instances/, overlays/, *.csv')
+    .option(
+      '--out <dir>',
+      'output folder: masks/, instances/, overlays/, *.csv, prediction.json (default <input>-predictions)'
+    )
     .option(
       '--tile <n>',
       'largest tile side in pixels (default 512, or the run patch size if larger; 0 = whole image)',
@@ -55,7 +68,11 @@ export function registerPredictCommand(program: Command): void {
     .option('--json', 'print a JSON summary as the last stdout line')
     .action(async (flags) => {
       const { json, ...rest } = flags
-      const o = parseOptions(predictOptions, definedOnly(rest), 'bad predict options', asFlag)
+      const given = definedOnly(rest)
+      if (given.out === undefined && typeof given.input === 'string')
+        given.out = defaultPredictionsDir(given.input)
+      const o = parseOptions(predictOptions, given, 'bad predict options', asFlag)
+      checkPredictOutput(o.input, o.out)
       const backend = await initBackend(o.backend)
       process.stderr.write(`backend ${backend.name}\n`)
       const predictor = await loadPredictor(o.model)
@@ -65,6 +82,9 @@ export function registerPredictCommand(program: Command): void {
         controller.abort()
       })
       const tty = process.stderr.isTTY
+      const { model, input, out } = o
+      const settings = recordedSettings(o)
+      const record = await startPredictionRecord({ model, input, out, settings })
       const summary = await predictFolder(predictor, {
         ...folderOptions(o),
         signal: controller.signal,
@@ -75,6 +95,7 @@ export function registerPredictCommand(program: Command): void {
         }
       })
       predictor.model.dispose()
+      await finishPredictionRecord(out, record, summary)
       if (tty) process.stderr.write('\n')
       for (const p of summary.problems) process.stderr.write(`skipped ${p.file}: ${p.reason}\n`)
       process.stderr.write(

@@ -8,6 +8,7 @@ import {
   type TrainConfigInput
 } from '../engine/config'
 import { trainRun } from '../engine/train/train-run'
+import { withInitSettings } from '../engine/train/init-settings'
 
 const num = (v: string) => Number(v)
 const fmtTime = (s: number) =>
@@ -108,6 +109,10 @@ export function registerTrainCommand(program: Command): void {
     .option('--noise <sd>', 'augmentation: standard deviation of Gaussian noise (0 = off)', num)
     .option('--val-tiles <n>', 'validation tiles per image (0 = all)', num)
     .option('--limit <n>', 'use at most n images', num)
+    .option(
+      '--init <run|model>',
+      "fine-tune: start from this model's weights (its architecture and label type are kept; a fresh split over the images labelled now)"
+    )
     .option('--backend <name>', backendList())
     .option('--resume', 'continue the run in --out from its last checkpoint')
     .option('--json', 'print a JSON summary as the last stdout line')
@@ -117,7 +122,7 @@ export function registerTrainCommand(program: Command): void {
         Object.entries(given).filter(([k]) => !(k in TRAIN_AUGMENT_FLAGS))
       )
       if (!resume && !rest.data) throw new Error('--data is required (unless --resume)')
-      const input: Partial<TrainConfigInput> & { out: string } = {
+      let input: Partial<TrainConfigInput> & { out: string } = {
         ...definedOnly(rest),
         out: o.out
       }
@@ -126,6 +131,11 @@ export function registerTrainCommand(program: Command): void {
         input.augment = { flip: false, rot90: false, affine: 0, elastic: 0, intensity: 0, noise: 0 }
       else if (Object.keys(augmentGiven).length) input.augment = augmentGiven
       if (batchNorm === false) input.batchNorm = false
+      if (resume && input.init)
+        throw new Error(
+          '--init starts a new run: leave out --resume (a resumed run keeps its own weights and split)'
+        )
+      if (input.init) input = await withInitSettings({ ...input, init: input.init })
       if (!resume) parseOptions(trainConfig, input, 'bad training config', asFlag)
       let stopping = false
       process.once('SIGINT', () => {

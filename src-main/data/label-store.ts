@@ -38,7 +38,7 @@ export interface EditableLabel {
 
 /** The effective label of a sample and where it came from. */
 export interface StoredLabel extends EditableLabel {
-  source: 'edited' | 'dataset' | 'empty'
+  source: 'edited' | 'dataset' | 'predicted' | 'empty'
   /** File it was read from (edited label or dataset mask), `null` for an empty label. */
   path: string | null
 }

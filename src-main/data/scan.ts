@@ -91,7 +91,16 @@ export async function scanDataset(dir: string): Promise<DatasetScan> {
   const top = await listDir(root)
   const imageDir = findDir(top.dirs, IMAGE_DIR_NAMES)
   if (imageDir) return scanFlat(root, imageDir, findDir(top.dirs, MASK_DIR_NAMES))
-  if ((await countSampleDirs(root, top.dirs)) > 0) return scanDsb(root, top.dirs)
+  if ((await countSampleDirs(root, top.dirs)) > 0) {
+    const scan = await scanDsb(root, top.dirs)
+    for (const f of top.files.filter(isImageFile))
+      scan.problems.push({
+        file: join(root, f),
+        reason:
+          'an image beside the sample folders is not read: a DSB2018 sample is <id>/images/<id>.png (to predict loose images, put them in a folder of their own)'
+      })
+    return scan
+  }
   if (top.dirs.length === 1 && !top.files.some(isImageFile)) {
     const inner = join(root, top.dirs[0])
     const innerTop = await listDir(inner)

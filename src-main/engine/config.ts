@@ -34,10 +34,12 @@ export interface RunConfig extends TrainConfig {
   normalization: Normalization
   /** What the foreground (class 1) is, in words, for binary runs. */
   foreground: string
-  /** Sample ids of the seeded split. */
+  /** Sample ids of the seeded split (a fine-tune draws a fresh one over the images labelled now). */
   split: { train: string[]; val: string[] }
   /** The dataset's project.json when the run started (label type, invert, named classes). */
   project?: Project
+  /** Fine-tunes: the folder the starting weights were loaded from (`init` names the model). */
+  initWeights?: string
   createdAt: string
 }
 

@@ -98,6 +98,22 @@ export async function appendLog(out: string, row: LogRow): Promise<void> {
 }
 
 /**
+ * The folder a run's weights load from: the best model (`model/`), else the last checkpoint,
+ * else a model.json beside config.json (a model folder); null when there is none yet.
+ */
+export function weightsDirOf(runDir: string): string | null {
+  const paths = runPaths(runDir)
+  return [paths.model, paths.last, runDir].find((d) => existsSync(join(d, 'model.json'))) ?? null
+}
+
+/** Like {@link weightsDirOf}, but an error naming the run when it has no weights yet. */
+export function modelWeightsDir(runDir: string): string {
+  const dir = weightsDirOf(runDir)
+  if (!dir) throw new Error(`${runDir}: no model/ or last/ checkpoint yet`)
+  return dir
+}
+
+/**
  * Open a run for prediction: its config and the best model (`model/`), or the last checkpoint's
  * final output when no best model was written yet. The caller disposes the model.
  */
@@ -105,10 +121,6 @@ export async function loadRun(
   runDir: string
 ): Promise<{ model: tf.LayersModel; config: RunConfig }> {
   const config = await readRunConfig(runDir)
-  const paths = runPaths(runDir)
-  const dir = existsSync(join(paths.model, 'model.json')) ? paths.model : paths.last
-  if (!existsSync(join(dir, 'model.json')))
-    throw new Error(`${runDir}: no model/ or last/ checkpoint yet`)
-  const full = await loadModel(dir)
+  const full = await loadModel(modelWeightsDir(runDir))
   return { model: inferenceView(full), config }
 }

@@ -10,6 +10,7 @@ import {
   type JobEvent,
   type JobKind,
   type JobResult,
+  type JobSpec,
   type JobSpecInput
 } from '../../src-preload/job-events'
 import { issuesText, parseOptions } from '../../src-preload/options/common'
@@ -40,6 +41,8 @@ export class MalformedJobEventError extends Error {
 export interface JobHandle {
   readonly jobId: string
   readonly kind: JobKind
+  /** What it runs: its kind and options, defaults filled. */
+  readonly spec: JobSpec
   /** The worker's process id, once known. */
   readonly pid: number | undefined
   /** Ask the job to finish its current step, save, and end. */
@@ -113,6 +116,7 @@ export function createJobHandle(
   return {
     jobId,
     kind,
+    spec: parsed,
     get pid() {
       return transport.pid
     },

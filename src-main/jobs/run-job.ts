@@ -11,5 +11,7 @@ export async function runJob(spec: JobSpec, ctx: JobContext): Promise<JobResult>
       return (await import('./train-job')).runTrainJob(spec, ctx)
     case 'predict':
       return (await import('./predict-job')).runPredictJob(spec, ctx)
+    case 'eval':
+      return (await import('./eval-job')).runEvalJob(spec, ctx)
   }
 }

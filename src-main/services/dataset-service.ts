@@ -44,7 +44,7 @@ async function fileNames(dir: string): Promise<Set<string>> {
 function statusOf(s: Sample, edited: Set<string>, predicted: Set<string>): SampleStatus {
   if (edited.has(`${s.id}.png`)) return 'edited'
   if (s.maskPath || s.instanceMaskPaths?.length) return 'labelled'
-  if (predicted.has(`${s.id}.png`)) return 'predicted'
+  if (predicted.has(`${s.id}.png`) || predicted.has(`${s.id}.tif`)) return 'predicted'
   return 'unlabelled'
 }
 
@@ -52,7 +52,7 @@ function statusOf(s: Sample, edited: Set<string>, predicted: Set<string>): Sampl
 export class DatasetListings {
   private readonly listings = new Map<string, Listing>()
 
-  /** Scans and describes `dir`; `predictedOut` is the last prediction folder made from it. */
+  /** Scans and describes `dir`; `predictedOut` is the newest predictions folder made from it. */
   async open(dir: string, predictedOut?: string): Promise<DatasetInfo> {
     const root = resolve(dir)
     await removeStaleTemps(join(root, EDITED_LABELS_DIR))

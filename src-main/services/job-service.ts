@@ -1,7 +1,7 @@
 /**
- * The jobs of one app instance: starts them, passes their events on, stops or closes them, and
- * says which run folder each one trains. Every event of a job goes through {@link publish}, the
- * one place to fan them out to more clients.
+ * The jobs of one app instance: starts them, passes their events on to every connected client,
+ * keeps each running job's recent events for clients that attach late, stops or closes them, and
+ * says which run folder each one trains. Every event of a job goes through {@link publish}.
  */
 import { resolve } from 'node:path'
 import type {
@@ -9,12 +9,14 @@ import type {
   EventName,
   EventPayload,
   JobEvent,
+  JobInfo,
   JobKind,
   JobSpecInput
 } from '../../src-preload/contract'
 import { newJobId, startJob, type JobHandle } from '../jobs/job-host'
+import { JobBacklog } from './job-backlog'
 
-/** Sends a push event (to the renderer that started the job). */
+/** Sends a push event to one client (a window, a socket). */
 export type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void
 
 /**
@@ -46,39 +48,84 @@ interface Entry {
   handle: JobHandle
   runDir: string | null
   since: string
-  emit: Emit
+  backlog: JobBacklog
 }
 
-/** The jobs of one app instance. */
+/** The jobs of one app instance and the clients that follow them. */
 export class JobRegistry {
   private readonly jobs = new Map<string, Entry>()
+  private readonly clients = new Set<Emit>()
   /** Backend the jobs run on, from the last job that reported it. */
   backend: BackendName | null = null
 
+  /** Sends every job's events (and `job:started`) to `emit` from now on; returns the undo. */
+  subscribe(emit: Emit): () => void {
+    this.clients.add(emit)
+    return () => void this.clients.delete(emit)
+  }
+
+  private broadcast<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    for (const emit of this.clients) {
+      try {
+        emit(event, payload)
+      } catch (err) {
+        console.error(`could not send ${event} to a client:`, err)
+      }
+    }
+  }
+
   /**
-   * Starts the job `spec` describes with `launch` and returns its id; its events go to `emit` as
-   * `job:event`. `runDir` is the run folder a training job writes.
+   * Starts the job `spec` describes with `launch` and returns its id. Its events go to every
+   * subscribed client (`emit` is subscribed first, once). `runDir` is the run folder a training
+   * job writes.
    */
   start(
     spec: JobSpecInput,
-    emit: Emit,
+    emit: Emit | null,
     launch: StartJob = forkJob,
     runDir: string | null = null
   ): string {
+    if (emit) this.subscribe(emit)
     const jobId = newJobId(spec.kind)
-    const handle = launch(jobId, spec, (event) => this.publish(jobId, event))
+    const backlog = new JobBacklog()
+    const early: JobEvent[] = []
+    let listed = false
+    const handle = launch(jobId, spec, (event) =>
+      listed ? this.publish(jobId, event) : early.push(event)
+    )
     const dir = runDir === null ? null : resolve(runDir)
-    this.jobs.set(jobId, { handle, runDir: dir, since: new Date().toISOString(), emit })
+    const entry = { handle, runDir: dir, since: new Date().toISOString(), backlog }
+    this.jobs.set(jobId, entry)
+    listed = true
+    this.broadcast('job:started', { ...this.info(jobId, entry), events: [] })
+    for (const event of early) this.publish(jobId, event)
     return jobId
   }
 
-  /** Passes one event of a job on; the job leaves the registry with its last event. */
+  /** Passes one event of a job on to every client; the job leaves the registry with its last. */
   private publish(jobId: string, event: JobEvent): void {
     const entry = this.jobs.get(jobId)
     if (!entry) return
     if (event.type === 'backend') this.backend = event.name
     if (event.type === 'done' || event.type === 'error') this.jobs.delete(jobId)
-    entry.emit('job:event', { jobId, kind: entry.handle.kind, event })
+    else entry.backlog.add(event)
+    this.broadcast('job:event', { jobId, kind: entry.handle.kind, event })
+  }
+
+  private info(jobId: string, e: Entry): JobInfo {
+    return {
+      jobId,
+      kind: e.handle.kind,
+      since: e.since,
+      runDir: e.runDir,
+      spec: e.handle.spec,
+      events: e.backlog.events()
+    }
+  }
+
+  /** The running jobs with their recent events, for a client that attaches now. */
+  attachable(): JobInfo[] {
+    return [...this.jobs.entries()].map(([jobId, e]) => this.info(jobId, e))
   }
 
   /** Asks a job to stop cleanly; false when no such job (of that kind) is running. */

@@ -2,10 +2,10 @@
 import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { extname, join, resolve } from 'node:path'
-import type { PredictedImage, RunInfo } from '../../src-preload/contract'
-import { listInputImages } from '../data/export/list-images'
+import type { PredictedImage, RunInfo, RunTrainer } from '../../src-preload/contract'
 import { readLog, readRunConfig, runPaths } from '../engine/run-store'
 import { hasCheckpoint } from '../engine/train/checkpoint-files'
+import { runLockHolder } from '../engine/train/run-lock'
 
 /** Where the UI puts run folders of a dataset. */
 export function runsDir(root: string): string {
@@ -18,20 +18,33 @@ export function runStamp(date = new Date()): string {
   return iso.slice(0, 19).replaceAll(':', '-')
 }
 
-/** One run folder's config, log and what it holds. */
-export async function readRunInfo(runDir: string): Promise<RunInfo> {
+/** Who trains a run folder now: a job of this app (`here`), or another process's lock, or null. */
+export type TrainerOf = (runDir: string) => RunTrainer | null
+
+/** The trainer of a run as its lock file says (any process), for {@link TrainerOf}. */
+export function lockTrainer(runDir: string): RunTrainer | null {
+  const holder = runLockHolder(runDir)
+  return holder ? { ...holder, here: false } : null
+}
+
+/** One run folder's config, log, what it holds, and who trains it now. */
+export async function readRunInfo(
+  runDir: string,
+  trainer: TrainerOf = lockTrainer
+): Promise<RunInfo> {
   const paths = runPaths(runDir)
   return {
     runDir: resolve(runDir),
     config: { ...(await readRunConfig(runDir)) },
     log: await readLog(runDir),
     hasModel: existsSync(paths.model),
-    hasCheckpoint: hasCheckpoint(paths.last)
+    hasCheckpoint: hasCheckpoint(paths.last),
+    running: trainer(resolve(runDir))
   }
 }
 
 /** Every run under `<root>/.unet-studio/runs`, newest first; folders without config skipped. */
-export async function listRuns(root: string): Promise<RunInfo[]> {
+export async function listRuns(root: string, trainer: TrainerOf = lockTrainer): Promise<RunInfo[]> {
   const dir = runsDir(root)
   if (!existsSync(dir)) return []
   const names = (await readdir(dir, { withFileTypes: true }))
@@ -39,7 +52,9 @@ export async function listRuns(root: string): Promise<RunInfo[]> {
     .map((e) => e.name)
     .sort()
     .reverse()
-  const runs = await Promise.all(names.map((n) => readRunInfo(join(dir, n)).catch(() => null)))
+  const runs = await Promise.all(
+    names.map((n) => readRunInfo(join(dir, n), trainer).catch(() => null))
+  )
   return runs.filter((r): r is RunInfo => r !== null)
 }
 
@@ -88,6 +103,7 @@ export async function readPredictResults(out: string): Promise<PredictedImage[]>
     if (overlay) outputs.overlay = resolve(overlay)
     return {
       image,
+      stem,
       width: Number(width),
       height: Number(height),
       objects: Number(objects),
@@ -95,14 +111,4 @@ export async function readPredictResults(out: string): Promise<PredictedImage[]>
       outputs
     }
   })
-}
-
-/**
- * The folder to predict for a dataset root: the root itself when it holds images (or DSB
- * sample folders), else its `images/` folder (flat pairs, images-only layouts).
- */
-export async function predictInputDir(root: string): Promise<string> {
-  const { images } = await listInputImages(root)
-  const sub = join(root, 'images')
-  return images.length === 0 && existsSync(sub) ? sub : root
 }

@@ -57,3 +57,11 @@ export const PREDICT_DEFAULTS: Omit<PredictOptions, 'model' | 'input' | 'out'> =
 
 /** The names of the prediction options, for completeness checks. */
 export const PREDICT_OPTION_NAMES = Object.keys(predictOptions.shape) as (keyof PredictOptions)[]
+
+/** Suffix of the default output folder, a sibling of the input: `<input>-predictions`. */
+export const PREDICTIONS_SUFFIX = '-predictions'
+
+/** The default output of predicting `input`: the sibling folder `<input>-predictions`. */
+export function defaultPredictionsDir(input: string): string {
+  return input.replace(/[\\/]+$/, '') + PREDICTIONS_SUFFIX
+}

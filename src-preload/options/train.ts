@@ -83,8 +83,37 @@ const trainSettings = {
   /** Validation images sent as previews per epoch (job host). */
   previews: z.number().int().min(0).default(1),
   augment: augmentSchema.default(augmentSchema.parse({})),
+  /**
+   * Fine-tune: start from this model's weights (a run folder, or a model folder) instead of a
+   * random initialisation; its architecture, input channels and label type are kept.
+   */
+  init: path.optional(),
   backend: backendName.optional()
 }
+
+/**
+ * Settings a fine-tuned run takes from the model it starts from (its weights only fit that
+ * architecture; its outputs mean that label type). Given explicitly, each must match.
+ */
+export const INIT_INHERITED = [
+  'arch',
+  'base',
+  'depth',
+  'batchNorm',
+  'upsample',
+  'deepSupervision',
+  'classes',
+  'invertMask',
+  'ignoreIndex',
+  'resize'
+] as const satisfies readonly (keyof typeof trainSettings)[]
+
+/** Settings a fine-tuned run takes from its model when not given, free to differ. */
+export const INIT_DEFAULTED = [
+  'size',
+  'dropout',
+  'loss'
+] as const satisfies readonly (keyof typeof trainSettings)[]
 
 /** The figures the cross-field rules read. */
 interface Checked {
@@ -130,6 +159,38 @@ export type TrainConfigInput = z.input<typeof trainConfig>
 export const trainStart = z
   .strictObject({ data: path, out: path.optional(), ...trainSettings })
   .superRefine(checkTrain)
+
+/** The schema inside a default (`z.number().default(1)` → `z.number()`). */
+type NoDefault<T> = T extends z.ZodDefault<infer I> ? I : T
+
+/** Every setting but `init`, optional and with no default filled in. */
+type OptionalSettings = {
+  [K in Exclude<keyof typeof trainSettings, 'init'>]: z.ZodOptional<
+    NoDefault<(typeof trainSettings)[K]>
+  >
+}
+
+function optionalSettings(): OptionalSettings {
+  const entries = Object.entries(trainSettings)
+    .filter(([k]) => k !== 'init')
+    .map(([k, v]) => [k, (v instanceof z.ZodDefault ? v.unwrap() : v).optional()])
+  return Object.fromEntries(entries) as OptionalSettings
+}
+
+/**
+ * `train:finetune`: a new run on `data` starting from the model `init`. Only what is given is
+ * sent on: the architecture and label type come from `init` (a different value given here is
+ * refused by name), everything else from the training defaults.
+ */
+export const trainFinetune = z.strictObject({
+  data: path,
+  init: path,
+  out: path.optional(),
+  ...optionalSettings()
+})
+
+/** A fine-tune request as a caller writes it. */
+export type TrainFinetuneInput = z.input<typeof trainFinetune>
 
 /** What resuming a run may say: the run folder, and optionally more epochs or another backend. */
 export const trainResume = z.strictObject({

@@ -1,6 +1,7 @@
 /**
  * The renderer's API: `window.api` in Electron, a WebSocket client of the web host in a browser.
- * Only stores call it.
+ * The WebSocket client reconnects by itself when the connection drops (backing off up to
+ * {@link MAX_RECONNECT_DELAY_MS}); calls made meanwhile wait for it. Only stores call the API.
  */
 import {
   channelNames,
@@ -26,19 +27,40 @@ interface ResponseFrame {
   payload?: unknown
 }
 
-/** Creates an {@link Api} that talks to the web host over one WebSocket. */
-export function createWebSocketApi(url: string): Api {
-  const socket = new WebSocket(url)
-  const opened = new Promise<void>((ok, fail) => {
-    socket.addEventListener('open', () => ok(), { once: true })
-    socket.addEventListener('error', () => fail(new Error('Cannot reach the UNet Studio host')), {
-      once: true
-    })
-  })
+/** The connection to the host: up, being re-established, or given up on for now. */
+export type ConnectionState = 'connected' | 'reconnecting'
+
+/** First wait before reconnecting; it doubles after each failed attempt. */
+export const FIRST_RECONNECT_DELAY_MS = 300
+/** Longest wait between reconnection attempts. */
+export const MAX_RECONNECT_DELAY_MS = 5000
+/** How long a call waits for a lost connection to come back before it fails. */
+export const CALL_WAIT_MS = 60_000
+
+/** What the WebSocket API adds: the connection's state and its changes. */
+export interface ConnectionEvents {
+  /** Calls `listener` on each change (`connected` after a reconnection too); returns the undo. */
+  onConnection(listener: (state: ConnectionState) => void): () => void
+}
+
+/** Creates an {@link Api} that talks to the web host over a WebSocket, reconnecting as needed. */
+export function createWebSocketApi(url: string): Api & ConnectionEvents {
+  let socket: WebSocket | null = null
+  let state: ConnectionState = 'reconnecting'
+  let delay = FIRST_RECONNECT_DELAY_MS
   let nextId = 1
   const pending = new Map<number, { ok: (v: unknown) => void; fail: (e: Error) => void }>()
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>()
-  socket.addEventListener('message', (msg) => {
+  const connectionListeners = new Set<(state: ConnectionState) => void>()
+  let waiters: (() => void)[] = []
+
+  const setState = (next: ConnectionState) => {
+    if (next === state) return
+    state = next
+    for (const l of connectionListeners) l(next)
+  }
+
+  const onMessage = (msg: MessageEvent) => {
     const frame = JSON.parse(String(msg.data)) as ResponseFrame
     if (frame.event) {
       for (const listener of listeners.get(frame.event) ?? []) listener(frame.payload)
@@ -49,17 +71,53 @@ export function createWebSocketApi(url: string): Api {
     pending.delete(frame.id)
     if (frame.error !== undefined) waiter.fail(new Error(frame.error))
     else waiter.ok(frame.result)
-  })
-  socket.addEventListener('close', () => {
-    for (const waiter of pending.values()) waiter.fail(new Error('Connection to host closed'))
-    pending.clear()
-  })
+  }
+
+  const connect = () => {
+    const ws = new WebSocket(url)
+    socket = ws
+    ws.addEventListener('open', () => {
+      delay = FIRST_RECONNECT_DELAY_MS
+      setState('connected')
+      for (const w of waiters) w()
+      waiters = []
+    })
+    ws.addEventListener('message', onMessage)
+    ws.addEventListener('close', () => {
+      if (socket !== ws) return
+      socket = null
+      for (const waiter of pending.values())
+        waiter.fail(new Error('The connection to the host was lost; try again'))
+      pending.clear()
+      setState('reconnecting')
+      setTimeout(connect, delay)
+      delay = Math.min(MAX_RECONNECT_DELAY_MS, delay * 2)
+    })
+  }
+  connect()
+
+  /** Resolves once the socket is open (at once when it is), rejects after {@link CALL_WAIT_MS}. */
+  const open = (): Promise<WebSocket> => {
+    if (socket && socket.readyState === WebSocket.OPEN) return Promise.resolve(socket)
+    return new Promise((ok, fail) => {
+      const timer = setTimeout(
+        () => fail(new Error('Cannot reach the UNet Studio host (still reconnecting)')),
+        CALL_WAIT_MS
+      )
+      waiters.push(() => {
+        clearTimeout(timer)
+        if (socket) ok(socket)
+        else fail(new Error('Cannot reach the UNet Studio host'))
+      })
+    })
+  }
+
   const call = async (channel: Channel, arg: unknown): Promise<unknown> => {
-    await opened
+    const ws = await open()
     const id = nextId++
     return new Promise((ok, fail) => {
       pending.set(id, { ok, fail })
-      socket.send(JSON.stringify({ id, channel, arg: arg ?? {} }))
+      ws.send(JSON.stringify({ id, channel, arg: arg ?? {} }))
     })
   }
   const fns: Record<string, (arg: unknown) => Promise<unknown>> = {}
@@ -71,10 +129,14 @@ export function createWebSocketApi(url: string): Api {
     set.add(wrapped)
     return () => set.delete(wrapped)
   }
-  return Object.assign(fns as ChannelFunctions, { on })
+  const onConnection: ConnectionEvents['onConnection'] = (listener) => {
+    connectionListeners.add(listener)
+    return () => connectionListeners.delete(listener)
+  }
+  return Object.assign(fns as ChannelFunctions, { on, onConnection })
 }
 
-function resolveApi(): Api {
+function resolveApi(): Api & Partial<ConnectionEvents> {
   if (window.api) return window.api
   const params = new URLSearchParams(window.location.search)
   const token = params.get('token') ?? ''
@@ -82,7 +144,7 @@ function resolveApi(): Api {
   return createWebSocketApi(wsUrl)
 }
 
-let instance: Api | null = null
+let instance: (Api & Partial<ConnectionEvents>) | null = null
 
 /** Request bodies a keepalive fetch may carry (browsers allow 64 KiB in flight per page). */
 const KEEPALIVE_LIMIT = 60_000
@@ -114,7 +176,7 @@ export function callKeepalive<C extends Channel>(channel: C, arg: ChannelArg<C>)
 }
 
 /** The process-wide API instance, created on first use. */
-export function api(): Api {
+export function api(): Api & Partial<ConnectionEvents> {
   instance ??= resolveApi()
   return instance
 }

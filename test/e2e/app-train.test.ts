@@ -66,8 +66,10 @@ describe('app: train a tiny U-Net, then predict with it', () => {
     await shot(page, 'app-train-previews')
 
     await page.getByTestId('tab-predict').click()
-    await expect(page.getByTestId('predict-run').inputValue()).resolves.toBe(runDir)
+    const chosen = page.locator('[data-testid="predict-models"] [data-testid="model-entry"].on')
+    await expect(chosen.getAttribute('data-path')).resolves.toBe(runDir)
     const out = await page.getByTestId('predict-out').inputValue()
+    expect(out).toBe(`${dsb}-predictions`)
     await page.getByTestId('predict-start').click()
     await page.waitForFunction(
       () =>

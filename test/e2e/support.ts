@@ -11,6 +11,7 @@ import { afterAll, beforeAll } from 'vitest'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { createHandlers } from '../../src-main/handlers'
 import { JobRegistry } from '../../src-main/services/job-service'
+import { ModelLibrary } from '../../src-main/services/model-library'
 import { startWebHost, type WebHost } from '../../src-main/web-host'
 
 /** Repository root. */
@@ -78,16 +79,27 @@ export async function copyFlatDataset(
   return out
 }
 
-/** Starts the web host in-process on a free port, serving the built renderer; close() stops its jobs. */
-export async function startHost(initialDataset: string | null = null): Promise<WebHost> {
+/** A web host of the tests: its model library lives in a temp folder removed on close. */
+export interface TestHost extends WebHost {
+  /** The host's model library. */
+  library: ModelLibrary
+}
+
+/**
+ * Starts the web host in-process on a free port, serving the built renderer, with a model
+ * library of its own in a temp folder; close() stops its jobs and removes the library.
+ */
+export async function startHost(initialDataset: string | null = null): Promise<TestHost> {
   if (!existsSync(join(WEB_DIR, 'index.html'))) {
     throw new Error(`Renderer not built: ${WEB_DIR}/index.html missing. Run "npm run build:web".`)
   }
   const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string }
   const jobs = new JobRegistry()
+  const library = new ModelLibrary(await makeTemp('unet-e2e-data-'))
   const host = await startWebHost({
     staticDir: WEB_DIR,
-    handlers: createHandlers({ jobs, allow: initialDataset ? [initialDataset] : [] }),
+    handlers: createHandlers({ jobs, library, allow: initialDataset ? [initialDataset] : [] }),
+    jobs,
     version: pkg.version,
     initialDataset,
     port: 0
@@ -95,9 +107,11 @@ export async function startHost(initialDataset: string | null = null): Promise<W
   const close = host.close.bind(host)
   return {
     ...host,
+    library,
     close: async () => {
       await jobs.closeAll()
       await close()
+      await removeTemp(library.dir)
     }
   }
 }
@@ -155,17 +169,39 @@ export async function openApp(page: Page, host: WebHost): Promise<void> {
   await page.getByTestId('host-info').waitFor({ timeout: 30_000 })
 }
 
-/** Saves a screenshot to `/tmp/shots/<name>.png` and returns its path. */
-export async function shot(page: Page, name: string): Promise<string> {
-  await mkdir(SHOTS_DIR, { recursive: true })
-  const path = join(SHOTS_DIR, `${name}.png`)
+/** Saves a screenshot to `<dir>/<name>.png` (default `/tmp/shots`) and returns its path. */
+export async function shot(page: Page, name: string, dir = SHOTS_DIR): Promise<string> {
+  await mkdir(dir, { recursive: true })
+  const path = join(dir, `${name}.png`)
   await page.screenshot({ path })
   return path
 }
 
+/** Window sizes screenshots are also taken at by {@link shots}: small laptop and full HD. */
+export const SHOT_SIZES = [
+  { width: 1024, height: 700 },
+  { width: 1920, height: 1080 }
+] as const
+
+/**
+ * Saves `<name>.png` at the page's size, then `<name>-<w>x<h>.png` at each of {@link SHOT_SIZES},
+ * and puts the page back to its size. Returns the paths.
+ */
+export async function shots(page: Page, name: string, dir: string): Promise<string[]> {
+  const size = page.viewportSize()
+  const paths = [await shot(page, name, dir)]
+  for (const s of SHOT_SIZES) {
+    await page.setViewportSize(s)
+    await page.waitForTimeout(150)
+    paths.push(await shot(page, `${name}-${s.width}x${s.height}`, dir))
+  }
+  if (size) await page.setViewportSize(size)
+  return paths
+}
+
 /** What {@link useAppSession} sets up for one describe block. */
 export interface AppSession {
-  host: WebHost
+  host: TestHost
   browser: Browser
   /** Temp folder removed after the block. */
   temp: string

@@ -5,6 +5,14 @@ import type { HandlerContext } from '../../src-main/handlers'
 /** A recorded push event. */
 export type Recorded = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName]
 
+/** A recorded `job:event`. */
+export type JobEventRecord = Extract<Recorded, { event: 'job:event' }>
+
+/** The recorded `job:event`s. */
+export function jobEventRecords(events: Recorded[]): JobEventRecord[] {
+  return events.filter((r): r is JobEventRecord => r.event === 'job:event')
+}
+
 /** A web-like context whose `emit` records events; `waitFor` resolves on the first match. */
 export function recordingContext(initialDataset: string | null = null) {
   const events: Recorded[] = []
@@ -30,18 +38,21 @@ export function recordingContext(initialDataset: string | null = null) {
   }
   /** The events of one job, in order. */
   const jobEvents = (jobId: string): JobEvent[] =>
-    events.flatMap((r) => (r.payload.jobId === jobId ? [r.payload.event] : []))
+    events.flatMap((r) =>
+      r.event === 'job:event' && r.payload.jobId === jobId ? [r.payload.event] : []
+    )
   /** Resolves with a job's last event (`done` or `error`). */
   const jobEnd = (jobId: string) =>
     waitFor(
       (r) =>
+        r.event === 'job:event' &&
         r.payload.jobId === jobId &&
         (r.payload.event.type === 'done' || r.payload.event.type === 'error')
-    ).then((r) => r.payload.event)
+    ).then((r) => (r as JobEventRecord).payload.event)
   /** Resolves with a job's first event of `type`. */
   const jobEvent = <T extends JobEvent['type']>(jobId: string, type: T) =>
-    waitFor((r) => r.payload.jobId === jobId && r.payload.event.type === type).then(
-      (r) => r.payload.event as JobEventOf<T>
-    )
+    waitFor(
+      (r) => r.event === 'job:event' && r.payload.jobId === jobId && r.payload.event.type === type
+    ).then((r) => (r as JobEventRecord).payload.event as JobEventOf<T>)
   return { ctx, events, waitFor, jobEnd, jobEvent, jobEvents }
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -104,6 +104,16 @@ describe('handlers: train and predict jobs', () => {
     expect(runDir.startsWith(join(data, '.unet-studio', 'runs'))).toBe(true)
     const backend = await jobEvent(jobId, 'backend')
     await jobEvent(jobId, 'epoch')
+    // a page attaching now sees the job running, with its epochs so far
+    const [live] = await h['train:runs']({ root: data }, ctx)
+    expect(live.running).toMatchObject({ jobId, here: true })
+    const attached = (await h['jobs:running']({}, recordingContext().ctx)).find(
+      (j) => j.jobId === jobId
+    )
+    expect(attached).toMatchObject({ kind: 'train', runDir, spec: { kind: 'train' } })
+    expect(attached!.events.some((e) => e.type === 'epoch')).toBe(true)
+    const listed = (await h['models:list']({}, ctx)).find((m) => m.path === runDir)
+    expect(listed).toMatchObject({ source: 'trained', status: 'training' })
     await expect(h['train:resume']({ runDir }, ctx)).rejects.toThrow(
       `run ${runDir} is being trained by job ${jobId} (pid `
     )
@@ -126,6 +136,7 @@ describe('handlers: train and predict jobs', () => {
     expect((await h['job:cancel']({ jobId: resumed.jobId }, ctx)).ok).toBe(true)
     expect((await jobEnd(resumed.jobId)).type).toBe('done')
     const [again] = await h['train:runs']({ root: data }, ctx)
+    expect(again.running).toBeNull()
     expect(again.log.map((r) => r.epoch).slice(0, epochs + 1)).toEqual(
       Array.from({ length: epochs + 1 }, (_, i) => i + 1)
     )
@@ -156,5 +167,44 @@ describe('handlers: train and predict jobs', () => {
     }
     const overlay = await h['file:png']({ path: results[0].outputs.overlay! }, ctx)
     expect((await sharp(Buffer.from(overlay.png, 'base64')).metadata()).width).toBe(256)
+    expect((await h['predict:find']({ input: plain }, ctx)).found).toMatchObject({
+      out,
+      record: { model: { path: runDir }, result: { done: 2 } }
+    })
+    await expect(
+      h['predict:start']({ model: runDir, input: plain, out: join(plain, 'preds') }, ctx)
+    ).rejects.toThrow(/output folder .*preds is inside the dataset/)
+
+    // a prediction opens as an editable label; saved, it becomes the image's label
+    const ids = after.samples.map((s) => s.id)
+    for (const id of ids) {
+      const label = await h['label:read']({ root: plain, id }, ctx)
+      expect(label).toMatchObject({ source: 'predicted', kind: 'binary', width: 256 })
+      const { data: b64, width, height, kind, bitDepth } = label
+      await h['label:save']({ root: plain, id, data: b64, width, height, kind, bitDepth }, ctx)
+      expect((await h['label:read']({ root: plain, id }, ctx)).source).toBe('edited')
+    }
+
+    // fine-tune from the run on the corrected images: a fresh split over them, init recorded
+    const ft = await h['train:finetune'](
+      { data: plain, init: runDir, epochs: 1, patches: 2, batch: 2, val: 0.5 },
+      ctx
+    )
+    expect(await jobEnd(ft.jobId)).toMatchObject({ type: 'done', result: { kind: 'train' } })
+    const ftConfig = JSON.parse(await readFile(join(ft.runDir, 'config.json'), 'utf8'))
+    expect(ftConfig).toMatchObject({ init: runDir, size: 32, base: 4, depth: 2 })
+    expect([...ftConfig.split.train, ...ftConfig.split.val].sort()).toEqual([...ids].sort())
+
+    // evaluate the first run on its validation split; each image's prediction reads back
+    const ev = await h['eval:start']({ model: runDir }, ctx)
+    expect(ev.out).toBe(join(runDir, 'eval', `val-${data.split('/').pop()}`))
+    expect(await jobEnd(ev.jobId)).toMatchObject({
+      type: 'done',
+      result: { kind: 'eval', split: 'val', images: 1, data }
+    })
+    const report = await h['eval:results']({ out: ev.out }, ctx)
+    expect(report.perImage).toHaveLength(1)
+    const pred = await h['eval:prediction']({ out: ev.out, id: report.perImage[0].id }, ctx)
+    expect(pred).toMatchObject({ kind: 'instances', bitDepth: 16, width: 256, height: 256 })
   })
 })

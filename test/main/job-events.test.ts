@@ -3,7 +3,7 @@
  * and the web host's WebSocket (real), and through IPC and the preload with Electron stubbed. A
  * malformed event from a worker is refused by name and never reaches a client.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -13,8 +13,9 @@ import { createHandlers, type HandlerContext } from '../../src-main/handlers'
 import { createJobHandle } from '../../src-main/jobs/job-handle'
 import { JobRegistry } from '../../src-main/services/job-service'
 import { startWebHost, type WebHost } from '../../src-main/web-host'
-import { recordingContext } from './handlers-support'
+import { jobEventRecords, recordingContext } from './handlers-support'
 import {
+  EVAL_EVENTS,
   MERGE_DONE,
   MERGE_EVENTS,
   PREDICT_EVENTS,
@@ -67,15 +68,27 @@ const fakeWindow = {
   }
 }
 
-const scripts = { train: TRAIN_EVENTS, predict: PREDICT_EVENTS, merge: MERGE_EVENTS }
+const scripts = {
+  train: TRAIN_EVENTS,
+  predict: PREDICT_EVENTS,
+  merge: MERGE_EVENTS,
+  eval: EVAL_EVENTS
+}
+let temp: string
 let data: string
+let model: string
 let host: WebHost
 
 beforeAll(async () => {
-  data = await mkdtemp(join(tmpdir(), 'job-events-'))
+  temp = await mkdtemp(join(tmpdir(), 'job-events-'))
+  data = join(temp, 'data')
+  model = join(temp, 'model')
+  await mkdir(data)
+  await mkdir(model)
+  await writeFile(join(model, 'config.json'), JSON.stringify({ data, split: { val: [] } }))
   host = await startWebHost({
     staticDir: data,
-    handlers: createHandlers({ jobs: new JobRegistry() }),
+    handlers: createHandlers({ jobs: new JobRegistry(), allow: [model] }),
     version: 'test',
     initialDataset: data,
     token: 't',
@@ -84,7 +97,7 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await host?.close()
-  await rm(data, { recursive: true, force: true })
+  await rm(temp, { recursive: true, force: true })
 })
 
 /** Starts one job of each kind and resolves with each job's events as they arrived. */
@@ -94,9 +107,10 @@ async function runAll(
 ): Promise<Record<string, JobEvent[]>> {
   const ids = {
     train: (await call('train:start', { data, size: 32, depth: 2 })).jobId,
-    predict: (await call('predict:start', { model: data, input: data, out: join(data, 'p') }))
+    predict: (await call('predict:start', { model, input: data, out: `${data}-predictions` }))
       .jobId,
-    merge: (await call('merge:start', { root: data, mode: 'boundary' })).jobId
+    merge: (await call('merge:start', { root: data, mode: 'boundary' })).jobId,
+    eval: (await call('eval:start', { model, data, out: join(model, 'eval') })).jobId
   }
   await vi.waitFor(() => {
     for (const id of Object.values(ids))
@@ -142,9 +156,9 @@ describe('job events', () => {
       initialDataset: data,
       startJob: scriptedLauncher(scripts)
     }
-    registerIpc(() => fakeWindow as never, createHandlers({ jobs: new JobRegistry() }), ctx, [
-      'app://renderer'
-    ])
+    const jobs = new JobRegistry()
+    const handlers = createHandlers({ jobs, allow: [model] })
+    registerIpc(() => fakeWindow as never, handlers, ctx, ['app://renderer'], jobs)
     await import('../../src-preload/index')
     const api = electron.api!
     const events: EventPayload<'job:event'>[] = []
@@ -173,8 +187,9 @@ describe('job events', () => {
         (id, spec, onEvent) =>
           createJobHandle(id, spec, () => scriptedTransport(script, record), onEvent)
       )
-      await vi.waitFor(() => expect(events).toHaveLength(1))
-      const [only] = events
+      const jobEvents = () => jobEventRecords(events)
+      await vi.waitFor(() => expect(jobEvents()).toHaveLength(1))
+      const [only] = jobEvents()
       expect(only.payload).toMatchObject({ jobId, kind: 'train', event: { type: 'error' } })
       const message = only.payload.event.type === 'error' ? only.payload.event.message : ''
       expect(message).toMatch(
@@ -194,10 +209,10 @@ describe('job events', () => {
       ctx.emit,
       scriptedLauncher({})
     )
-    await vi.waitFor(() => expect(events).toHaveLength(1))
-    expect(events[0].payload.event).toEqual({
-      type: 'error',
-      message: 'job worker exited (code 0) before finishing'
+    const jobEvents = () => jobEventRecords(events)
+    await vi.waitFor(() => expect(jobEvents()).toHaveLength(1))
+    expect(jobEvents()[0].payload).toMatchObject({
+      event: { type: 'error', message: 'job worker exited (code 0) before finishing' }
     })
   })
 })

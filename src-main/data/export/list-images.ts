@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { extname, join, parse } from 'node:path'
 import { naturalCompare } from '../natural-sort'
@@ -41,4 +42,14 @@ export async function listInputImages(
     else images.push(img)
   }
   return { images, duplicates }
+}
+
+/**
+ * The folder whose images a prediction of `root` reads: `root` itself when it holds images (or
+ * DSB sample folders), else its `images/` folder (flat pairs, images-only layouts).
+ */
+export async function imagesDirOf(root: string): Promise<string> {
+  const { images } = await listInputImages(root)
+  const sub = join(root, 'images')
+  return images.length === 0 && existsSync(sub) ? sub : root
 }

@@ -1,12 +1,30 @@
-import { readAnyImage } from '../../data/image-io'
-import { readLabel } from '../../data/labels'
-import { scanDataset } from '../../data/dataset'
+import { existsSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { readAnyImage, writeImage, type AnyImage } from '../../data/image-io'
+import { editedLabelPath, readEffectiveLabel } from '../../data/label-store'
+import { type Sample, scanDataset } from '../../data/dataset'
 import { initBackend, type BackendName } from '../backend/init-backend'
 import { accumulate, createConfusion, scores } from '../metrics'
 import { normalizeImage } from '../normalize'
-import { loadPredictor } from '../infer/load-predictor'
+import { loadPredictor, type LoadedPredictor } from '../infer/load-predictor'
 import { predictImage } from '../infer/predict-image'
+import type { ProbabilityMap } from '../postprocess/postprocess'
 import { InstanceScorer } from './instance-eval'
+
+/** One image's scores. */
+export interface EvalImageScore {
+  id: string
+  /** Foreground IoU (binary) or mean class IoU, and Dice. */
+  iou: number
+  dice: number
+  /** Object F1 and AP at IoU 0.5 (instance ground truth only). */
+  f1?: number
+  ap50?: number
+  /** Objects predicted and in the ground truth (instance ground truth only). */
+  predicted?: number
+  truth?: number
+}
 
 /** Scores of a run on a labelled dataset, at each image's original resolution. */
 export interface EvalResult {
@@ -18,71 +36,158 @@ export interface EvalResult {
   perClassIou: number[]
   images: number
   skipped: { file: string; reason: string }[]
-  /** With instance ground truth (DSB2018 masks): mean per-image object F1 and AP at IoU 0.5. */
+  /**
+   * With instance ground truth (DSB2018 masks, 16-bit id maps, edited instance labels): mean
+   * per-image object F1 and AP at IoU 0.5.
+   */
   f1?: number
   ap50?: number
   /** Mean per-image F1 of plain connected components (no splitting), for comparison. */
   f1Components?: number
+  /** Each scored image, in the order scored. */
+  perImage: EvalImageScore[]
 }
 
-/** Predict every labelled image of `dataDir` whole (padded to 2^depth) and score it. */
+/** Options of {@link evaluateRun}. */
+export interface EvalRunOptions {
+  backend?: BackendName
+  /** Only these sample ids (e.g. the run's validation split). */
+  ids?: string[]
+  /**
+   * Write each image's prediction to `<predictions>/<id>.png`: 16-bit instance ids where the
+   * ground truth has instances, else class indices (class runs) or 0/255 in the labels' terms.
+   */
+  predictions?: string
+  /** After each image: its pixel IoU, and its object F1 when it has instance ground truth. */
+  onImage?: (id: string, iou: number, done: number, total: number, f1?: number) => void
+}
+
+/** Whether a sample has a label to score against: the dataset's own, or one edited in the app. */
+function isLabelled(root: string, s: Sample): boolean {
+  return Boolean(
+    s.maskPath || s.instanceMaskPaths?.length || existsSync(editedLabelPath(root, s.id))
+  )
+}
+
+/** The labelled samples of a dataset folder (edited labels count), restricted to `ids` when given. */
+export async function labelledSamples(
+  dataDir: string,
+  ids?: string[]
+): Promise<{ samples: Sample[]; problems: { file: string; reason: string }[] }> {
+  const scan = await scanDataset(dataDir)
+  const wanted = ids ? new Set(ids) : null
+  const samples = scan.samples.filter(
+    (s) => isLabelled(dataDir, s) && (!wanted || wanted.has(s.id))
+  )
+  return { samples, problems: scan.problems.map((p) => ({ file: p.file, reason: p.reason })) }
+}
+
+/** Class (or 0/1 foreground) per pixel of a prediction, as eval scores it. */
+function predictedClasses(map: ProbabilityMap, classes: number): Uint8Array {
+  const pred = new Uint8Array(map.width * map.height)
+  for (let i = 0; i < pred.length; i++) {
+    if (classes === 1) {
+      pred[i] = map.data[i] > 0.5 ? 1 : 0
+      continue
+    }
+    let best = 0
+    for (let c = 1; c < classes; c++)
+      if (map.data[i * classes + c] > map.data[i * classes + best]) best = c
+    pred[i] = best
+  }
+  return pred
+}
+
+/** Predict a sample whole at its original resolution (resize runs: at their training scale). */
+async function predictWhole(predictor: LoadedPredictor, raw: AnyImage): Promise<ProbabilityMap> {
+  const { config } = predictor
+  const image = normalizeImage(raw, config.channels)
+  const scale = config.resize ? config.size / Math.sqrt(raw.width * raw.height) : 1
+  return predictImage(predictor, image, { tile: 0, scale })
+}
+
+/**
+ * Writes what the side-by-side view shows as the prediction of one image, in the labels' terms
+ * (an inverted binary run's foreground is the labels' zero value).
+ */
+async function writePrediction(
+  file: string,
+  raw: AnyImage,
+  pred: Uint8Array,
+  o: { classes: number; invertMask: boolean; instances?: Int32Array }
+): Promise<void> {
+  const { width, height } = raw
+  if (o.instances) {
+    const data = Uint16Array.from(o.instances, (v) => Math.min(65535, v))
+    return writeImage(file, { data, width, height, channels: 1, bitDepth: 16 })
+  }
+  const data = o.classes > 1 ? pred : pred.map((v) => (Boolean(v) !== o.invertMask ? 255 : 0))
+  await writeImage(file, { data, width, height, channels: 1, bitDepth: 8 })
+}
+
+/**
+ * Predict every labelled image of `dataDir` (or the `ids` among them) whole, padded to 2^depth,
+ * and score it against its effective label (an edited one first). Instance ground truth also
+ * gets object F1 and AP50.
+ */
 export async function evaluateRun(
   runDir: string,
   dataDir: string,
-  opts: {
-    backend?: BackendName
-    onImage?: (id: string, iou: number, done: number, total: number) => void
-  } = {}
+  opts: EvalRunOptions = {}
 ): Promise<EvalResult> {
   await initBackend(opts.backend)
   const predictor = await loadPredictor(runDir)
   const { config } = predictor
+  const classes = config.classes
   try {
-    const scan = await scanDataset(dataDir)
-    const samples = scan.samples.filter((s) => s.maskPath || s.instanceMaskPaths?.length)
-    const skipped = scan.problems.map((p) => ({ file: p.file, reason: p.reason }))
-    const total = createConfusion(config.classes)
-    const perImage: number[] = []
+    const { samples, problems: skipped } = await labelledSamples(dataDir, opts.ids)
+    if (opts.predictions) await mkdir(opts.predictions, { recursive: true })
+    const total = createConfusion(classes)
+    const perImage: EvalImageScore[] = []
     const instances = new InstanceScorer(predictor)
     for (const sample of samples) {
       try {
         const raw = await readAnyImage(sample.imagePath)
-        const lab = await readLabel(sample, config.classes > 1 ? 'classes' : 'binary')
-        if (lab.width !== raw.width || lab.height !== raw.height)
+        const label = await readEffectiveLabel(dataDir, sample)
+        if (label.width !== raw.width || label.height !== raw.height)
           throw new Error('label size differs from image')
-        const image = normalizeImage(raw, config.channels)
-        const scale = config.resize ? config.size / Math.sqrt(raw.width * raw.height) : 1
-        const map = await predictImage(predictor, image, { tile: 0, scale })
-        const pred = new Uint8Array(raw.width * raw.height)
+        const map = await predictWhole(predictor, raw)
+        const pred = predictedClasses(map, classes)
         const truth = new Uint8Array(pred.length)
         for (let i = 0; i < pred.length; i++) {
-          if (config.classes === 1) {
-            pred[i] = map.data[i] > 0.5 ? 1 : 0
-            truth[i] = config.invertMask ? (lab.data[i] ? 0 : 1) : lab.data[i] ? 1 : 0
-          } else {
-            let best = 0
-            for (let c = 1; c < config.classes; c++)
-              if (map.data[i * config.classes + c] > map.data[i * config.classes + best]) best = c
-            pred[i] = best
-            truth[i] = Math.min(255, lab.data[i])
-          }
+          const v = label.data[i]
+          if (classes > 1) truth[i] = label.kind === 'instances' ? (v ? 1 : 0) : Math.min(255, v)
+          else truth[i] = config.invertMask ? (v ? 0 : 1) : v ? 1 : 0
         }
         accumulate(total, pred, truth, config.ignoreIndex)
-        if (sample.instanceMaskPaths?.length && config.classes === 1) {
-          instances.add(map, (await readLabel(sample, 'instances')).data)
+        const one = scores(accumulate(createConfusion(classes), pred, truth, config.ignoreIndex))
+        const row: EvalImageScore = { id: sample.id, iou: one.mainIou, dice: one.mainDice }
+        let objects: Int32Array | undefined
+        if (label.kind === 'instances' && classes === 1 && !config.invertMask) {
+          const scored = instances.add(map, label.data)
+          Object.assign(row, {
+            f1: scored.f1,
+            ap50: scored.ap,
+            predicted: scored.instances.count,
+            truth: scored.truth
+          })
+          objects = scored.instances.labels
         }
-        const one = scores(
-          accumulate(createConfusion(config.classes), pred, truth, config.ignoreIndex)
-        )
-        perImage.push(one.mainIou)
-        opts.onImage?.(sample.id, one.mainIou, perImage.length, samples.length)
+        if (opts.predictions)
+          await writePrediction(join(opts.predictions, `${sample.id}.png`), raw, pred, {
+            classes,
+            invertMask: config.invertMask,
+            instances: objects
+          })
+        perImage.push(row)
+        opts.onImage?.(sample.id, row.iou, perImage.length, samples.length, row.f1)
       } catch (err) {
         skipped.push({ file: sample.imagePath, reason: (err as Error).message })
       }
     }
     const s = scores(total)
     const meanImageIou = perImage.length
-      ? perImage.reduce((a, b) => a + b, 0) / perImage.length
+      ? perImage.reduce((a, r) => a + r.iou, 0) / perImage.length
       : NaN
     const objects = instances.result()
     const { f1, ap50, f1Components } = objects ?? {}
@@ -93,7 +198,8 @@ export async function evaluateRun(
       perClassIou: s.iou,
       images: perImage.length,
       skipped,
-      ...(objects && { f1, ap50, f1Components })
+      ...(objects && { f1, ap50, f1Components }),
+      perImage
     }
   } finally {
     predictor.model.dispose()

@@ -1,4 +1,5 @@
 import { instanceMetrics } from '../postprocess/instance-metrics'
+import type { LabelImage } from '../postprocess/components'
 import type { ProbabilityMap } from '../postprocess/postprocess'
 import type { LoadedPredictor } from '../infer/load-predictor'
 import { DEFAULT_PREDICT, postprocessFor } from '../infer/predict-folder'
@@ -14,6 +15,16 @@ export interface InstanceScores {
   images: number
 }
 
+/** One image's object scores, with the instances they were computed from. */
+export interface ImageInstanceScores {
+  f1: number
+  ap: number
+  /** The exported (split) instances of the prediction. */
+  instances: LabelImage
+  /** Objects in the ground truth. */
+  truth: number
+}
+
 /** Collects per-image instance scores for `eval` when the ground truth has instances. */
 export class InstanceScorer {
   private f1 = 0
@@ -23,8 +34,8 @@ export class InstanceScorer {
 
   constructor(private readonly predictor: LoadedPredictor) {}
 
-  /** Score one image's prediction against its instance-id ground truth; returns its F1. */
-  add(map: ProbabilityMap, gt: ArrayLike<number>): number {
+  /** Score one image's prediction against its instance-id ground truth. */
+  add(map: ProbabilityMap, gt: ArrayLike<number>): ImageInstanceScores {
     const { width, height } = map
     const o = { threshold: DEFAULT_PREDICT.threshold, minSize: DEFAULT_PREDICT.minSize }
     const split = postprocessFor(this.predictor, map, { ...o, split: true })
@@ -34,7 +45,7 @@ export class InstanceScorer {
     this.ap += m.ap
     this.f1cc += instanceMetrics(gt, cc.instances!.labels, width, height, 0.5).f1
     this.n++
-    return m.f1
+    return { f1: m.f1, ap: m.ap, instances: split.instances!, truth: m.tp + m.fn }
   }
 
   /** Mean scores so far (undefined when no image was scored). */

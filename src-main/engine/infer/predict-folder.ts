@@ -11,6 +11,8 @@ import {
   writeImageOutputs,
   writeTables
 } from '../../data/export'
+import { checkPredictOutput } from '../../data/export/output-check'
+import { imagesDirOf } from '../../data/export/list-images'
 import { normalizeImage } from '../normalize'
 import { postprocess, type PostprocessResult } from '../postprocess/postprocess'
 import { DEFAULT_SPLIT, type SplitOptions } from '../postprocess/split-touching'
@@ -93,7 +95,10 @@ export interface PredictSummary {
   problems: { file: string; reason: string }[]
 }
 
-/** Post-process one prediction the way the run's target asks. */
+/**
+ * Post-process one prediction the way the run's target asks. Holes are filled in objects, never
+ * in the thin network an inverted run predicts (ISBI membranes: its holes are the cells).
+ */
 export function postprocessFor(
   predictor: LoadedPredictor,
   map: Parameters<typeof postprocess>[0],
@@ -103,6 +108,7 @@ export function postprocessFor(
     target: predictor.target,
     threshold: o.threshold,
     minSize: o.minSize,
+    fillHoles: !predictor.config.invertMask,
     instances: o.split ? 'split' : 'components',
     split: { ...DEFAULT_SPLIT, ...o.splitOptions }
   })
@@ -154,8 +160,10 @@ async function processImage(
 }
 
 /**
- * Predict every image of a folder and export masks (and instances, overlays, CSVs as asked).
- * Images already exported with the same settings are skipped; unreadable ones are reported.
+ * Predict every image of a folder (its `images/` for a dataset root whose images are there) and
+ * export masks (and instances, overlays, CSVs as asked).
+ * Images already exported with the same settings are skipped; unreadable ones are reported. An
+ * output inside the input's dataset is refused first (`PredictOutputError`).
  */
 export async function predictFolder(
   predictor: LoadedPredictor,
@@ -188,7 +196,8 @@ export async function predictFolder(
     format: o.format,
     fingerprint
   }
-  const { images, duplicates } = await listInputImages(o.input)
+  checkPredictOutput(o.input, o.out)
+  const { images, duplicates } = await listInputImages(await imagesDirOf(o.input))
   await prepareOutput(o.out, settings)
   const problems = duplicates.map((file) => ({
     file,

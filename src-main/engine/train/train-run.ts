@@ -12,6 +12,8 @@ import { medianFrequencyWeights } from '../metrics'
 import type { tf } from '../backend/tf'
 import { runEpochs } from './train-loop'
 import { loadSplit, prepareRun, type PreparedRun } from './train-setup'
+import { copyInitWeights } from './init-weights'
+import { openInitModel } from './init-settings'
 import type { TrainCallbacks, TrainSummary } from './train-types'
 
 export type { EpochInfo, StepInfo, TrainCallbacks, TrainSummary } from './train-types'
@@ -108,6 +110,15 @@ async function trainPrepared(
   } else {
     model = createModel({ ...config, seed: config.seed })
     await writeLog(config.out, [], config.classes)
+    if (config.init) {
+      const copy = await copyInitWeights(model, await openInitModel(config.init)).catch((err) => {
+        model.dispose()
+        optimizer.dispose()
+        throw err
+      })
+      const fresh = copy.fresh ? `, ${copy.fresh} new layers initialised` : ''
+      log(`fine-tuning from ${config.init}: ${copy.copied} layers' weights loaded${fresh}`)
+    }
   }
   try {
     return await runEpochs(config, model, optimizer, state, data, lossOpts, backend, cb)

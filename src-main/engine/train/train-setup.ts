@@ -18,6 +18,7 @@ import { acquireRunLock, assertRunFree, type RunLock } from './run-lock'
 import { modelFolderProblem } from '../models/model-files'
 import { recoverFolder } from '../models/model-io'
 import { checkpointProblem } from './checkpoint-files'
+import { checkInitFits, openInitModel, withInitSettings } from './init-settings'
 import { readRunConfig, runPaths, writeRunConfig } from '../run-store'
 import { checkLabelsFit } from './label-check'
 import { loadSample, probeChannels, type LoadedSample } from './samples'
@@ -80,7 +81,8 @@ export async function prepareRun(
     return underLock(input.out, jobId, log, () => reopenRun(input, log))
   }
   assertNoRun(input.out)
-  const cfg = validateConfig(input)
+  const init = 'init' in input && input.init ? input.init : null
+  const cfg = validateConfig(init ? await withInitSettings({ ...input, init }) : input)
   const scan = await scanDataset(cfg.data)
   await checkLabelsFit(cfg, scan)
   for (const p of scan.problems) log(`skipped ${p.file}: ${p.reason}`)
@@ -170,6 +172,11 @@ async function newRun(cfg: TrainConfig, samples: Sample[]): Promise<Omit<Prepare
   const project =
     (await readProjectIfAny(cfg.data)) ?? (await seedProject(cfg.data).catch(() => null))
   if (project) config.project = project
+  if (cfg.init) {
+    const init = await openInitModel(cfg.init)
+    checkInitFits(config, init)
+    config.initWeights = init.weightsDir
+  }
   return { config, samples, start: 'new' }
 }
 

@@ -98,6 +98,11 @@ export class LabelDocument {
     return state
   }
 
+  /** Marks the label as not saved (a prediction to keep as it is): the next save writes it. */
+  markUnsaved(): void {
+    this.savedState = -1
+  }
+
   /** The current state id (changes with every edit, undo and redo). */
   get stateId(): number {
     return this.history.stateId

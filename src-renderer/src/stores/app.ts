@@ -4,7 +4,7 @@
  */
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { ref } from 'vue'
-import { api } from '../api'
+import { api, type ConnectionEvents, type ConnectionState } from '../api'
 import type {
   AppInfo,
   BackendName,
@@ -25,7 +25,7 @@ export interface Client {
 }
 
 /** An API some of whose channels may be missing (a test's fake, an older host). */
-type PartialApi = Partial<ChannelFunctions> & Partial<EventSubscription>
+type PartialApi = Partial<ChannelFunctions> & Partial<EventSubscription> & Partial<ConnectionEvents>
 
 let injected: PartialApi | null = null
 
@@ -63,7 +63,18 @@ export const useAppStore = defineStore('app', () => {
   const backend = ref<BackendName | null>(null)
   /** Why the backends before it were skipped, from the last job's backend event. */
   const backendSkipped = ref<BackendReport['skipped']>([])
-  const tab = ref<'merge' | 'train' | 'predict'>('train')
+  const tab = ref<'merge' | 'train' | 'predict' | 'evaluate'>('train')
+  /** The connection to the web host (always `connected` in Electron). */
+  const connection = ref<ConnectionState>('connected')
+  /** How many times the connection came back after a drop (stores re-sync on each). */
+  const reconnects = ref(0)
+  let wasConnected = false
+  ;(injected ?? api()).onConnection?.((state) => {
+    connection.value = state
+    if (state !== 'connected') return
+    if (wasConnected) reconnects.value++
+    wasConnected = true
+  })
 
   async function load(): Promise<void> {
     try {
@@ -80,7 +91,17 @@ export const useAppStore = defineStore('app', () => {
     backendSkipped.value = report.skipped
   }
 
-  return { info, error, backend, backendSkipped, tab, load, setBackend }
+  return {
+    info,
+    error,
+    backend,
+    backendSkipped,
+    tab,
+    connection,
+    reconnects,
+    load,
+    setBackend
+  }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useAppStore, import.meta.hot))

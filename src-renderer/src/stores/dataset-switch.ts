@@ -15,5 +15,5 @@ export function switchDataset(info: Pick<DatasetInfo, 'root' | 'layout'>, change
   if (!changed) return
   useTrainingStore().switchDataset(info.root)
   useMergeStore().switchDataset()
-  useExportStore().switchDataset(info.root, info.layout)
+  useExportStore().switchDataset(info.root)
 }

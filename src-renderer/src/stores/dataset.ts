@@ -16,6 +16,26 @@ import {
 
 export type { SampleRow, SampleStatus }
 
+/** Where the browser remembers the last dataset opened, to open it again after a reload. */
+export const LAST_DATASET_KEY = 'unet-studio:last-dataset'
+
+/** The dataset opened last in this browser (or Electron window), if any. */
+export function lastDataset(): string | null {
+  try {
+    return globalThis.localStorage?.getItem(LAST_DATASET_KEY) ?? null
+  } catch {
+    return null
+  }
+}
+
+function rememberDataset(root: string): void {
+  try {
+    globalThis.localStorage?.setItem(LAST_DATASET_KEY, root)
+  } catch {
+    /* private mode: nothing is remembered */
+  }
+}
+
 /** Thumbnail side in pixels requested from the host. */
 export const DEFAULT_THUMB_SIZE = 64
 /** Thumbnails fetched at once. */
@@ -41,7 +61,10 @@ export const useDatasetStore = defineStore('dataset', () => {
   const statusCounts = ref<Record<SampleStatus, number>>(emptyCounts())
   const selectedId = ref<string | null>(null)
   const loading = ref(false)
+  /** Why the last folder could not be opened (the view keeps the dataset shown before). */
   const error = ref<string | null>(null)
+  /** The folder that could not be opened. */
+  const failedDir = ref<string | null>(null)
   const thumbs = ref<Record<string, string>>({})
   /** Samples per label status over the whole dataset (from the host, kept up to date here). */
   const counts = computed(() => statusCounts.value)
@@ -86,6 +109,7 @@ export const useDatasetStore = defineStore('dataset', () => {
   async function open(dir: string): Promise<boolean> {
     loading.value = true
     error.value = null
+    failedDir.value = null
     const gen = ++generation
     try {
       const info = await client().call('dataset:open', { dir })
@@ -100,11 +124,13 @@ export const useDatasetStore = defineStore('dataset', () => {
       requested.clear()
       queue.length = 0
       selectedId.value = info.samples[0]?.id ?? null
+      rememberDataset(info.root)
       void loadPages(info.root, gen)
       switchDataset(info, changed)
       return true
     } catch (err) {
       error.value = errorText(err)
+      failedDir.value = dir
       return false
     } finally {
       loading.value = false
@@ -128,13 +154,10 @@ export const useDatasetStore = defineStore('dataset', () => {
     }
   }
 
-  /** The native folder picker's choice, or null (cancelled, or no dialog on the web host). */
-  async function pickFolder(title: string): Promise<string | null> {
-    try {
-      return (await client().call('dialog:open-folder', { title })).path
-    } catch {
-      return null
-    }
+  /** Dismisses the message about a folder that could not be opened. */
+  function dismissError(): void {
+    error.value = null
+    failedDir.value = null
   }
 
   function select(id: string | null): void {
@@ -201,14 +224,15 @@ export const useDatasetStore = defineStore('dataset', () => {
     selected,
     loading,
     error,
+    failedDir,
     thumbs,
     counts,
     open,
     refresh,
-    pickFolder,
     select,
     step,
     setStatus,
+    dismissError,
     requestThumb
   }
 })

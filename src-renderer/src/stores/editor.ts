@@ -288,6 +288,15 @@ export const useEditorStore = defineStore('editor', () => {
     return false
   }
 
+  /** Keeps the shown prediction, unchanged, as the image's label (saves it now). */
+  async function acceptPrediction(): Promise<void> {
+    const s = editorSession()
+    if (!s || labelSource.value !== 'predicted') return
+    s.doc.markUnsaved()
+    sync()
+    await save()
+  }
+
   /** Saves and closes the open sample (no image selected). */
   async function close(): Promise<void> {
     if (!(await saveBeforeSwitch(++loadSeq))) return
@@ -403,6 +412,7 @@ export const useEditorStore = defineStore('editor', () => {
     noteEdit,
     save,
     saveOnHide,
+    acceptPrediction,
     open,
     reload,
     changeProject,

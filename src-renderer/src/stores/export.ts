@@ -1,10 +1,20 @@
 /** Batch prediction and export: model run, folders, outputs, progress and per-image results. */
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { reactive, ref, toRaw } from 'vue'
-import type { JobEvent, PredictedImage, PredictResult } from '../../../src-preload/contract'
-import { PREDICT_DEFAULTS, type PredictOptions } from '../../../src-preload/options/predict'
+import type {
+  JobEvent,
+  JobInfo,
+  PredictedImage,
+  PredictionRecord,
+  PredictResult
+} from '../../../src-preload/contract'
+import {
+  defaultPredictionsDir,
+  PREDICT_DEFAULTS,
+  type PredictOptions
+} from '../../../src-preload/options/predict'
 import { client, errorText, useAppStore } from './app'
-import { watchJob } from './jobs'
+import { registerFollower, watchJob } from './jobs'
 
 /** What to write for each image, and how: every prediction option but the folders. */
 export type ExportOptions = Omit<PredictOptions, 'model' | 'input' | 'out'>
@@ -24,6 +34,8 @@ export const DEFAULT_EXPORT_OPTIONS: Readonly<ExportOptions> = {
 /** One predicted image: live from progress messages, then the full row from `predict:results`. */
 export interface ResultRow {
   image: string
+  /** The image's file name without extension: its sample id in the input folder. */
+  stem?: string
   objects?: number
   status?: string
   outputs?: PredictedImage['outputs']
@@ -43,6 +55,10 @@ export const useExportStore = defineStore('export', () => {
   const summary = ref<PredictResult | null>(null)
   const results = ref<ResultRow[]>([])
   const overlays = ref<Record<string, string>>({})
+  /** The output was typed or chosen by the user (else it follows the input's default). */
+  const outChosen = ref(false)
+  /** The record of the predictions shown (which model, when), once known. */
+  const record = ref<PredictionRecord | null>(null)
 
   function handle(event: JobEvent): void {
     switch (event.type) {
@@ -74,19 +90,88 @@ export const useExportStore = defineStore('export', () => {
 
   watchJob(() => jobId.value, handle)
 
-  async function start(): Promise<void> {
-    if (!runDir.value || !input.value || !out.value) {
-      error.value = 'Choose a model run, an input folder and an output folder'
-      return
-    }
-    state.value = 'running'
+  function clearResults(): void {
     error.value = null
     summary.value = null
     results.value = []
     overlays.value = {}
     done.value = 0
     total.value = 0
+    record.value = null
+  }
+
+  /** Sets the input folder; the output follows as `<input>-predictions` unless one was chosen. */
+  function setInput(path: string): void {
+    input.value = path
+    if (!outChosen.value) out.value = path ? defaultPredictionsDir(path) : ''
+  }
+
+  /** Sets the output folder the user typed or chose (`''`: back to the input's default). */
+  function setOut(path: string): void {
+    outChosen.value = path !== '' && path !== defaultPredictionsDir(input.value)
+    out.value = path || defaultPredictionsDir(input.value)
+  }
+
+  /**
+   * Shows the newest predictions made from `folder` (after a reload, or when a dataset opens):
+   * their results, model and settings; nothing when there are none.
+   */
+  async function find(folder: string): Promise<void> {
+    if (state.value === 'running') return
     try {
+      const { found } = await client().call('predict:find', { input: folder })
+      if (!found || input.value !== folder) return
+      out.value = found.out
+      outChosen.value = found.out !== defaultPredictionsDir(folder)
+      record.value = found.record
+      runDir.value ??= found.record.model.path
+      state.value = found.record.result?.cancelled ? 'cancelled' : 'done'
+      await loadResults()
+    } catch {
+      /* nothing found is the same as no predictions yet */
+    }
+  }
+
+  /** Follows a prediction job running on the host, redrawing the images it finished. */
+  function attach(job: JobInfo): void {
+    if (job.spec.kind !== 'predict') return
+    clearResults()
+    jobId.value = job.jobId
+    runDir.value = job.spec.options.model
+    input.value = job.spec.options.input
+    out.value = job.spec.options.out
+    outChosen.value = out.value !== defaultPredictionsDir(input.value)
+    state.value = 'running'
+    for (const event of job.events) handle(event)
+  }
+
+  registerFollower({
+    kind: 'predict',
+    jobId: () => jobId.value,
+    idle: () => state.value !== 'running',
+    attach,
+    lost: () => {
+      jobId.value = null
+      state.value = 'done'
+      void loadResults()
+    }
+  })
+
+  async function start(): Promise<void> {
+    if (!runDir.value || !input.value || !out.value) {
+      error.value = 'Choose a model, an input folder and an output folder'
+      return
+    }
+    state.value = 'running'
+    clearResults()
+    try {
+      await client().call('folder:choose', { path: input.value, purpose: 'input' })
+      if (outChosen.value)
+        await client().call('folder:choose', {
+          path: out.value,
+          purpose: 'output',
+          input: input.value
+        })
       const r = await client().call('predict:start', {
         ...structuredClone(toRaw(options)),
         model: runDir.value,
@@ -108,6 +193,10 @@ export const useExportStore = defineStore('export', () => {
     try {
       const list = await client().call('predict:results', { out: out.value })
       if (list.length > 0) results.value = list
+      if (!record.value) {
+        const { found } = await client().call('predict:find', { input: input.value })
+        if (found?.out === out.value) record.value = found.record
+      }
     } catch (err) {
       error.value = errorText(err)
     }
@@ -128,19 +217,24 @@ export const useExportStore = defineStore('export', () => {
    * Points prediction at a newly opened dataset (its images, its `.unet-studio/predictions`) and
    * forgets the previous dataset's model choice and results, unless a prediction is running.
    */
-  function switchDataset(root: string, layout: string): void {
+  /**
+   * Another dataset opened: its folder becomes the input (predictions beside it by default) and
+   * the newest predictions made from it, if any, are shown. A running job keeps the panel.
+   */
+  function switchDataset(root: string): void {
     if (state.value === 'running') return
-    const base = root.replace(/\/+$/, '')
-    input.value = layout === 'flat-pairs' ? `${base}/images` : base
-    out.value = `${base}/.unet-studio/predictions`
+    outChosen.value = false
+    setInput(root)
     runDir.value = null
     state.value = 'idle'
     error.value = null
     summary.value = null
+    record.value = null
     results.value = []
     overlays.value = {}
     done.value = 0
     total.value = 0
+    void find(root)
   }
 
   return {
@@ -157,6 +251,12 @@ export const useExportStore = defineStore('export', () => {
     summary,
     results,
     overlays,
+    outChosen,
+    record,
+    setInput,
+    setOut,
+    find,
+    attach,
     start,
     cancel,
     loadResults,

@@ -2,9 +2,9 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { ref } from 'vue'
 import { client, errorText } from './app'
-import type { JobEvent, MergeResult } from '../../../src-preload/contract'
+import type { JobEvent, JobInfo, MergeResult } from '../../../src-preload/contract'
 import { MERGE_DEFAULTS, type MergeMode } from '../../../src-preload/options/merge'
-import { watchJob } from './jobs'
+import { registerFollower, watchJob } from './jobs'
 
 export type { MergeMode }
 
@@ -42,6 +42,29 @@ export const useMergeStore = defineStore('merge', () => {
   }
 
   watchJob(() => jobId.value, handle)
+
+  /** Follows a merge running on the host. */
+  function attach(job: JobInfo): void {
+    if (job.spec.kind !== 'merge') return
+    jobId.value = job.jobId
+    out.value = job.spec.options.out
+    mode.value = job.spec.options.mode
+    state.value = 'running'
+    error.value = null
+    result.value = null
+    for (const event of job.events) handle(event)
+  }
+
+  registerFollower({
+    kind: 'merge',
+    jobId: () => jobId.value,
+    idle: () => state.value !== 'running',
+    attach,
+    lost: () => {
+      jobId.value = null
+      state.value = 'done'
+    }
+  })
 
   async function start(root: string): Promise<void> {
     state.value = 'running'

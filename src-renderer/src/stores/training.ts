@@ -5,15 +5,22 @@ import { client, errorText, useAppStore } from './app'
 import type {
   EpochInfo,
   JobEvent,
+  JobInfo,
   PreviewImage,
   RunInfo,
   TrainResult
 } from '../../../src-preload/contract'
 import { backendLine } from '../../../src-preload/options/backend'
-import { TRAIN_DEFAULTS, type TrainConfig } from '../../../src-preload/options/train'
+import {
+  INIT_DEFAULTED,
+  INIT_INHERITED,
+  TRAIN_DEFAULTS,
+  type TrainConfig,
+  type TrainFinetuneInput
+} from '../../../src-preload/options/train'
 import { recallForm, rememberForm } from '../lib/form-memory'
 import { LOSS_NAMES, trainFormErrors } from '../lib/train-form-check'
-import { watchJob } from './jobs'
+import { registerFollower, watchJob } from './jobs'
 import { LABEL_TYPE_NAMES, useProjectStore } from './project'
 
 /** Training options as the panel edits them: every option but the dataset and run folders. */
@@ -21,6 +28,15 @@ export type TrainOptions = Omit<TrainConfig, 'data' | 'out'>
 
 /** The panel's defaults: the training options' own. */
 export const DEFAULT_TRAIN_OPTIONS: Readonly<TrainOptions> = TRAIN_DEFAULTS
+
+/** The options a fine-tune sends: all but what it takes from its model (architecture, labels). */
+export function finetuneOptions(o: TrainOptions): Omit<TrainFinetuneInput, 'data' | 'init'> {
+  const fromModel = new Set<string>([...INIT_INHERITED, ...INIT_DEFAULTED, 'init'])
+  return Object.fromEntries(Object.entries(o).filter(([k]) => !fromModel.has(k)))
+}
+
+/** States in which a training job runs (or is about to). */
+const BUSY = ['starting', 'running', 'stopping']
 
 /** One step point: x is the fractional epoch. */
 export interface StepPoint {
@@ -149,6 +165,12 @@ export const useTrainingStore = defineStore('training', () => {
     const errors = Object.values(formErrors.value)
     return errors.length ? errors.join('; ') : null
   }
+  /** The model the shown run was fine-tuned from, if any. */
+  const initFrom = ref<string | null>(null)
+  /** The shown run's split sizes, when known (a resume keeps them). */
+  const split = ref<{ train: number; val: number } | null>(null)
+  /** The shown run is being trained by another process (not a job this page can follow). */
+  const elsewhere = ref<string | null>(null)
 
   function reset(): void {
     epochs.value = []
@@ -159,6 +181,9 @@ export const useTrainingStore = defineStore('training', () => {
     logs.value = []
     error.value = null
     result.value = null
+    initFrom.value = null
+    split.value = null
+    elsewhere.value = null
   }
 
   /** Applies one event of the training job to the charts, status, previews and log. */
@@ -231,6 +256,53 @@ export const useTrainingStore = defineStore('training', () => {
 
   watchJob(() => jobId.value, handle)
 
+  /** Shows a run's settings in the form (every option the form edits). */
+  function showOptions(config: Partial<TrainConfig>): void {
+    const form = options as Record<string, unknown>
+    for (const [k, v] of Object.entries(config))
+      if (k in DEFAULT_TRAIN_OPTIONS && v !== undefined && k !== 'init')
+        form[k] = structuredClone(v)
+  }
+
+  /** Follows a training job that is running on the host, redrawing its recent events. */
+  function attach(job: JobInfo): void {
+    if (job.spec.kind !== 'train') return
+    reset()
+    jobId.value = job.jobId
+    runDir.value = job.runDir
+    const o = job.spec.options
+    if (o.data) data.value = o.data
+    initFrom.value = 'init' in o ? (o.init ?? null) : null
+    if (!job.spec.resume) showOptions(job.spec.options)
+    state.value = 'running'
+    for (const event of job.events) handle(event)
+    const resumed = job.spec.resume
+    if (data.value)
+      void loadRuns(data.value).then(() => {
+        const run = runs.value.find((r) => r.runDir === job.runDir)
+        if (resumed && run) showOptions(run.config as Partial<TrainConfig>)
+      })
+  }
+
+  /** The followed job ended while the connection was down: show its run as it is on disk. */
+  async function lost(): Promise<void> {
+    const dir = runDir.value
+    jobId.value = null
+    state.value = 'stopped'
+    if (!data.value) return
+    await loadRuns(data.value)
+    const run = runs.value.find((r) => r.runDir === dir)
+    if (run) showRun(run)
+  }
+
+  registerFollower({
+    kind: 'train',
+    jobId: () => jobId.value,
+    idle: () => !BUSY.includes(state.value),
+    attach,
+    lost: () => void lost()
+  })
+
   async function start(dir: string): Promise<void> {
     reset()
     data.value = dir
@@ -261,6 +333,26 @@ export const useTrainingStore = defineStore('training', () => {
     await client().call('train:stop', { jobId: jobId.value })
   }
 
+  /** Starts a new run on `dir` from the weights of the model `init` (a fresh split). */
+  async function finetune(dir: string, init: string): Promise<void> {
+    reset()
+    data.value = dir
+    initFrom.value = init
+    state.value = 'starting'
+    try {
+      const r = await client().call('train:finetune', {
+        data: dir,
+        init,
+        ...finetuneOptions(structuredClone(toRaw(options)))
+      })
+      jobId.value = r.jobId
+      runDir.value = r.runDir
+    } catch (err) {
+      state.value = 'failed'
+      error.value = errorText(err)
+    }
+  }
+
   async function resume(): Promise<void> {
     if (!runDir.value) return
     error.value = null
@@ -274,10 +366,24 @@ export const useTrainingStore = defineStore('training', () => {
     }
   }
 
-  /** Shows a past run: its log rows become the chart points; Resume continues it. */
+  /**
+   * Shows a run: a running job of this host is followed live; a past run's log rows become the
+   * chart points, and Resume continues it (unless another process trains it).
+   */
   function showRun(run: RunInfo): void {
+    if (run.running?.here) {
+      void follow(run.runDir)
+      return
+    }
     reset()
     runDir.value = run.runDir
+    const cfg = run.config as { init?: unknown; split?: { train?: unknown[]; val?: unknown[] } }
+    initFrom.value = typeof cfg.init === 'string' ? cfg.init : null
+    if (cfg.split)
+      split.value = { train: cfg.split.train?.length ?? 0, val: cfg.split.val?.length ?? 0 }
+    elsewhere.value = run.running
+      ? `job ${run.running.jobId} (pid ${run.running.pid} on ${run.running.host}) trains it`
+      : null
     const total = Number(run.config.epochs) || run.log.length
     const figure = (v: number | null | undefined) =>
       v === null || v === undefined || Number.isNaN(v) ? null : v
@@ -296,7 +402,13 @@ export const useTrainingStore = defineStore('training', () => {
       etaSeconds: 0,
       ...(r.val_class_iou ? { valClassIou: r.val_class_iou.map(figure) } : {})
     }))
-    state.value = run.log.length >= total ? 'done' : 'stopped'
+    state.value = run.running ? 'running' : run.log.length >= total ? 'done' : 'stopped'
+  }
+
+  /** Follows the job of this host that trains `dir`, if there is one. */
+  async function follow(dir: string): Promise<void> {
+    const job = (await client().call('jobs:running', {})).find((j) => j.runDir === dir)
+    if (job) attach(job)
   }
 
   /**
@@ -338,8 +450,13 @@ export const useTrainingStore = defineStore('training', () => {
     error,
     result,
     runs,
+    initFrom,
+    split,
+    elsewhere,
     handle,
+    attach,
     start,
+    finetune,
     stop,
     resume,
     loadRuns,

@@ -1,8 +1,9 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Command } from 'commander'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { appVersion } from '../../../src-main/app-version'
 import { progressLine, registerPredictCommand } from '../../../src-main/commands/predict'
 import { copyImages, FLUO_IDS, writeThresholdRun } from '../engine/infer/fixture-run'
 
@@ -64,8 +65,39 @@ describe('predict command', () => {
       'instances',
       'masks',
       'measurements.csv',
-      'overlays'
+      'overlays',
+      'prediction.json'
     ])
+    const record = JSON.parse(await readFile(join(tmp, 'out', 'prediction.json'), 'utf8'))
+    expect(record).toMatchObject({
+      version: 1,
+      app: { name: 'UNet Studio', version: appVersion() },
+      input: join(tmp, 'in'),
+      model: { path: join(tmp, 'run'), labelType: 'binary', classes: 1 },
+      settings: { instances: true, overlay: true, csv: true, tile: 64, overlap: 16 },
+      result: { images: 3, done: 2, failed: 1, cancelled: false }
+    })
+    expect(Date.parse(record.date)).toBeLessThanOrEqual(Date.parse(record.finishedAt))
+    expect(appVersion()).toMatch(/^\d+\.\d+\.\d+/)
+  })
+
+  it('writes to the sibling <input>-predictions by default, and never into the dataset', async () => {
+    const program = new Command().exitOverride()
+    registerPredictCommand(program)
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
+    try {
+      const args = ['predict', '--model', join(tmp, 'run'), '--input', join(tmp, 'in')]
+      await expect(
+        program.parseAsync([...args, '--out', join(tmp, 'in', 'preds')], { from: 'user' })
+      ).rejects.toThrow(/PredictOutputError|inside the dataset .*in-predictions/)
+      await program.parseAsync(args, { from: 'user' })
+    } finally {
+      err.mockRestore()
+    }
+    const record = JSON.parse(
+      await readFile(join(tmp, 'in-predictions', 'prediction.json'), 'utf8')
+    )
+    expect(record.input).toBe(join(tmp, 'in'))
   })
 
   it('draws a progress bar', () => {

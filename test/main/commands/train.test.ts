@@ -76,9 +76,12 @@ describe('train and eval commands', () => {
     ]).toEqual([32, 4, 2, 'focal', 'sgd', 7])
     expect(config.batchNorm).toBe(true)
     expect(config.augment.flip).toBe(false)
-    const ev = await run(['eval', '--model', out, '--data', data, '--json'])
-    expect(ev.images).toBe(4)
-    expect(typeof ev.iou).toBe('number')
+    const all = await run(['eval', '--model', out, '--data', data, '--split', 'all', '--json'])
+    expect(all.images).toBe(4)
+    expect(typeof all.iou).toBe('number')
+    const val = await run(['eval', '--model', out, '--json'])
+    expect(val).toMatchObject({ split: 'val', data, images: config.split.val.length })
+    expect((val.perImage as { id: string }[]).map((r) => r.id)).toEqual(config.split.val)
   })
 
   it('augmentation flags reach the run config (the rest keep their defaults)', async () => {

@@ -100,6 +100,7 @@ describe('scanDataset', () => {
     await writeFile(join(root, c, 'masks', 'readme.txt'), 'not an image')
     await rm(join(root, d, 'masks'), { recursive: true })
     await mkdir(join(root, d, 'masks'))
+    await cp(join(root, c, 'images', `${c}.png`), join(root, 'copied-in.png'))
     // chmod 000 blocks reading only when not root; as root this part is checked as "readable"
     const blocked = await chmodBlocksReads(root)
     const e = ids[4]
@@ -113,6 +114,9 @@ describe('scanDataset', () => {
     )
     expect(byFile[join(root, c, 'masks', 'readme.txt')]).toMatch(/not an image file/)
     expect(byFile[join(root, d, 'masks')]).toBe('no mask files')
+    expect(byFile[join(root, 'copied-in.png')]).toMatch(
+      /^an image beside the sample folders is not read: a DSB2018 sample is <id>\/images\/<id>.png/
+    )
     if (blocked) expect(byFile[join(root, e)]).toMatch(/cannot read folder .*EACCES/)
     const kept = ids
       .filter((id) => ![a, b, d, ...(blocked ? [e] : [])].includes(id))

@@ -65,7 +65,7 @@ describe('job handle', () => {
     const polite = worker(10)
     const stubborn = worker(null)
     const sent: string[] = []
-    const emit = () => void sent.push('event')
+    const emit = (event: string) => void (event === 'job:event' && sent.push(event))
     for (const w of [polite, stubborn])
       jobs.start(merge, emit, (id, spec, onEvent) =>
         createJobHandle(id, spec, () => w.transport, onEvent)

@@ -175,3 +175,27 @@ export const MERGE_DONE: JobEvent = {
     cancelled: false
   }
 }
+
+/** Every event an evaluation job sends, ending with its result. */
+export const EVAL_EVENTS: JobEvent[] = [
+  { type: 'backend', ...backend },
+  { type: 'progress', done: 1, total: 2, item: 's1', status: 'done', score: 0.8 },
+  { type: 'progress', done: 2, total: 2, item: 's2', status: 'done', score: 0.6 },
+  {
+    type: 'done',
+    result: {
+      kind: 'eval',
+      out: '/runs/a/eval/val-d',
+      model: '/runs/a',
+      data: '/d',
+      split: 'val',
+      backend,
+      images: 2,
+      iou: 0.7,
+      dice: 0.8,
+      f1: 0.7,
+      ap50: 0.55,
+      seconds: 2
+    }
+  }
+]

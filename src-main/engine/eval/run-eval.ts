@@ -1,0 +1,97 @@
+/**
+ * An evaluation as the CLI and the app's `eval` job run it: the run's own dataset unless another
+ * is given, its validation split unless `all` is asked for, and, with an output folder, each
+ * image's prediction plus `eval.json` (pooled and per-image scores, worst first).
+ */
+import { existsSync } from 'node:fs'
+import { mkdir, readFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import type { EvalOptions } from '../../../src-preload/options/eval'
+import type { EvalImageRow, EvalReport } from '../../../src-preload/records'
+import { writeFileAtomic } from '../../data/atomic-write'
+import { labelTypeOf, resolveModelFolder } from '../model-folder'
+import { readRunConfig } from '../run-store'
+import { evaluateRun, labelledSamples, type EvalImageScore, type EvalRunOptions } from './evaluate'
+
+/** The report's file name in an evaluation folder. */
+export const EVAL_REPORT_FILE = 'eval.json'
+/** Folder (inside the evaluation folder) of the per-image predictions. */
+export const EVAL_PREDICTIONS_DIR = 'predictions'
+
+/** Nothing to score: the message says which images were looked for and where. */
+export class NothingToEvaluateError extends Error {
+  override name = 'NothingToEvaluateError'
+}
+
+/** Per-image rows, worst first: by object F1 when the images have instances, else by IoU. */
+export function worstFirst(rows: EvalImageScore[]): EvalImageRow[] {
+  const key = (r: EvalImageScore) => r.f1 ?? r.iou
+  return [...rows]
+    .sort((a, b) => key(a) - key(b) || a.id.localeCompare(b.id))
+    .map((r) => ({ ...r, prediction: `${EVAL_PREDICTIONS_DIR}/${r.id}.png` }))
+}
+
+/** The folder scored and the ids of a split (undefined = every labelled image). */
+export async function evalTargets(
+  o: Pick<EvalOptions, 'model' | 'data' | 'split'>
+): Promise<{ runDir: string; data: string; ids: string[] | undefined }> {
+  const { runDir } = await resolveModelFolder(o.model)
+  const config = await readRunConfig(runDir)
+  const data = resolve(o.data ?? config.data)
+  if (!existsSync(data))
+    throw new NothingToEvaluateError(`${data}: no such dataset folder (the run was trained on it)`)
+  if (o.split === 'all') return { runDir, data, ids: undefined }
+  const ids = config.split?.val ?? []
+  const { samples } = await labelledSamples(data, ids)
+  if (samples.length === 0)
+    throw new NothingToEvaluateError(
+      `none of the run's ${ids.length} validation images is labelled in ${data}: use split ` +
+        `"all" (--split all) to score every labelled image of another folder`
+    )
+  return { runDir, data, ids }
+}
+
+/** Scores a run as `o` says; with `o.out`, writes the predictions and `eval.json` there. */
+export async function runEvaluation(
+  o: EvalOptions,
+  cb: Pick<EvalRunOptions, 'onImage'> = {}
+): Promise<EvalReport> {
+  const { runDir, data, ids } = await evalTargets(o)
+  const config = await readRunConfig(runDir)
+  const out = o.out ? resolve(o.out) : null
+  if (out) await mkdir(out, { recursive: true })
+  const r = await evaluateRun(runDir, data, {
+    backend: o.backend,
+    ids,
+    predictions: out ? join(out, EVAL_PREDICTIONS_DIR) : undefined,
+    onImage: cb.onImage
+  })
+  const report: EvalReport = {
+    version: 1,
+    date: new Date().toISOString(),
+    model: runDir,
+    data,
+    split: o.split,
+    labelType: labelTypeOf(config),
+    classes: config.classes,
+    ignoreIndex: config.ignoreIndex ?? -1,
+    iou: r.iou,
+    dice: r.dice,
+    meanImageIou: r.meanImageIou,
+    perClassIou: r.perClassIou,
+    images: r.images,
+    ...(r.f1 !== undefined && { f1: r.f1, ap50: r.ap50, f1Components: r.f1Components }),
+    skipped: r.skipped,
+    perImage: worstFirst(r.perImage)
+  }
+  if (out)
+    await writeFileAtomic(join(out, EVAL_REPORT_FILE), JSON.stringify(report, null, 2) + '\n')
+  return report
+}
+
+/** Reads an evaluation folder's `eval.json`. */
+export async function readEvalReport(out: string): Promise<EvalReport> {
+  const file = join(resolve(out), EVAL_REPORT_FILE)
+  if (!existsSync(file)) throw new Error(`${file}: no evaluation here (eval.json missing)`)
+  return JSON.parse(await readFile(file, 'utf8')) as EvalReport
+}

@@ -1,0 +1,87 @@
+/**
+ * `prediction.json` in a predictions folder: which model made the predictions (with what it
+ * is), the settings, the input, when, and with which app version; the result once it ends.
+ * Written when a prediction starts (an interrupted one still says what it is) and when it ends.
+ */
+import { existsSync } from 'node:fs'
+import { mkdir, readFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import type { PredictionRecord } from '../../../src-preload/records'
+import { appVersion } from '../../app-version'
+import { writeFileAtomic } from '../../data/atomic-write'
+import { describeModel } from '../model-folder'
+import type { PredictSummary } from './predict-folder'
+
+/** The record's file name in a predictions folder. */
+export const PREDICTION_FILE = 'prediction.json'
+
+/** What a prediction is about, for its record. */
+export interface PredictionStart {
+  model: string
+  input: string
+  out: string
+  /** Every prediction setting (threshold, tiles, outputs…). */
+  settings: Record<string, unknown>
+}
+
+/** The settings of a prediction as its record lists them: every option but model, folders, backend. */
+export function recordedSettings(o: object): Record<string, unknown> {
+  const skip = new Set(['model', 'input', 'out', 'backend'])
+  return Object.fromEntries(Object.entries(o).filter(([k]) => !skip.has(k)))
+}
+
+async function write(out: string, record: PredictionRecord): Promise<void> {
+  await mkdir(out, { recursive: true })
+  await writeFileAtomic(join(out, PREDICTION_FILE), JSON.stringify(record, null, 2) + '\n')
+}
+
+/** Writes the record of a prediction that starts now; returns it. */
+export async function startPredictionRecord(p: PredictionStart): Promise<PredictionRecord> {
+  const m = await describeModel(p.model)
+  const record: PredictionRecord = {
+    version: 1,
+    app: { name: 'UNet Studio', version: appVersion() },
+    date: new Date().toISOString(),
+    input: resolve(p.input),
+    model: {
+      path: m.path,
+      name: m.name,
+      dataset: m.dataset,
+      createdAt: m.createdAt,
+      arch: m.arch,
+      labelType: m.labelType,
+      invertMask: m.invertMask ?? false,
+      classes: m.classes,
+      channels: m.channels
+    },
+    settings: p.settings
+  }
+  await write(p.out, record)
+  return record
+}
+
+/** Adds the result of the finished (or cancelled) prediction to its record. */
+export async function finishPredictionRecord(
+  out: string,
+  record: PredictionRecord,
+  s: PredictSummary
+): Promise<void> {
+  const { images, done, skipped, failed, objects, cancelled } = s
+  await write(out, {
+    ...record,
+    finishedAt: new Date().toISOString(),
+    result: { images, done, skipped, failed, objects, cancelled }
+  })
+}
+
+/** The record of a predictions folder, or null when it has none (or an unreadable one). */
+export async function readPredictionRecord(out: string): Promise<PredictionRecord | null> {
+  const file = join(out, PREDICTION_FILE)
+  if (!existsSync(file)) return null
+  try {
+    const record = JSON.parse(await readFile(file, 'utf8')) as PredictionRecord
+    return record.version === 1 && typeof record.input === 'string' ? record : null
+  } catch {
+    return null
+  }
+}

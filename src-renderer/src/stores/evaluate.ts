@@ -1,0 +1,152 @@
+/**
+ * Evaluating a model in the app: its run's validation split (default) or a chosen labelled
+ * folder, progress per image, the scores, the per-image table worst first, and the image shown
+ * side by side (original | prediction | label).
+ */
+import { acceptHMRUpdate, defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { EvalImageRow, EvalReport, JobEvent, JobInfo } from '../../../src-preload/contract'
+import { client, errorText, useAppStore } from './app'
+import { registerFollower, watchJob } from './jobs'
+
+/** What is scored: the model's own validation split, or every labelled image of a folder. */
+export type EvalTarget = 'val' | 'folder'
+
+/** The evaluate store. */
+export const useEvaluateStore = defineStore('evaluate', () => {
+  const model = ref<string | null>(null)
+  const target = ref<EvalTarget>('val')
+  const folder = ref('')
+  const jobId = ref<string | null>(null)
+  const state = ref<'idle' | 'running' | 'done' | 'failed'>('idle')
+  const done = ref(0)
+  const total = ref(0)
+  const error = ref<string | null>(null)
+  const out = ref<string | null>(null)
+  const report = ref<EvalReport | null>(null)
+  /** The row shown side by side, if any. */
+  const shown = ref<EvalImageRow | null>(null)
+
+  function handle(event: JobEvent): void {
+    switch (event.type) {
+      case 'backend':
+        useAppStore().setBackend(event)
+        break
+      case 'progress':
+        done.value = event.done
+        total.value = event.total
+        break
+      case 'done':
+        if (event.result.kind !== 'eval') break
+        jobId.value = null
+        out.value = event.result.out
+        void loadReport()
+        break
+      case 'error':
+        jobId.value = null
+        state.value = 'failed'
+        error.value = event.message
+        break
+    }
+  }
+
+  watchJob(() => jobId.value, handle)
+
+  /** Reads the finished evaluation's `eval.json`. */
+  async function loadReport(): Promise<void> {
+    if (!out.value) return
+    try {
+      report.value = await client().call('eval:results', { out: out.value })
+      state.value = 'done'
+    } catch (err) {
+      state.value = 'failed'
+      error.value = errorText(err)
+    }
+  }
+
+  /** Scores the chosen model on its validation split or on the chosen folder. */
+  async function start(): Promise<void> {
+    if (!model.value) {
+      error.value = 'Choose a model to evaluate'
+      return
+    }
+    if (target.value === 'folder' && !folder.value) {
+      error.value = 'Choose a labelled folder to evaluate on'
+      return
+    }
+    state.value = 'running'
+    error.value = null
+    report.value = null
+    shown.value = null
+    done.value = 0
+    total.value = 0
+    try {
+      const arg =
+        target.value === 'val'
+          ? { model: model.value, split: 'val' as const }
+          : { model: model.value, data: folder.value, split: 'all' as const }
+      const r = await client().call('eval:start', arg)
+      jobId.value = r.jobId
+      out.value = r.out
+    } catch (err) {
+      state.value = 'failed'
+      error.value = errorText(err)
+    }
+  }
+
+  async function cancel(): Promise<void> {
+    if (jobId.value) await client().call('job:cancel', { jobId: jobId.value })
+  }
+
+  /** Follows an evaluation running on the host. */
+  function attach(job: JobInfo): void {
+    if (job.spec.kind !== 'eval') return
+    const o = job.spec.options
+    jobId.value = job.jobId
+    model.value = o.model
+    target.value = o.split === 'val' ? 'val' : 'folder'
+    if (o.split === 'all' && o.data) folder.value = o.data
+    out.value = o.out ?? null
+    report.value = null
+    shown.value = null
+    error.value = null
+    state.value = 'running'
+    for (const event of job.events) handle(event)
+  }
+
+  registerFollower({
+    kind: 'eval',
+    jobId: () => jobId.value,
+    idle: () => state.value !== 'running',
+    attach,
+    lost: () => {
+      jobId.value = null
+      void loadReport()
+    }
+  })
+
+  /** Shows one image side by side (null closes the view). */
+  function show(row: EvalImageRow | null): void {
+    shown.value = row
+  }
+
+  return {
+    model,
+    target,
+    folder,
+    jobId,
+    state,
+    done,
+    total,
+    error,
+    out,
+    report,
+    shown,
+    start,
+    cancel,
+    attach,
+    show
+  }
+})
+
+if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useEvaluateStore, import.meta.hot))

@@ -1,0 +1,93 @@
+/**
+ * Choosing a folder, the same call in both hosts: Electron's native dialog, or in a browser the
+ * folder chooser dialog (`FolderChooser.vue`) browsing the host's folders through `folder:list`.
+ * The chosen folder is allow-listed by the host (`folder:choose`).
+ */
+import { acceptHMRUpdate, defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { FolderListing } from '../../../src-preload/contract'
+import { client, errorText, useAppStore } from './app'
+
+/** What the folder is for (outputs are made when missing). */
+export type FolderPurpose = 'dataset' | 'input' | 'output'
+
+/** A request to choose a folder. */
+export interface FolderRequest {
+  title: string
+  purpose: FolderPurpose
+  /** Where to start browsing (default: the user's home folder). */
+  start?: string
+  /** For an output: the input folder it will hold predictions of (checked by the host). */
+  input?: string
+}
+
+/** The folder chooser store. */
+export const useFolderChooserStore = defineStore('folder-chooser', () => {
+  const request = ref<FolderRequest | null>(null)
+  const listing = ref<FolderListing | null>(null)
+  /** The folder typed or clicked, chosen with "Choose". */
+  const path = ref('')
+  const error = ref<string | null>(null)
+  let settle: (path: string | null) => void = () => undefined
+
+  /** Lists `dir` (falling back to the home folder when it cannot be listed). */
+  async function browse(dir?: string): Promise<void> {
+    try {
+      listing.value = await client().call('folder:list', dir ? { dir } : {})
+      path.value = listing.value.dir
+      error.value = null
+    } catch (err) {
+      error.value = errorText(err)
+      if (!listing.value) listing.value = await client().call('folder:list', {})
+    }
+  }
+
+  /**
+   * Asks the user for a folder; resolves with it (allow-listed), or null when cancelled. In
+   * Electron a folder the host refuses (an output inside the input's dataset) rejects.
+   */
+  async function choose(req: FolderRequest): Promise<string | null> {
+    if (useAppStore().info?.host === 'electron') {
+      const picked = (await client().call('dialog:open-folder', { title: req.title })).path
+      if (!picked) return null
+      const { input, purpose } = req
+      return (
+        await client().call('folder:choose', { path: picked, purpose, ...(input && { input }) })
+      ).path
+    }
+    settle(null)
+    request.value = req
+    listing.value = null
+    error.value = null
+    const done = new Promise<string | null>((resolve) => (settle = resolve))
+    await browse(req.start)
+    return done
+  }
+
+  /** Chooses the folder in `path`: the host checks and allow-lists it, the dialog closes. */
+  async function confirm(): Promise<void> {
+    const req = request.value
+    if (!req || !path.value.trim()) return
+    try {
+      const r = await client().call('folder:choose', {
+        path: path.value.trim(),
+        purpose: req.purpose,
+        ...(req.input ? { input: req.input } : {})
+      })
+      request.value = null
+      settle(r.path)
+    } catch (err) {
+      error.value = errorText(err)
+    }
+  }
+
+  /** Closes the dialog without a choice. */
+  function cancel(): void {
+    request.value = null
+    settle(null)
+  }
+
+  return { request, listing, path, error, browse, choose, confirm, cancel }
+})
+
+if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useFolderChooserStore, import.meta.hot))
