@@ -66,8 +66,11 @@ describe('allow-list', () => {
     await expect(
       h['merge:start']({ root: data, out: join(data, 'link-out', 'merged') }, ctx)
     ).rejects.toThrow(/output folder .* is outside the opened folders/)
+    const model = join(data, '.unet-studio', 'runs', 'm')
+    await mkdir(model, { recursive: true })
+    await writeFile(join(model, 'config.json'), '{}')
     await expect(
-      h['predict:start']({ model: data, input: data, out: join(base, 'data-evil') }, ctx)
+      h['predict:start']({ model, input: data, out: join(base, 'data-evil') }, ctx)
     ).rejects.toThrow(/output folder .* is outside/)
   })
 
