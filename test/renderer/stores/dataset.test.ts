@@ -122,7 +122,8 @@ describe('dataset store', () => {
     expect(exp).toMatchObject({
       results: [],
       runDir: null,
-      out: '/data/b/.unet-studio/predictions'
+      input: '/data/b',
+      out: '/data/b-predictions'
     })
 
     training.state = 'running'
