@@ -2,7 +2,7 @@
  * The three panels of the side-by-side view (original | prediction | label) as RGBA pixels: the
  * windowed image, and each label drawn over a dimmed copy of it in the editor's colours.
  */
-import { DEFAULT_CLASS_COLORS, renderOverlayRect } from './label-colors'
+import { DEFAULT_PALETTE, renderOverlayRect, type LabelPalette } from './label-colors'
 import type { LabelBuffer } from './label-types'
 import { applyWindow, percentileWindow, type ImagePixels } from './windowing'
 
@@ -16,11 +16,15 @@ export function imagePanel(img: ImagePixels): Uint8ClampedArray {
   return out
 }
 
-/** `label` over a dimmed copy of the image panel `base` (same size), as RGBA. */
-export function labelPanel(base: Uint8ClampedArray, label: LabelBuffer): Uint8ClampedArray {
+/** `label` over a dimmed copy of the image panel `base` (same size), as RGBA, in `palette`. */
+export function labelPanel(
+  base: Uint8ClampedArray,
+  label: LabelBuffer,
+  palette: LabelPalette = DEFAULT_PALETTE
+): Uint8ClampedArray {
   const { width, height } = label
   const overlay = new Uint8ClampedArray(width * height * 4)
-  renderOverlayRect(label, { x: 0, y: 0, width, height }, DEFAULT_CLASS_COLORS, overlay)
+  renderOverlayRect(label, { x: 0, y: 0, width, height }, palette, overlay)
   const out = new Uint8ClampedArray(base.length)
   const k = LABEL_PANEL_IMAGE_WEIGHT
   for (let i = 0; i < out.length; i += 4) {
