@@ -2,6 +2,7 @@
  * Contract channel → service call, shared by the Electron IPC wiring and the web host.
  * Plain Node: nothing here imports Electron.
  */
+import { existsSync } from 'node:fs'
 import { mkdir, readFile, stat } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { extname, join, resolve } from 'node:path'
@@ -48,7 +49,8 @@ import {
   projectPath,
   readProjectIfAny,
   saveProject,
-  seedProject
+  seedProject,
+  type LabelHint
 } from './data/project'
 import { readProjectLabel, saveProjectLabel } from './data/project-labels'
 
@@ -155,6 +157,17 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
     return { data, runDir }
   }
 
+  /** For a folder without labels: the label type of the model that predicted it, if any. */
+  const labelHint = async (root: string): Promise<LabelHint> => {
+    const found = await predictionsOf(root)
+    if (!found) return {}
+    const { labelType, classes } = found.record.model
+    if (labelType === 'classes') return { labelType, classes: classes ?? undefined }
+    if (labelType === 'instances' || existsSync(join(found.out, 'instances')))
+      return { labelType: 'instances' }
+    return labelType ? { labelType } : {}
+  }
+
   /** A label mismatch is refused before a job starts; an unreadable folder is the job's to report. */
   const checkLabels = async (options: TrainConfigInput) => {
     const scan = await scanDataset(options.data).catch(() => null)
@@ -179,7 +192,7 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
       listings.page(await guard(ctx, root, 'dataset'), offset, limit ?? DEFAULT_PAGE_ROWS),
     'project:read': async ({ root: dir }, ctx) => {
       const root = await stateRoot(ctx, dir)
-      const { project, seeded } = await loadProject(root)
+      const { project, seeded } = await loadProject(root, await labelHint(root))
       return { root, path: projectPath(root), project, seeded }
     },
     'project:save': async ({ root: dir, project }, ctx) => {
@@ -324,7 +337,8 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
     },
     'label:read': async ({ root: dir, id }, ctx) => {
       const root = await guard(ctx, dir, 'dataset')
-      const project = (await readProjectIfAny(root)) ?? (await seedProject(root))
+      const project =
+        (await readProjectIfAny(root)) ?? (await seedProject(root, await labelHint(root)))
       const sample = await findSample(root, id)
       const stored = await readProjectLabel(root, sample, project)
       const found = stored.source === 'empty' ? await predictionsOf(root) : null

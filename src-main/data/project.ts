@@ -118,12 +118,26 @@ function indexedClasses(values: number[]): ProjectClass[] {
   }))
 }
 
-/** A new project for dataset `root`: class table first, else the mask values. */
-export async function seedProject(root: string): Promise<Project> {
+/**
+ * What to assume for a folder with no labels yet: the label type (and class count) of the model
+ * whose predictions were made from it, so that a corrected prediction is saved as what it is.
+ */
+export interface LabelHint {
+  labelType?: LabelKind
+  classes?: number
+}
+
+/**
+ * A new project for dataset `root`: class table first, else the mask values, else (no masks)
+ * the `hint`, else binary.
+ */
+export async function seedProject(root: string, hint: LabelHint = {}): Promise<Project> {
   const scan = await scanDataset(root)
   const [table, found] = await Promise.all([readClassTable(scan.root), detectLabels(scan)])
-  const { valuesSeen, ...detected } = found
-  let labelType: LabelKind = detected.labelType ?? 'binary'
+  const { valuesSeen: seen, ...detected } = found
+  let labelType: LabelKind = detected.labelType ?? hint.labelType ?? 'binary'
+  const hinted = !detected.labelType && hint.classes ? [...Array(hint.classes).keys()] : []
+  const valuesSeen = seen.length ? seen : hinted
   if (table && labelType === 'binary' && table.classes.length > 2) labelType = 'classes'
   let classes: ProjectClass[]
   let classesFrom: Project['classesFrom'] = 'label type'
@@ -144,7 +158,10 @@ function invalid(file: string, err: z.ZodError): Error {
 }
 
 /** The dataset's project: read from project.json, or seeded (and written) on first open. */
-export async function loadProject(root: string): Promise<{ project: Project; seeded: boolean }> {
+export async function loadProject(
+  root: string,
+  hint: LabelHint = {}
+): Promise<{ project: Project; seeded: boolean }> {
   const file = projectPath(root)
   const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return null
@@ -161,7 +178,7 @@ export async function loadProject(root: string): Promise<{ project: Project; see
     if (!parsed.success) throw invalid(file, parsed.error)
     return { project: parsed.data, seeded: false }
   }
-  const project = await seedProject(root)
+  const project = await seedProject(root, hint)
   await writeProject(root, project)
   return { project, seeded: true }
 }

@@ -137,9 +137,12 @@ export const useDatasetStore = defineStore('dataset', () => {
     }
   }
 
-  /** Re-reads the open dataset's sample statuses, keeping the selection and thumbnails. */
+  /**
+   * Re-reads the open dataset's sample statuses, keeping the selection and thumbnails; nothing
+   * while another folder is opening (the open reads everything anew).
+   */
   async function refresh(): Promise<void> {
-    if (!root.value) return
+    if (!root.value || loading.value) return
     const gen = ++generation
     try {
       const info = await client().call('dataset:open', { dir: root.value })
