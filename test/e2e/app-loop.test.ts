@@ -315,7 +315,7 @@ describe('app: any model on any folder, corrected, fine-tuned and evaluated', ()
     await expect(stateIs(tab, 'train-state', ['stopped', 'done', 'failed'])).resolves.toBe(
       'stopped'
     )
-    await expect(page.getByTestId('train-resume').isEnabled()).resolves.toBe(true)
+    await expect.poll(() => page.getByTestId('train-resume').isEnabled()).toBe(true)
     await tab.close()
     expect(browser.errors).toEqual([])
   })

@@ -57,7 +57,7 @@ describe('mergeDataset on all 120 DSB2018 samples', () => {
     })
     expect(wrong).toEqual([])
     expect(await hashTree(root)).toEqual(before)
-  })
+  }, 300_000)
 })
 
 describe('mergeDataset modes and bad inputs', () => {
