@@ -1,4 +1,4 @@
-import { mount } from '@vue/test-utils'
+import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it } from 'vitest'
 import EditorToolbar from '@renderer/components/editor/EditorToolbar.vue'
@@ -24,6 +24,33 @@ describe('editor toolbar and palette', () => {
     expect(bar.get('[data-testid="save-state"]').text()).toBe('Unsaved')
     expect(bar.find('[data-testid="tool-merge"]').exists()).toBe(true)
     expect(bar.get('[data-testid="undo"]').attributes('disabled')).toBeDefined()
+  })
+
+  it('moves controls into the menu when its content grows without the toolbar resizing', async () => {
+    const editor = useEditorStore()
+    editor.kind = 'binary'
+    const bar = mount(EditorToolbar, { attachTo: document.body })
+    const el = bar.get('[role="toolbar"]').element as HTMLElement
+    // widths in a 510 px toolbar: 40 per tool button, view controls 300, history 120, save 90
+    const width = (sel: string, w: number) => el.querySelectorAll(sel).length * w
+    Object.defineProperty(el, 'clientWidth', { get: () => 510 })
+    Object.defineProperty(el, 'scrollWidth', {
+      get: () =>
+        width(':scope > .group > .tool', 40) +
+        width(':scope > .more', 40) +
+        width(':scope > .view', 300) +
+        width(':scope > .history', 120) +
+        width(':scope > .save', 90)
+    })
+    editor.dirty = true
+    await flushPromises()
+    expect(bar.find('[data-testid="toolbar-more"]').exists()).toBe(true)
+    expect(bar.find('[data-testid="undo"]').exists()).toBe(true)
+    editor.kind = 'instances'
+    await flushPromises()
+    expect(bar.find('[data-testid="tool-merge"]').exists()).toBe(true)
+    expect(bar.find('[data-testid="undo"]').exists()).toBe(false)
+    bar.unmount()
   })
 
   it("lists the project's named classes (class 0 paintable, ignored shown) and selects one on click", async () => {
