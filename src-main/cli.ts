@@ -4,6 +4,7 @@ import { Command } from 'commander'
 import { registerEvalCommand } from './commands/eval'
 import { registerInfoCommand } from './commands/info'
 import { registerMergeCommand } from './commands/merge'
+import { registerModelsCommand } from './commands/models'
 import { registerPredictCommand } from './commands/predict'
 import { registerTrainCommand } from './commands/train'
 
@@ -16,6 +17,7 @@ registerEvalCommand(program)
 registerPredictCommand(program)
 registerInfoCommand(program)
 registerMergeCommand(program)
+registerModelsCommand(program)
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`error: ${(err as Error)?.message ?? String(err)}\n`)

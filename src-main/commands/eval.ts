@@ -14,13 +14,15 @@ export function registerEvalCommand(program: Command): void {
     .description(
       "predict each labelled image whole and print IoU and Dice (object F1 and AP50 with instance ground truth); default: the run's validation split"
     )
-    .requiredOption('--model <run>', 'run folder (config.json + model/)')
+    .requiredOption('--model <run>', 'run folder (config.json + model/), or a built-in model name')
     .option('--data <dir>', 'labelled dataset folder (default: the one the run was trained on)')
     .option(
       '--split <part>',
       "val: the run's validation images (default); all: every labelled image"
     )
     .option('--out <dir>', 'write eval.json and each image prediction (predictions/<id>.png) here')
+    .option('--tta', 'test-time augmentation: average 8 flips/transposes (8x slower)')
+    .option('--gallery <dir>', 'write <id>.png per image: original | prediction | label | outlines')
     .option('--backend <name>', backendList())
     .option('--json', 'print {"iou","dice",...} as the last stdout line')
     .action(async (flags: { json?: boolean }) => {
@@ -42,6 +44,7 @@ export function registerEvalCommand(program: Command): void {
           `objects: F1 ${r.f1.toFixed(4)} AP50 ${r.ap50!.toFixed(4)} (connected components only: F1 ${r.f1Components!.toFixed(4)})\n`
         )
       if (o.out) process.stderr.write(`eval.json and predictions in ${o.out}\n`)
+      if (o.gallery) process.stderr.write(`gallery in ${o.gallery}\n`)
       if (json) process.stdout.write(JSON.stringify(r) + '\n')
     })
 }

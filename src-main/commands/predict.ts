@@ -8,6 +8,7 @@ import {
 } from '../../src-preload/options/predict'
 import { checkPredictOutput } from '../data/export/output-check'
 import { initBackend } from '../engine/backend/init-backend'
+import { resolveModel } from '../engine/builtin-models'
 import { loadPredictor } from '../engine/infer/load-predictor'
 import { folderOptions, type PredictProgress, predictFolder } from '../engine/infer/predict-folder'
 import {
@@ -42,7 +43,10 @@ export function registerPredictCommand(program: Command): void {
   program
     .command('predict')
     .description('segment every image of a folder with a trained run; progress on stderr')
-    .requiredOption('--model <run>', 'run folder (config.json + model/)')
+    .requiredOption(
+      '--model <run>',
+      'run folder (config.json + model/), or a built-in model: nuclei (no training needed)'
+    )
     .requiredOption('--input <dir>', 'folder of images (or a DSB2018-style folder)')
     .option(
       '--out <dir>',
@@ -56,13 +60,24 @@ export function registerPredictCommand(program: Command): void {
     .option('--overlap <n>', 'pixels shared by neighbouring tiles', num, d.overlap)
     .option('--batch <n>', 'tiles per forward pass', num, d.batch)
     .option('--scale <s>', 'resize images by this factor before inference', num)
+    .option('--tta', 'test-time augmentation: average 8 flips/transposes (8x slower)')
     .option('--threshold <p>', 'foreground probability threshold', num, d.threshold)
     .option('--min-size <n>', 'drop objects smaller than n pixels', num, d.minSize)
     .option('--no-split', 'plain connected components (do not split touching objects)')
-    .option('--h <px>', 'split: minimal distance-peak dynamic in pixels', num)
+    .option('--h <px>', 'split, binary runs: minimal distance-peak dynamic in pixels', num)
+    .option(
+      '--seed-level <x>',
+      'split, instance runs: seeds where the predicted distance (0..1) is at least x',
+      num
+    )
     .option('--instances', 'write 16-bit instance-id maps to instances/')
     .option('--overlay', 'write coloured instance outlines over the image to overlays/')
     .option('--csv', 'write measurements.csv (one row per object)')
+    .option(
+      '--pixel-size <um>',
+      'µm per pixel for the CSV (default: each TIFF file’s own resolution, if it has one)',
+      num
+    )
     .option('--format <kind>', 'png or tiff', d.format)
     .option('--backend <name>', backendList())
     .option('--json', 'print a JSON summary as the last stdout line')
@@ -75,7 +90,7 @@ export function registerPredictCommand(program: Command): void {
       checkPredictOutput(o.input, o.out)
       const backend = await initBackend(o.backend)
       process.stderr.write(`backend ${backend.name}\n`)
-      const predictor = await loadPredictor(o.model)
+      const predictor = await loadPredictor(resolveModel(o.model))
       const controller = new AbortController()
       process.once('SIGINT', () => {
         process.stderr.write('\nstopping after this image (finished images are kept)...\n')

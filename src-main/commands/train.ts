@@ -66,6 +66,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--depth <n>', 'pooling steps', num)
     .option('--epochs <n>', 'epochs', num)
     .option('--patches <n>', 'random patches per image per epoch', num)
+    .option('--object-patches <f>', 'fraction of patches placed on a labelled pixel (0..1)', num)
     .option('--batch <n>', 'batch size', num)
     .option('--lr <x>', 'learning rate', num)
     .option('--optimizer <kind>', 'adam, sgd (momentum) or rmsprop')
@@ -78,6 +79,18 @@ export function registerTrainCommand(program: Command): void {
     .option('--loss <kind>', 'bce, dice, bce-dice, focal, ce')
     .option('--focal-gamma <g>', 'focusing exponent of the focal loss', num)
     .option('--classes <n>', '1 = binary; C >= 2 = class-index masks', num)
+    .option(
+      '--target <kind>',
+      'binary, classes, or instances (separate touching objects); default: instances for instance masks'
+    )
+    .option('--separation <kind>', 'instances: boundary, distance, or both')
+    .option(
+      '--touch-weight <w0>',
+      'instances: extra loss weight where objects touch (0 = off)',
+      num
+    )
+    .option('--touch-sigma <px>', 'instances: decay of the touching weight, in pixels', num)
+    .option('--distance-cap <px>', 'instances: normalise distances by at most this (0 = none)', num)
     .option('--ignore-index <n>', 'label value ignored by multi-class loss/metrics', num)
     .option('--class-weights <list>', 'comma-separated class weights', (v) =>
       v.split(',').map(Number)

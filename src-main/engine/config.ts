@@ -10,6 +10,7 @@ import {
   type TrainConfigInput,
   type TrainResumeInput
 } from '../../src-preload/options/train'
+import type { Target } from './targets/target-kind'
 
 export {
   augmentSchema,
@@ -24,8 +25,10 @@ export {
 export type Normalization = 'per-image-standardize'
 
 /** Saved as `config.json` in a run folder: the stable contract read by prediction and eval. */
-export interface RunConfig extends TrainConfig {
+export interface RunConfig extends Omit<TrainConfig, 'target'> {
   version: number
+  /** What the model predicts (runs made before this field: binary or classes by `classes`). */
+  target: Target
   /** Input channels the model expects (images are converted to this count). */
   channels: number
   /** The model outputs logits: sigmoid for 1 class, softmax over `classes` otherwise. */

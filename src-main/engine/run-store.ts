@@ -5,6 +5,7 @@ import { appendFileSynced, writeFileAtomic } from '../data/atomic-write'
 import type { RunConfig } from './config'
 import { loadModel } from './models/model-io'
 import { inferenceView } from './models'
+import { targetOf } from './targets/target-kind'
 import type { tf } from './backend/tf'
 
 /** Column order of `log.csv` (multi-class runs add one `val_iou_<class>` column per class). */
@@ -50,15 +51,17 @@ export async function writeRunConfig(out: string, config: RunConfig): Promise<vo
   await writeFileAtomic(runPaths(out).config, JSON.stringify(config, null, 2) + '\n')
 }
 
-/** Read `config.json` of a run folder. */
+/** Read `config.json` of a run folder (the target filled in for runs made before it). */
 export async function readRunConfig(out: string): Promise<RunConfig> {
   const path = runPaths(out).config
   if (!existsSync(path)) throw new Error(`${path}: not a training run (config.json missing)`)
+  let saved: RunConfig
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as RunConfig
+    saved = JSON.parse(await readFile(path, 'utf8')) as RunConfig
   } catch (err) {
     throw new Error(`${path}: unreadable run config (${(err as Error).message})`)
   }
+  return { ...saved, ...targetOf(saved) }
 }
 
 const num = (v: number) => Number(v.toPrecision(6)).toString()
@@ -115,7 +118,8 @@ export function modelWeightsDir(runDir: string): string {
 
 /**
  * Open a run for prediction: its config and the best model (`model/`), or the last checkpoint's
- * final output when no best model was written yet. The caller disposes the model.
+ * final output when no best model was written yet, or a model.json beside config.json (shipped
+ * models). The caller disposes the model.
  */
 export async function loadRun(
   runDir: string

@@ -1,5 +1,6 @@
 import { writeClassTable } from '../data/export/class-table'
 import { initBackend } from '../engine/backend/init-backend'
+import { resolveModel } from '../engine/builtin-models'
 import { loadPredictor } from '../engine/infer/load-predictor'
 import { folderOptions, predictFolder } from '../engine/infer/predict-folder'
 import {
@@ -23,10 +24,11 @@ export const runPredictJob: JobRunner<Extract<JobSpec, { kind: 'predict' }>> = a
   checkPredictOutput(options.input, options.out)
   const report = await initBackend(backend)
   ctx.send({ type: 'backend', ...report })
-  const predictor = await loadPredictor(model)
+  const modelDir = resolveModel(model)
+  const predictor = await loadPredictor(modelDir)
   const { input, out } = options
   const record = await startPredictionRecord({
-    model,
+    model: modelDir,
     input,
     out,
     settings: recordedSettings(options)

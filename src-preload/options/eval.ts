@@ -11,7 +11,7 @@ export type EvalSplit = (typeof EVAL_SPLITS)[number]
 
 /** Scoring a trained run on a labelled dataset, at each image's original resolution. */
 export const evalOptions = z.strictObject({
-  /** Run folder (config.json + model/). */
+  /** Run folder (config.json + model/), or a built-in model's name (`nuclei`). */
   model: path,
   /** Labelled dataset folder; default: the dataset the run was trained on. */
   data: path.optional(),
@@ -19,6 +19,10 @@ export const evalOptions = z.strictObject({
   split: z.enum(EVAL_SPLITS).default('val'),
   /** Folder for `eval.json` and each image's prediction (for the side-by-side view). */
   out: path.optional(),
+  /** Test-time augmentation: average the 8 flips and transposes (8× slower). */
+  tta: z.boolean().default(false),
+  /** Folder for `<id>.png`: original | prediction | label | predicted outlines. */
+  gallery: path.optional(),
   backend: backendName.optional()
 })
 

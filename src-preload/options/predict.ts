@@ -16,27 +16,33 @@ const predictSettings = {
   batch: z.number().int().min(1).default(8),
   /** Resize images by this factor before inference (the map is resized back). */
   scale: z.number().positive().optional(),
+  /** Test-time augmentation: average the probabilities of the 8 flips and transposes (8× slower). */
+  tta: z.boolean().default(false),
   /** Foreground probability threshold. */
   threshold: z.number().min(0).max(1).default(0.5),
   /** Objects smaller than this many pixels are dropped. */
   minSize: z.number().int().min(0).default(10),
-  /** Split touching objects (watershed on the distance map, or boundary seeds for 3-class runs). */
+  /** Split touching objects (distance watershed for binary runs, seeds for instance runs). */
   split: z.boolean().default(true),
-  /** Split: minimal dynamic of a distance peak, in pixels. */
+  /** Split, binary runs: minimal dynamic of a distance peak, in pixels. */
   h: z.number().positive().optional(),
+  /** Split, instance runs: seeds where the predicted distance (0..1) is at least this. */
+  seedLevel: z.number().min(0).max(1).optional(),
   /** Write 16-bit instance-id maps to `instances/`. */
   instances: z.boolean().default(false),
   /** Write coloured outlines over the image to `overlays/`. */
   overlay: z.boolean().default(false),
   /** Write `measurements.csv` (one row per object). */
   csv: z.boolean().default(false),
+  /** µm per pixel for the CSV's physical columns (default: each TIFF file's own resolution). */
+  pixelSize: z.number().positive().optional(),
   format: z.enum(['png', 'tiff']).default('png'),
   backend: backendName.optional()
 }
 
 /** A batch prediction: the trained run, the input and output folders, and the settings. */
 export const predictOptions = z.strictObject({
-  /** Run folder (config.json + model/). */
+  /** Run folder (config.json + model/), or a built-in model's name (`nuclei`). */
   model: path,
   /** Folder of images (or a dataset folder: its images are used). */
   input: path,

@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import { backendName } from './backend'
 import { path } from './common'
+import { LABEL_KINDS, SEPARATIONS } from './target'
 
 /** Augmentation settings; probabilities in 0..1, magnitudes in natural units. */
 export const augmentSchema = z.strictObject({
@@ -47,6 +48,8 @@ const trainSettings = {
   epochs: z.number().int().min(1).default(40),
   /** Random patches per training image per epoch. */
   patches: z.number().int().min(1).default(4),
+  /** Fraction of the patches placed on a random labelled (non-zero) pixel instead of anywhere. */
+  objectPatches: z.number().min(0).max(1).default(0),
   batch: z.number().int().min(1).default(8),
   lr: z.number().positive().default(1e-3),
   optimizer: z.enum(['adam', 'sgd', 'rmsprop']).default('adam'),
@@ -66,6 +69,22 @@ const trainSettings = {
   autoClassWeights: z.boolean().default(false),
   /** Label value ignored by multi-class losses and metrics; -1 = none. */
   ignoreIndex: z.number().int().default(-1),
+  /**
+   * What the model learns: a binary mask, class indices, or instances (separating touching
+   * objects). Default: instances when the labels are instance masks, else binary / classes.
+   */
+  target: z.enum(LABEL_KINDS).optional(),
+  /** Instances: how touching objects are separated (boundary classes, distance, or both). */
+  separation: z.enum(SEPARATIONS).default('both'),
+  /**
+   * Instances: the distance target is each object's distance to its border over its largest
+   * distance, or over this many pixels when smaller (a core of 1s in large objects); 0 = no cap.
+   */
+  distanceCap: z.number().min(0).default(0),
+  /** Instances: extra loss weight w0 where two objects nearly touch (U-Net weight map); 0 = off. */
+  touchWeight: z.number().min(0).default(10),
+  /** Instances: decay of the touching weight with the distance to two objects, in pixels. */
+  touchSigma: z.number().positive().default(5),
   /** Binary only: foreground is the mask's zero (dark) pixels, e.g. ISBI membranes. */
   invertMask: z.boolean().default(false),
   /** Fraction of the images held out for validation. */
@@ -119,6 +138,8 @@ export const INIT_DEFAULTED = [
 interface Checked {
   loss: string
   classes: number
+  target?: string
+  separation: string
   classWeights?: number[]
   size: number
   depth: number
@@ -138,7 +159,12 @@ function checkTrain(cfg: Checked, ctx: z.RefinementCtx): void {
       'loss',
       `loss "${cfg.loss}" is for binary masks; a ${cfg.classes}-class run needs ${MULTI_CLASS_LOSSES.join(', ')}`
     )
-  const weights = Math.max(2, cfg.classes)
+  if (cfg.target === 'instances' && cfg.classes > 1)
+    issue('target', 'target "instances" needs classes 1 (one kind of object)')
+  if (cfg.target === 'classes' && cfg.classes < 2)
+    issue('target', 'target "classes" needs classes >= 2')
+  const threeClass = cfg.target === 'instances' && cfg.separation !== 'distance'
+  const weights = threeClass ? 3 : Math.max(2, cfg.classes)
   if (cfg.classWeights && cfg.classWeights.length !== weights)
     issue('classWeights', `classWeights needs ${weights} values, got ${cfg.classWeights.length}`)
   if (cfg.size % 2 ** cfg.depth !== 0)

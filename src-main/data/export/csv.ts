@@ -1,8 +1,13 @@
 import type { ObjectMeasurement } from './measure'
 
-/** Header of `measurements.csv`. */
+/** Header of `measurements.csv` (sizes in pixels). */
 export const MEASUREMENT_HEADER =
-  'image,id,area,centroid_x,centroid_y,bbox_x0,bbox_y0,bbox_x1,bbox_y1,mean_intensity'
+  'image,id,area,centroid_x,centroid_y,bbox_x0,bbox_y0,bbox_x1,bbox_y1,mean_intensity,' +
+  'perimeter,equivalent_diameter,major_axis,minor_axis,orientation,eccentricity,solidity'
+
+/** Extra columns of `measurements.csv` when a pixel size is known (µm; empty where unknown). */
+export const PHYSICAL_HEADER =
+  'pixel_size_um,area_um2,perimeter_um,equivalent_diameter_um,major_axis_um,minor_axis_um'
 
 /** Header of `counts.csv`. */
 export const COUNT_HEADER = 'image,width,height,objects,foreground_area'
@@ -14,8 +19,29 @@ export function csvField(value: string): string {
 
 const round = (v: number): string => String(Math.round(v * 1000) / 1000)
 
-/** CSV lines (no header) for one image's objects. */
-export function measurementLines(image: string, rows: ObjectMeasurement[]): string[] {
+/** Physical columns of one object: µm per pixel, area in µm², lengths in µm. */
+function physical(r: ObjectMeasurement, um: number | undefined): string[] {
+  if (!um) return ['', '', '', '', '', '']
+  return [
+    um,
+    r.area * um * um,
+    r.perimeter * um,
+    r.equivalentDiameter * um,
+    r.majorAxis * um,
+    r.minorAxis * um
+  ].map((v) => String(Number(v.toPrecision(6))))
+}
+
+/**
+ * CSV lines (no header) for one image's objects; with `physicalColumns`, the
+ * {@link PHYSICAL_HEADER} columns follow, from `pixelSize` (µm per pixel) or empty.
+ */
+export function measurementLines(
+  image: string,
+  rows: ObjectMeasurement[],
+  physicalColumns = false,
+  pixelSize?: number
+): string[] {
   const name = csvField(image)
   return rows.map((r) =>
     [
@@ -28,7 +54,15 @@ export function measurementLines(image: string, rows: ObjectMeasurement[]): stri
       r.y0,
       r.x1,
       r.y1,
-      round(r.meanIntensity)
+      round(r.meanIntensity),
+      round(r.perimeter),
+      round(r.equivalentDiameter),
+      round(r.majorAxis),
+      round(r.minorAxis),
+      round(r.orientation),
+      round(r.eccentricity),
+      round(r.solidity),
+      ...(physicalColumns ? physical(r, pixelSize) : [])
     ].join(',')
   )
 }

@@ -1,7 +1,8 @@
 import type { AnyImage } from '../image-io'
+import { ShapeAccumulator, type ShapeMeasurement } from './shape'
 
 /** One object's measurements, in pixels of the original image. */
-export interface ObjectMeasurement {
+export interface ObjectMeasurement extends ShapeMeasurement {
   id: number
   area: number
   centroidX: number
@@ -24,21 +25,19 @@ export function measureObjects(
   const { width, height, channels } = image
   const colour = Math.min(3, channels)
   const area = new Float64Array(count + 1)
-  const sx = new Float64Array(count + 1)
-  const sy = new Float64Array(count + 1)
   const si = new Float64Array(count + 1)
   const x0 = new Int32Array(count + 1).fill(width)
   const y0 = new Int32Array(count + 1).fill(height)
   const x1 = new Int32Array(count + 1).fill(-1)
   const y1 = new Int32Array(count + 1).fill(-1)
+  const shapes: (ShapeAccumulator | undefined)[] = new Array(count + 1)
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const p = y * width + x
       const l = labels[p]
       if (!l) continue
       area[l]++
-      sx[l] += x
-      sy[l] += y
+      ;(shapes[l] ??= new ShapeAccumulator()).add(x, y)
       let v = 0
       for (let c = 0; c < colour; c++) v += image.data[p * channels + c]
       si[l] += v / colour
@@ -50,17 +49,22 @@ export function measureObjects(
   }
   const rows: ObjectMeasurement[] = []
   for (let l = 1; l <= count; l++) {
-    if (!area[l]) continue
+    const acc = shapes[l]
+    if (!acc) continue
+    const inside = (x: number, y: number) =>
+      x >= 0 && y >= 0 && x < width && y < height && labels[y * width + x] === l
+    const { centroidX, centroidY } = acc
     rows.push({
       id: l,
       area: area[l],
-      centroidX: sx[l] / area[l],
-      centroidY: sy[l] / area[l],
+      centroidX,
+      centroidY,
       x0: x0[l],
       y0: y0[l],
       x1: x1[l],
       y1: y1[l],
-      meanIntensity: si[l] / area[l]
+      meanIntensity: si[l] / area[l],
+      ...acc.shape(inside)
     })
   }
   return rows

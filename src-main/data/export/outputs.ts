@@ -2,7 +2,13 @@ import { access, mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeFileAtomic } from '../atomic-write'
 import { type AnyImage, writeImage } from '../image-io'
-import { COUNT_HEADER, countLine, MEASUREMENT_HEADER, measurementLines } from './csv'
+import {
+  COUNT_HEADER,
+  countLine,
+  MEASUREMENT_HEADER,
+  measurementLines,
+  PHYSICAL_HEADER
+} from './csv'
 import type { ObjectMeasurement } from './measure'
 import { drawOutlines } from './overlay'
 
@@ -29,6 +35,8 @@ export interface ImageRecord {
   objects: number
   foregroundArea: number
   measurements: ObjectMeasurement[]
+  /** µm per pixel, when the user gave it or the image file holds it. */
+  pixelSize?: number
   fingerprint: string
 }
 
@@ -115,7 +123,10 @@ export async function writeImageOutputs(
   await writeFileAtomic(paths.record, JSON.stringify(r.record))
 }
 
-/** Rebuild `measurements.csv` (when `csv`) and `counts.csv` from the records, in this order. */
+/**
+ * Rebuild `measurements.csv` (when `csv`) and `counts.csv` from the records, in this order; the
+ * measurements get physical columns when any image has a pixel size.
+ */
 export async function writeTables(
   out: string,
   records: ImageRecord[],
@@ -126,9 +137,10 @@ export async function writeTables(
   )
   await writeFileAtomic(join(out, 'counts.csv'), [COUNT_HEADER, ...counts].join('\n') + '\n')
   if (!csv) return
-  const lines = records.flatMap((r) => measurementLines(r.image, r.measurements))
-  await writeFileAtomic(
-    join(out, 'measurements.csv'),
-    [MEASUREMENT_HEADER, ...lines].join('\n') + '\n'
+  const physical = records.some((r) => r.pixelSize)
+  const lines = records.flatMap((r) =>
+    measurementLines(r.image, r.measurements, physical, r.pixelSize)
   )
+  const header = physical ? `${MEASUREMENT_HEADER},${PHYSICAL_HEADER}` : MEASUREMENT_HEADER
+  await writeFileAtomic(join(out, 'measurements.csv'), [header, ...lines].join('\n') + '\n')
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
+import { galleryRow } from '../../data/export/gallery'
 import { readAnyImage, writeImage, type AnyImage } from '../../data/image-io'
 import { editedLabelPath, readEffectiveLabel } from '../../data/label-store'
 import { type Sample, scanDataset } from '../../data/dataset'
@@ -9,7 +10,9 @@ import { accumulate, createConfusion, scores } from '../metrics'
 import { normalizeImage } from '../normalize'
 import { loadPredictor, type LoadedPredictor } from '../infer/load-predictor'
 import { predictImage } from '../infer/predict-image'
-import type { ProbabilityMap } from '../postprocess/postprocess'
+import type { PostprocessSettings } from '../infer/predict-folder'
+import { foregroundProbability, type ProbabilityMap } from '../postprocess/postprocess'
+import { argmaxClasses } from '../postprocess/threshold'
 import { InstanceScorer } from './instance-eval'
 
 /** One image's scores. */
@@ -58,6 +61,12 @@ export interface EvalRunOptions {
    * ground truth has instances, else class indices (class runs) or 0/255 in the labels' terms.
    */
   predictions?: string
+  /** Post-processing of instances (default: predict's). */
+  postprocess?: Partial<PostprocessSettings>
+  /** Test-time augmentation (8 flips and transposes averaged). */
+  tta?: boolean
+  /** Write `<gallery>/<id>.png`: original | prediction | label | predicted outlines. */
+  gallery?: string
   /** After each image: its pixel IoU, and its object F1 when it has instance ground truth. */
   onImage?: (id: string, iou: number, done: number, total: number, f1?: number) => void
 }
@@ -67,6 +76,27 @@ function isLabelled(root: string, s: Sample): boolean {
   return Boolean(
     s.maskPath || s.instanceMaskPaths?.length || existsSync(editedLabelPath(root, s.id))
   )
+}
+
+/** Predict a sample whole at its original resolution (resize runs: at their training scale). */
+export async function predictSample(
+  predictor: LoadedPredictor,
+  raw: AnyImage,
+  tta = false
+): Promise<ProbabilityMap> {
+  const { config } = predictor
+  const image = normalizeImage(raw, config.channels)
+  const scale = config.resize ? config.size / Math.sqrt(raw.width * raw.height) : 1
+  return predictImage(predictor, image, { tile: 0, scale, tta })
+}
+
+/** Class (or 0/1 foreground) per pixel of a prediction, as eval scores it. */
+function predictedClasses(predictor: LoadedPredictor, map: ProbabilityMap): Uint8Array {
+  if (predictor.target === 'classes') return argmaxClasses(map.data, map.channels)
+  const p = foregroundProbability(map, predictor.target)
+  const out = new Uint8Array(map.width * map.height)
+  for (let i = 0; i < out.length; i++) out[i] = p[i] > 0.5 ? 1 : 0
+  return out
 }
 
 /** The labelled samples of a dataset folder (edited labels count), restricted to `ids` when given. */
@@ -80,30 +110,6 @@ export async function labelledSamples(
     (s) => isLabelled(dataDir, s) && (!wanted || wanted.has(s.id))
   )
   return { samples, problems: scan.problems.map((p) => ({ file: p.file, reason: p.reason })) }
-}
-
-/** Class (or 0/1 foreground) per pixel of a prediction, as eval scores it. */
-function predictedClasses(map: ProbabilityMap, classes: number): Uint8Array {
-  const pred = new Uint8Array(map.width * map.height)
-  for (let i = 0; i < pred.length; i++) {
-    if (classes === 1) {
-      pred[i] = map.data[i] > 0.5 ? 1 : 0
-      continue
-    }
-    let best = 0
-    for (let c = 1; c < classes; c++)
-      if (map.data[i * classes + c] > map.data[i * classes + best]) best = c
-    pred[i] = best
-  }
-  return pred
-}
-
-/** Predict a sample whole at its original resolution (resize runs: at their training scale). */
-async function predictWhole(predictor: LoadedPredictor, raw: AnyImage): Promise<ProbabilityMap> {
-  const { config } = predictor
-  const image = normalizeImage(raw, config.channels)
-  const scale = config.resize ? config.size / Math.sqrt(raw.width * raw.height) : 1
-  return predictImage(predictor, image, { tile: 0, scale })
 }
 
 /**
@@ -138,21 +144,22 @@ export async function evaluateRun(
   await initBackend(opts.backend)
   const predictor = await loadPredictor(runDir)
   const { config } = predictor
-  const classes = config.classes
+  const classes = predictor.target === 'classes' ? config.classes : 1
   try {
     const { samples, problems: skipped } = await labelledSamples(dataDir, opts.ids)
     if (opts.predictions) await mkdir(opts.predictions, { recursive: true })
+    if (opts.gallery) await mkdir(opts.gallery, { recursive: true })
     const total = createConfusion(classes)
     const perImage: EvalImageScore[] = []
-    const instances = new InstanceScorer(predictor)
+    const instances = new InstanceScorer(predictor, opts.postprocess)
     for (const sample of samples) {
       try {
         const raw = await readAnyImage(sample.imagePath)
         const label = await readEffectiveLabel(dataDir, sample)
         if (label.width !== raw.width || label.height !== raw.height)
           throw new Error('label size differs from image')
-        const map = await predictWhole(predictor, raw)
-        const pred = predictedClasses(map, classes)
+        const map = await predictSample(predictor, raw, opts.tta)
+        const pred = predictedClasses(predictor, map)
         const truth = new Uint8Array(pred.length)
         for (let i = 0; i < pred.length; i++) {
           const v = label.data[i]
@@ -163,7 +170,8 @@ export async function evaluateRun(
         const one = scores(accumulate(createConfusion(classes), pred, truth, config.ignoreIndex))
         const row: EvalImageScore = { id: sample.id, iou: one.mainIou, dice: one.mainDice }
         let objects: Int32Array | undefined
-        if (label.kind === 'instances' && classes === 1 && !config.invertMask) {
+        const hasInstances = label.kind === 'instances' && classes === 1 && !config.invertMask
+        if (hasInstances) {
           const scored = instances.add(map, label.data)
           Object.assign(row, {
             f1: scored.f1,
@@ -179,6 +187,13 @@ export async function evaluateRun(
             invertMask: config.invertMask,
             instances: objects
           })
+        if (opts.gallery) {
+          const shown = { prediction: objects ?? pred, label: hasInstances ? label.data : truth }
+          await writeImage(
+            join(opts.gallery, `${sample.id}.png`),
+            galleryRow({ image: raw, ...shown })
+          )
+        }
         perImage.push(row)
         opts.onImage?.(sample.id, row.iou, perImage.length, samples.length, row.f1)
       } catch (err) {

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path'
 import type { EvalOptions } from '../../../src-preload/options/eval'
 import type { EvalImageRow, EvalReport } from '../../../src-preload/records'
 import { writeFileAtomic } from '../../data/atomic-write'
+import { resolveModel } from '../builtin-models'
 import { labelTypeOf, resolveModelFolder } from '../model-folder'
 import { readRunConfig } from '../run-store'
 import { evaluateRun, labelledSamples, type EvalImageScore, type EvalRunOptions } from './evaluate'
@@ -35,7 +36,7 @@ export function worstFirst(rows: EvalImageScore[]): EvalImageRow[] {
 export async function evalTargets(
   o: Pick<EvalOptions, 'model' | 'data' | 'split'>
 ): Promise<{ runDir: string; data: string; ids: string[] | undefined }> {
-  const { runDir } = await resolveModelFolder(o.model)
+  const { runDir } = await resolveModelFolder(resolveModel(o.model))
   const config = await readRunConfig(runDir)
   const data = resolve(o.data ?? config.data)
   if (!existsSync(data))
@@ -64,6 +65,8 @@ export async function runEvaluation(
     backend: o.backend,
     ids,
     predictions: out ? join(out, EVAL_PREDICTIONS_DIR) : undefined,
+    tta: o.tta,
+    gallery: o.gallery,
     onImage: cb.onImage
   })
   const report: EvalReport = {

@@ -206,6 +206,18 @@ export function buildInferGraph(model: tf.LayersModel): InferGraph | null {
           run = ([x]) => tf.maxPool(x as tf.Tensor4D, pool, strides, pad)
           break
         }
+        case 'UpSampling2D': {
+          if ((c.dataFormat ?? 'channelsLast') !== 'channelsLast') return null
+          const [sh, sw] = pair(c.size ?? 2)
+          const bilinear = c.interpolation === 'bilinear'
+          run = ([x]) => {
+            const size: [number, number] = [x.shape[1]! * sh, x.shape[2]! * sw]
+            return bilinear
+              ? tf.image.resizeBilinear(x as tf.Tensor4D, size)
+              : tf.image.resizeNearestNeighbor(x as tf.Tensor4D, size)
+          }
+          break
+        }
         case 'BilinearUpsample':
           run = ([x]) =>
             tf.image.resizeBilinear(x as tf.Tensor4D, [x.shape[1]! * 2, x.shape[2]! * 2], true)

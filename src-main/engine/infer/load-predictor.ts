@@ -4,6 +4,7 @@ import type { RunConfig } from '../config'
 import { buildInferGraph } from './infer-graph'
 import type { TargetKind } from '../postprocess/postprocess'
 import { loadRun } from '../run-store'
+import { activationOf, outputChannels, type TargetFields, targetOf } from '../targets/target-kind'
 import type { Predictor } from './predict-image'
 
 /**
@@ -25,11 +26,13 @@ export interface LoadedPredictor extends Predictor {
   stamp?: string
 }
 
-/** The post-processing target of a run: boundary runs predict bg / interior / boundary. */
-export function targetOf(config: RunConfig): TargetKind {
-  const c = config as { labels?: string; target?: string }
-  if ((c.labels ?? c.target) === 'boundary') return 'boundary'
-  return config.classes > 1 ? 'classes' : 'binary'
+/**
+ * What a run's probability map holds, for post-processing: a binary or class map, or for
+ * instance runs the outputs of their separation (boundary classes, distance, or both).
+ */
+export function mapKindOf(config: TargetFields): TargetKind {
+  const t = targetOf(config)
+  return t.target === 'instances' ? t.separation : t.target
 }
 
 /**
@@ -38,7 +41,7 @@ export function targetOf(config: RunConfig): TargetKind {
  * model also frees the graph's folded weights.
  */
 export function predictorFor(model: Predictor['model'], config: RunConfig): LoadedPredictor {
-  const classes = config.classes
+  const classes = outputChannels(targetOf(config))
   const graph = buildInferGraph(model)
   if (graph) {
     const disposeModel = model.dispose.bind(model)
@@ -54,9 +57,9 @@ export function predictorFor(model: Predictor['model'], config: RunConfig): Load
     channels: config.channels,
     classes,
     divisor: 2 ** config.depth,
-    activation: config.output === 'logits' ? (classes === 1 ? 'sigmoid' : 'softmax') : 'none',
+    activation: config.output === 'logits' ? activationOf(targetOf(config)) : 'none',
     tile: Math.max(config.size, DEFAULT_PREDICT_TILE),
-    target: targetOf(config)
+    target: mapKindOf(config)
   }
 }
 
@@ -69,7 +72,7 @@ export async function loadPredictor(runDir: string): Promise<LoadedPredictor> {
 /** Path and modification times of a run's model files (best model, else last checkpoint). */
 async function modelStamp(runDir: string): Promise<string> {
   const times = await Promise.all(
-    ['model', 'last'].map((d) =>
+    ['model', 'last', '.'].map((d) =>
       stat(join(runDir, d, 'model.json')).then(
         (s) => `${d}:${s.mtimeMs}`,
         () => `${d}:-`

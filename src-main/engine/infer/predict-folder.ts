@@ -13,8 +13,10 @@ import {
 } from '../../data/export'
 import { checkPredictOutput } from '../../data/export/output-check'
 import { imagesDirOf } from '../../data/export/list-images'
+import { readTiffPixelSize } from '../../data/tiff-resolution'
 import { normalizeImage } from '../normalize'
 import { postprocess, type PostprocessResult } from '../postprocess/postprocess'
+import { DEFAULT_SEEDS, type SeedOptions } from '../postprocess/instance-maps'
 import { DEFAULT_SPLIT, type SplitOptions } from '../postprocess/split-touching'
 import type { LoadedPredictor } from './load-predictor'
 import { DEFAULT_TILE_OPTIONS, predictImage } from './predict-image'
@@ -28,14 +30,20 @@ export interface PredictFolderOptions {
   overlap?: number
   batchSize?: number
   scale?: number
+  /** Test-time augmentation: average the 8 flips and transposes (8× the time). */
+  tta?: boolean
   threshold?: number
   minSize?: number
-  /** Split touching objects (watershed on the distance map, or boundary seeds for 3-class runs). */
+  /** Split touching objects (distance watershed for binary runs, seeds for instance runs). */
   split?: boolean
   splitOptions?: SplitOptions
+  /** Instance runs: how seeds are found and grown (default {@link DEFAULT_SEEDS}). */
+  seeds?: SeedOptions
   instances?: boolean
   overlay?: boolean
   csv?: boolean
+  /** µm per pixel for the CSV's physical columns (default: each TIFF's own resolution, if any). */
+  pixelSize?: number
   format?: 'png' | 'tiff'
   signal?: AbortSignal
   onProgress?: (p: PredictProgress) => void
@@ -60,13 +68,16 @@ export function folderOptions(
     overlap: o.overlap,
     batchSize: o.batch,
     scale: o.scale,
+    tta: o.tta,
     threshold: o.threshold,
     minSize: o.minSize,
     split: o.split,
     splitOptions: o.h === undefined ? undefined : { h: o.h },
+    seeds: o.seedLevel === undefined ? undefined : { level: o.seedLevel },
     instances: o.instances,
     overlay: o.overlay,
     csv: o.csv,
+    pixelSize: o.pixelSize,
     format: o.format
   }
 }
@@ -95,6 +106,15 @@ export interface PredictSummary {
   problems: { file: string; reason: string }[]
 }
 
+/** The post-processing settings of a prediction. */
+export interface PostprocessSettings {
+  threshold: number
+  minSize: number
+  split: boolean
+  splitOptions?: SplitOptions
+  seeds?: SeedOptions
+}
+
 /**
  * Post-process one prediction the way the run's target asks. Holes are filled in objects, never
  * in the thin network an inverted run predicts (ISBI membranes: its holes are the cells).
@@ -102,7 +122,7 @@ export interface PredictSummary {
 export function postprocessFor(
   predictor: LoadedPredictor,
   map: Parameters<typeof postprocess>[0],
-  o: { threshold: number; minSize: number; split: boolean; splitOptions?: SplitOptions }
+  o: PostprocessSettings
 ): PostprocessResult {
   return postprocess(map, {
     target: predictor.target,
@@ -110,14 +130,23 @@ export function postprocessFor(
     minSize: o.minSize,
     fillHoles: !predictor.config.invertMask,
     instances: o.split ? 'split' : 'components',
-    split: { ...DEFAULT_SPLIT, ...o.splitOptions }
+    split: { ...DEFAULT_SPLIT, ...o.splitOptions },
+    seeds: { ...DEFAULT_SEEDS, ...o.seeds }
   })
+}
+
+/** µm per pixel of an image: the user's, else a TIFF's own resolution, else unknown. */
+async function pixelSizeOf(path: string, given?: number): Promise<number | undefined> {
+  if (given) return given
+  if (!/\.tiff?$/i.test(path)) return undefined
+  return (await readTiffPixelSize(path))?.um
 }
 
 /** Predict, post-process and export one image; returns its record. */
 async function processImage(
   predictor: LoadedPredictor,
   raw: AnyImage,
+  path: string,
   name: string,
   stem: string,
   o: PredictFolderOptions & typeof DEFAULT_PREDICT,
@@ -131,6 +160,7 @@ async function processImage(
     batchSize: o.batchSize ?? DEFAULT_TILE_OPTIONS.batchSize,
     scale: o.scale ?? 1,
     resizeTo: predictor.config.resize && o.scale === undefined ? [size, size] : undefined,
+    tta: o.tta,
     signal: o.signal
   })
   const result = postprocessFor(predictor, map, o)
@@ -147,6 +177,7 @@ async function processImage(
     objects: count,
     foregroundArea,
     measurements: labels && o.csv ? measureObjects(labels, count, raw) : [],
+    pixelSize: o.csv ? await pixelSizeOf(path, o.pixelSize) : undefined,
     fingerprint: settings.fingerprint
   }
   await writeImageOutputs(o.out, stem, settings, {
@@ -180,10 +211,13 @@ export async function predictFolder(
         o.tile,
         o.overlap,
         o.scale,
+        o.tta ?? false,
         o.threshold,
         o.minSize,
         o.split,
         o.splitOptions ?? null,
+        o.seeds ?? null,
+        o.pixelSize ?? null,
         !!o.csv
       ])
     )
@@ -222,7 +256,7 @@ export async function predictFolder(
     }
     try {
       const raw = await readAnyImage(img.path)
-      const record = await processImage(predictor, raw, name, img.stem, o, settings)
+      const record = await processImage(predictor, raw, img.path, name, img.stem, o, settings)
       records.push(record)
       counts.done++
       o.onProgress?.({ ...progress, status: 'done', objects: record.objects })

@@ -1,5 +1,6 @@
 import { tf } from '../backend/tf'
 import { PREDICT_DEFAULTS } from '../../../src-preload/options/predict'
+import { type Activation, activate } from '../targets/activation'
 import type { ProbabilityMap } from '../postprocess/postprocess'
 import { axisPadding, blendWindow, fitTile, mirrorPad, tileStarts } from './tiling'
 
@@ -8,12 +9,12 @@ export interface Predictor {
   model: tf.LayersModel
   /** Input channels the model expects. */
   channels: number
-  /** Output channels (1 = binary). */
+  /** Output channels (1 = binary; an instance head's channels for instance runs). */
   classes: number
   /** Input sizes must be multiples of this (2^depth). */
   divisor: number
   /** What turns the raw output into probabilities. */
-  activation: 'sigmoid' | 'softmax' | 'none'
+  activation: Activation
   /** Inference-only forward (the folded graph of `engine/infer/infer-graph.ts`); default `model.predict`. */
   forward?: (x: tf.Tensor4D) => tf.Tensor
 }
@@ -33,6 +34,8 @@ export interface TileOptions {
   scale: number
   /** Resize to exactly this [width, height] before inference instead (runs trained with resize). */
   resizeTo?: [number, number]
+  /** Test-time augmentation: average the probabilities of the 8 flips and transposes of each tile. */
+  tta?: boolean
   signal?: AbortSignal
 }
 
@@ -61,6 +64,23 @@ function resize(img: FloatImage, width: number, height: number): FloatImage {
     return tf.image.resizeBilinear(t, [height, width], false, true).dataSync() as Float32Array
   })
   return { data: Float32Array.from(data), width, height, channels: img.channels }
+}
+
+/** The 8 flips and transposes of a batch [N,H,W,C], each with its inverse. */
+const DIHEDRAL: { flip: number[]; transpose: boolean }[] = [[], [1], [2], [1, 2]].flatMap((flip) =>
+  [false, true].map((transpose) => ({ flip, transpose }))
+)
+
+/** Mean of `run` over the 8 dihedral transforms of `x`, each mapped back (test-time augmentation). */
+function dihedralMean(x: tf.Tensor4D, run: (t: tf.Tensor4D) => tf.Tensor): tf.Tensor {
+  const outs = DIHEDRAL.map(({ flip, transpose }) => {
+    let t: tf.Tensor4D = flip.length ? tf.reverse(x, flip) : x
+    if (transpose) t = tf.transpose(t, [0, 2, 1, 3])
+    let y = run(t)
+    if (transpose) y = tf.transpose(y, [0, 2, 1, 3])
+    return flip.length ? tf.reverse(y, flip) : y
+  })
+  return tf.div(tf.addN(outs), outs.length)
 }
 
 /**
@@ -116,12 +136,13 @@ export async function predictImage(
     })
     const out = tf.tidy(() => {
       const x = tf.tensor4d(input, [batch.length, tileH, tileW, C])
-      const logits = predictor.forward
-        ? predictor.forward(x)
-        : (predictor.model.predict(x) as tf.Tensor)
-      if (predictor.activation === 'sigmoid') return tf.sigmoid(logits)
-      if (predictor.activation === 'softmax') return tf.softmax(logits)
-      return logits
+      const run = (t: tf.Tensor4D) => {
+        const logits = predictor.forward
+          ? predictor.forward(t)
+          : (predictor.model.predict(t) as tf.Tensor)
+        return activate(logits, predictor.activation)
+      }
+      return o.tta ? dihedralMean(x, run) : run(x)
     })
     const probs = (await out.data()) as Float32Array
     out.dispose()

@@ -1,6 +1,5 @@
 import { tf } from '../backend/tf'
 import { BatchNorm } from './batch-norm-layer'
-import { BilinearUpsample } from './upsample-layer'
 
 /** Architecture settings shared by every model kind. */
 export interface ModelConfig {
@@ -56,9 +55,15 @@ export class Builder {
     return tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name }).apply(x) as Sym
   }
 
-  /** x2 upsampling: bilinear (align_corners) or a 2x2 transposed conv to `filters`. */
+  /**
+   * x2 upsampling: bilinear as the stock `UpSampling2D` layer (so the model loads in plain
+   * TensorFlow.js), or a 2x2 transposed conv to `filters`.
+   */
   up(x: Sym, filters: number, name: string): Sym {
-    if (this.cfg.upsample === 'bilinear') return new BilinearUpsample({ name }).apply(x) as Sym
+    if (this.cfg.upsample === 'bilinear')
+      return tf.layers
+        .upSampling2d({ size: [2, 2], interpolation: 'bilinear', name })
+        .apply(x) as Sym
     return tf.layers
       .conv2dTranspose({
         filters,

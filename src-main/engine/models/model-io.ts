@@ -22,21 +22,71 @@ function joinWeights(data: tf.io.WeightData | undefined): Uint8Array {
   return out
 }
 
+/** Half-precision bits of a float (round to nearest even; overflow to ±Infinity). */
+export function float16Bits(value: number): number {
+  const f = new Float32Array([value])
+  const x = new Uint32Array(f.buffer)[0]
+  const sign = (x >>> 16) & 0x8000
+  const exp = (x >>> 23) & 0xff
+  let mant = x & 0x7fffff
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0)
+  const e = exp - 127 + 15
+  if (e >= 0x1f) return sign | 0x7c00
+  if (e <= 0) {
+    if (e < -10) return sign
+    mant |= 0x800000
+    const shift = 14 - e
+    const half = 1 << (shift - 1)
+    const rest = mant & ((1 << shift) - 1)
+    let out = mant >>> shift
+    if (rest > half || (rest === half && out & 1)) out++
+    return sign | out
+  }
+  let out = (e << 10) | (mant >>> 13)
+  const rest = mant & 0x1fff
+  if (rest > 0x1000 || (rest === 0x1000 && out & 1)) out++
+  return sign | out
+}
+
+/**
+ * Float32 weights as float16 with the tfjs quantization entry (`dtype: 'float16'`) every tfjs
+ * loader decodes back to float32: half the bytes.
+ */
+function toFloat16(
+  specs: tf.io.WeightsManifestEntry[],
+  data: Uint8Array
+): { specs: tf.io.WeightsManifestEntry[]; data: Uint8Array } {
+  if (specs.some((s) => s.dtype !== 'float32' || s.quantization))
+    throw new Error('float16 weights need float32 weights')
+  const src = new Float32Array(data.buffer, data.byteOffset, data.byteLength / 4)
+  const half = Uint16Array.from(src, float16Bits)
+  return {
+    specs: specs.map((s) => ({
+      ...s,
+      quantization: { dtype: 'float16' as const, original_dtype: 'float32' as const }
+    })),
+    data: new Uint8Array(half.buffer)
+  }
+}
+
 /**
  * An IO handler writing tfjs layers format (model.json + weights.bin) into an existing folder,
- * each file flushed to disk.
+ * each file flushed to disk; with `float16`, the weights are stored in half precision.
  */
-export function folderWriter(dir: string): tf.io.IOHandler {
+export function folderWriter(dir: string, opts: { float16?: boolean } = {}): tf.io.IOHandler {
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
+      let specs = artifacts.weightSpecs ?? []
+      let data = joinWeights(artifacts.weightData)
+      if (opts.float16) ({ specs, data } = toFloat16(specs, data))
       const json = {
         format: 'layers-model',
         generatedBy: 'UNet Studio',
         convertedBy: null,
         modelTopology: artifacts.modelTopology,
-        weightsManifest: [{ paths: [`./${WEIGHTS_BIN}`], weights: artifacts.weightSpecs ?? [] }]
+        weightsManifest: [{ paths: [`./${WEIGHTS_BIN}`], weights: specs }]
       }
-      await writeFileSynced(join(dir, WEIGHTS_BIN), joinWeights(artifacts.weightData))
+      await writeFileSynced(join(dir, WEIGHTS_BIN), data)
       await writeFileSynced(join(dir, MODEL_JSON), JSON.stringify(json))
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) }
     }
@@ -113,16 +163,17 @@ export async function recoverFolder(
 }
 
 /**
- * Save a layers model into `dir` (model.json + weights.bin), atomically; `extra` files (such as
- * the best model's `best.json`) are written with it.
+ * Save a layers model into `dir` (model.json + weights.bin, float16 if asked), atomically;
+ * `extra` files (such as the best model's `best.json`) are written with it.
  */
 export async function saveModel(
   model: tf.LayersModel,
   dir: string,
-  extra: Record<string, string> = {}
+  extra: Record<string, string> = {},
+  opts: { float16?: boolean } = {}
 ): Promise<void> {
   await writeFolderAtomic(dir, async (tmp) => {
-    await model.save(folderWriter(tmp))
+    await model.save(folderWriter(tmp, opts))
     for (const [name, text] of Object.entries(extra)) await writeFileSynced(join(tmp, name), text)
   })
 }

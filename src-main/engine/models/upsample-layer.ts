@@ -1,6 +1,10 @@
 import { tf } from '../backend/tf'
 
-/** Doubles height and width with bilinear interpolation and align_corners (as PyTorch's U-Net). */
+/**
+ * Doubles height and width with bilinear interpolation and align_corners (as PyTorch's U-Net).
+ * Models made before the stock `UpSampling2D` became the default hold this layer; it stays
+ * registered so their runs still load, predict and resume.
+ */
 export class BilinearUpsample extends tf.layers.Layer {
   /** Registered name, written into model.json. */
   static className = 'BilinearUpsample'

@@ -125,3 +125,18 @@ export function fillHoles(
   }
   return out
 }
+
+/** Give every mask pixel no seed reached its own label, by connected components of the rest. */
+export function labelLeftovers(
+  labels: Int32Array,
+  mask: ArrayLike<number>,
+  w: number,
+  h: number
+): void {
+  let max = 0
+  for (let i = 0; i < labels.length; i++) if (labels[i] > max) max = labels[i]
+  const rest = new Uint8Array(labels.length)
+  for (let i = 0; i < rest.length; i++) rest[i] = mask[i] && !labels[i] ? 1 : 0
+  const extra = labelComponents(rest, w, h, 8)
+  for (let i = 0; i < rest.length; i++) if (extra.labels[i]) labels[i] = max + extra.labels[i]
+}

@@ -6,8 +6,14 @@ import {
   relabel,
   removeSmallObjects
 } from './components'
-import { instancesFromBoundary, type SplitOptions, splitTouching } from './split-touching'
-import { argmaxClasses, channelOf, thresholdMap } from './threshold'
+import {
+  instanceForeground,
+  type InstanceMapKind,
+  instancesFromMap,
+  type SeedOptions
+} from './instance-maps'
+import { type SplitOptions, splitTouching } from './split-touching'
+import { argmaxClasses, thresholdMap } from './threshold'
 
 /** A model output: `channels` interleaved scores per pixel (1 = foreground probability). */
 export interface ProbabilityMap {
@@ -17,8 +23,11 @@ export interface ProbabilityMap {
   channels: number
 }
 
-/** What the model was trained to predict. */
-export type TargetKind = 'binary' | 'boundary' | 'classes'
+/**
+ * What a map holds: a binary foreground probability, class probabilities, or an instance model's
+ * outputs (3-class boundary, foreground + distance, or both).
+ */
+export type TargetKind = 'binary' | 'classes' | InstanceMapKind
 
 /** How objects become instances: none, connected components, or components split apart. */
 export type InstanceMode = 'none' | 'components' | 'split'
@@ -31,11 +40,14 @@ export interface PostprocessOptions {
   fillHoles?: boolean
   instances?: InstanceMode
   connectivity?: Connectivity
+  /** Binary maps: how touching objects are split (distance watershed). */
   split?: SplitOptions
+  /** Instance maps: how seeds are found and grown. */
+  seeds?: SeedOptions
 }
 
 /** Defaults: threshold 0.5, holes filled, no size filter, 8-connected components. */
-export const DEFAULT_POSTPROCESS: Required<Omit<PostprocessOptions, 'split'>> = {
+export const DEFAULT_POSTPROCESS: Required<Omit<PostprocessOptions, 'split' | 'seeds'>> = {
   target: 'binary',
   threshold: 0.5,
   minSize: 0,
@@ -62,29 +74,36 @@ export function postprocess(
       mask: channels === 1 ? thresholdMap(map.data, o.threshold) : argmaxClasses(map.data, channels)
     }
   }
-  const classes = o.target === 'boundary' ? argmaxClasses(map.data, channels) : undefined
-  let fg = classes ? classes.map((c) => (c === 0 ? 0 : 1)) : foreground(map, o.threshold)
+  const instanceKind = o.target === 'binary' ? null : o.target
+  const probability = instanceKind ? instanceForeground(map.data, instanceKind) : map.data
+  let fg = channels === 1 || instanceKind ? thresholdMap(probability, o.threshold) : foreground(map)
   if (o.fillHoles) fg = fillHoles(fg, w, h, o.connectivity)
   if (o.minSize > 0) fg = removeSmallObjects(fg, w, h, o.minSize, o.connectivity)
   if (o.instances === 'none') return { mask: fg }
   let instances: LabelImage
   if (o.instances === 'components') {
     instances = labelComponents(fg, w, h, o.connectivity)
-  } else if (classes) {
-    const cls = classes.map((c, i) => (fg[i] ? c : 0))
-    const cost = channelOf(map.data, channels, 2)
-    instances = instancesFromBoundary(cls, w, h, { cost, minSize: o.minSize })
+  } else if (instanceKind) {
+    instances = instancesFromMap(map.data, instanceKind, fg, w, h, o.seeds)
   } else {
-    const probability = channels === 1 ? map.data : undefined
-    instances = splitTouching(fg, w, h, { minSize: o.minSize, ...o.split }, probability)
+    const p = channels === 1 ? map.data : undefined
+    instances = splitTouching(fg, w, h, { minSize: o.minSize, ...o.split }, p)
   }
   if (o.minSize > 0) instances = relabel(instances.labels, o.minSize)
   for (let i = 0; i < fg.length; i++) fg[i] = instances.labels[i] ? 1 : 0
   return { mask: fg, instances }
 }
 
-/** Foreground (0/1) of a binary or multi-channel map: threshold, or argmax ≠ 0. */
-function foreground(map: ProbabilityMap, threshold: number): Uint8Array {
-  if (map.channels === 1) return thresholdMap(map.data, threshold)
+/** Foreground (0/1) of a multi-channel binary map: argmax ≠ 0. */
+function foreground(map: ProbabilityMap): Uint8Array {
   return argmaxClasses(map.data, map.channels).map((c) => (c === 0 ? 0 : 1))
+}
+
+/** Foreground probability (one value per pixel) of a binary or instance map. */
+export function foregroundProbability(map: ProbabilityMap, kind: TargetKind): ArrayLike<number> {
+  if (kind === 'binary' || kind === 'classes') {
+    if (map.channels !== 1) throw new Error(`a ${map.channels}-channel map has no one foreground`)
+    return map.data
+  }
+  return instanceForeground(map.data, kind)
 }

@@ -1,4 +1,10 @@
-import { type Connectivity, labelComponents, type LabelImage, relabel } from './components'
+import {
+  type Connectivity,
+  labelComponents,
+  labelLeftovers,
+  type LabelImage,
+  relabel
+} from './components'
 import { distanceTransform } from './distance'
 import { hMaximaMarkers, peakMarkers } from './markers'
 import { markerWatershed } from './watershed'
@@ -40,16 +46,6 @@ export const DEFAULT_SPLIT: Required<SplitOptions> = {
   connectivity: 8
 }
 
-/** Give every mask pixel no seed reached its own label, by connected components of the rest. */
-function labelLeftovers(labels: Int32Array, mask: ArrayLike<number>, w: number, h: number): void {
-  let max = 0
-  for (let i = 0; i < labels.length; i++) if (labels[i] > max) max = labels[i]
-  const rest = new Uint8Array(labels.length)
-  for (let i = 0; i < rest.length; i++) rest[i] = mask[i] && !labels[i] ? 1 : 0
-  const extra = labelComponents(rest, w, h, 8)
-  for (let i = 0; i < rest.length; i++) if (extra.labels[i]) labels[i] = max + extra.labels[i]
-}
-
 /**
  * Split touching objects of a binary mask: exact Euclidean distance transform, one marker per
  * distance peak (or per high-probability core), then a marker-controlled watershed on the
@@ -84,27 +80,4 @@ export function splitTouching(
   const labels = markerWatershed(cost, seeds.labels, mask, width, height, o.connectivity)
   labelLeftovers(labels, mask, width, height)
   return relabel(labels, o.minSize)
-}
-
-/**
- * Instances from a 3-class prediction (0 background, 1 interior, 2 boundary): connected interior
- * regions of at least `minSeed` pixels are seeds that grow into the interior and boundary pixels,
- * lowest `cost` first (e.g. the boundary probability; breadth-first when omitted).
- */
-export function instancesFromBoundary(
-  classes: ArrayLike<number>,
-  width: number,
-  height: number,
-  options: { minSeed?: number; minSize?: number; cost?: ArrayLike<number> } = {}
-): LabelImage {
-  const interior = new Uint8Array(width * height)
-  const foreground = new Uint8Array(width * height)
-  for (let i = 0; i < interior.length; i++) {
-    interior[i] = classes[i] === 1 ? 1 : 0
-    foreground[i] = classes[i] !== 0 ? 1 : 0
-  }
-  const seeds = relabel(labelComponents(interior, width, height, 4).labels, options.minSeed ?? 1)
-  const cost = options.cost ?? new Float32Array(width * height)
-  const labels = markerWatershed(cost, seeds.labels, foreground, width, height, 4)
-  return relabel(labels, options.minSize ?? 0)
 }

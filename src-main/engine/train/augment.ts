@@ -8,6 +8,24 @@ export interface Patch {
   width: number
   height: number
   channels: number
+  /** Instance targets: per-pixel target planes (interleaved), moved exactly as the label. */
+  target?: Float32Array
+}
+
+/** Planes per pixel of a patch's target (0 without one). */
+function planesOf(p: Patch): number {
+  return p.target ? p.target.length / (p.width * p.height) : 0
+}
+
+/** Copy pixel `src` of the target planes to pixel `dst`. */
+function copyPlanes(
+  from: Float32Array,
+  to: Float32Array,
+  planes: number,
+  src: number,
+  dst: number
+) {
+  for (let k = 0; k < planes; k++) to[dst * planes + k] = from[src * planes + k]
 }
 
 /** Mirror an index into [0, n). */
@@ -23,10 +41,14 @@ export function remap(p: Patch, sx: Float32Array, sy: Float32Array): Patch {
   const { width: w, height: h, channels: c } = p
   const image = new Float32Array(p.image.length)
   const label = new Uint8Array(p.label.length)
+  const planes = planesOf(p)
+  const target = p.target ? new Float32Array(p.target.length) : undefined
   for (let i = 0; i < w * h; i++) {
     const x = sx[i]
     const y = sy[i]
-    label[i] = p.label[reflect(Math.round(y), h) * w + reflect(Math.round(x), w)]
+    const nearest = reflect(Math.round(y), h) * w + reflect(Math.round(x), w)
+    label[i] = p.label[nearest]
+    if (target) copyPlanes(p.target!, target, planes, nearest, i)
     const x0 = Math.floor(x)
     const y0 = Math.floor(y)
     const fx = x - x0
@@ -43,7 +65,7 @@ export function remap(p: Patch, sx: Float32Array, sy: Float32Array): Patch {
       image[i * c + k] = (v00 * (1 - fx) + v01 * fx) * (1 - fy) + (v10 * (1 - fx) + v11 * fx) * fy
     }
   }
-  return { ...p, image, label }
+  return { ...p, image, label, target }
 }
 
 /** Flip (horizontal/vertical) and rotate by k quarter turns, as an exact pixel permutation. */
@@ -54,6 +76,8 @@ export function flipRotate(p: Patch, flipX: boolean, flipY: boolean, k: number):
   const oh = turns % 2 ? w : h
   const image = new Float32Array(p.image.length)
   const label = new Uint8Array(p.label.length)
+  const planes = planesOf(p)
+  const target = p.target ? new Float32Array(p.target.length) : undefined
   for (let y = 0; y < oh; y++) {
     for (let x = 0; x < ow; x++) {
       let u = x
@@ -66,10 +90,11 @@ export function flipRotate(p: Patch, flipX: boolean, flipY: boolean, k: number):
       const src = v * w + u
       const dst = y * ow + x
       label[dst] = p.label[src]
+      if (target) copyPlanes(p.target!, target, planes, src, dst)
       for (let ch = 0; ch < c; ch++) image[dst * c + ch] = p.image[src * c + ch]
     }
   }
-  return { ...p, image, label, width: ow, height: oh }
+  return { ...p, image, label, target, width: ow, height: oh }
 }
 
 /** 1-D Gaussian blur in place along rows then columns (separable). */

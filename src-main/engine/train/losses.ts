@@ -1,5 +1,6 @@
 import { tf } from '../backend/tf'
 import { DICE_SMOOTH } from '../constants'
+import { instanceLoss, type InstanceLossOptions } from '../targets/instance-loss'
 
 /** Which loss to use and its options. */
 export interface LossOptions {
@@ -11,6 +12,8 @@ export interface LossOptions {
   /** Label value ignored by multi-class losses (e.g. CamVid's 11); -1 = none. */
   ignoreIndex?: number
   focalGamma?: number
+  /** Set for instance targets: the labels are the target planes and this loss replaces `loss`. */
+  instances?: InstanceLossOptions
 }
 
 /** Weighted mean: sum(w * l) / sum(w) (plain mean without weights). */
@@ -125,8 +128,12 @@ export function multiDiceLoss(logits: tf.Tensor, labels: tf.Tensor, o: LossOptio
   })
 }
 
-/** The configured loss of logits against labels (float {0,1} [B,H,W,1] or int [B,H,W]). */
+/**
+ * The configured loss of logits against labels (float {0,1} [B,H,W,1], int [B,H,W], or the
+ * instance target planes [B,H,W,3]).
+ */
 export function computeLoss(logits: tf.Tensor, labels: tf.Tensor, o: LossOptions): tf.Scalar {
+  if (o.instances) return instanceLoss(logits, labels, o.instances)
   if (o.classes === 1) {
     if (o.loss === 'bce') return bceLoss(logits, labels, o.classWeights)
     if (o.loss === 'dice') return diceLoss(logits, labels)

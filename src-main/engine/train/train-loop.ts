@@ -64,7 +64,9 @@ export async function runEpochs(
     let rng = new Prng(epochPrng)
     const lr = lrForEpoch(config, state.schedule, epoch)
     setLearningRate(optimizer, lr)
-    const refs = rng.shuffle(randomPatches(data.train, config.size, perImage, rng))
+    const refs = rng.shuffle(
+      randomPatches(data.train, config.size, perImage, rng, config.objectPatches)
+    )
     const conf = createConfusion(config.classes)
     let lossSum = partial?.lossSum ?? 0
     let seen = partial?.seen ?? 0
@@ -216,7 +218,7 @@ export function trainStep(
       () => {
         const out = model.apply(xs, { training: true }) as tf.Tensor | tf.Tensor[]
         const outs = Array.isArray(out) ? out : [out]
-        kept.pred = tf.keep(logitsToClassTensor(outs[outs.length - 1]))
+        kept.pred = tf.keep(logitsToClassTensor(outs[outs.length - 1], lossOpts))
         const losses = outs.map((o) => computeLoss(o, ys, lossOpts))
         return (
           losses.length === 1 ? losses[0] : tf.div(tf.addN(losses), losses.length)

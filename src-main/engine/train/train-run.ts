@@ -14,10 +14,19 @@ import { runEpochs } from './train-loop'
 import { loadSplit, prepareRun, type PreparedRun } from './train-setup'
 import { copyInitWeights } from './init-weights'
 import { openInitModel } from './init-settings'
+import { INSTANCE_PLANES } from '../targets/instance-target'
+import { outputChannels } from '../targets/target-kind'
 import type { TrainCallbacks, TrainSummary } from './train-types'
 
 export type { EpochInfo, StepInfo, TrainCallbacks, TrainSummary } from './train-types'
 export type { Preview } from './validation'
+
+/** Plane 0 (the boundary classes) of instance target planes. */
+function classPlane(target: Float32Array): Uint8Array {
+  const out = new Uint8Array(target.length / INSTANCE_PLANES)
+  for (let i = 0; i < out.length; i++) out[i] = target[i * INSTANCE_PLANES]
+  return out
+}
 
 /** Who trains when the caller does not say: the command line. */
 export const CLI_JOB_ID = 'cli'
@@ -55,11 +64,13 @@ async function trainPrepared(
   log(
     `${data.train.length} training and ${data.val.length} validation images, ${config.channels} channel(s)`
   )
+  const instances = config.target === 'instances'
   if (start === 'new') {
     if (config.autoClassWeights && !config.classWeights) {
+      const threeClass = instances && config.separation !== 'distance'
       config.classWeights = medianFrequencyWeights(
-        data.train.map((s) => s.label),
-        Math.max(2, config.classes),
+        data.train.map((s) => (threeClass ? classPlane(s.target!) : s.label)),
+        threeClass ? 3 : Math.max(2, config.classes),
         config.ignoreIndex
       )
       log(
@@ -73,7 +84,10 @@ async function trainPrepared(
     classes: config.classes,
     classWeights: config.classWeights,
     ignoreIndex: config.ignoreIndex,
-    focalGamma: config.focalGamma
+    focalGamma: config.focalGamma,
+    instances: instances
+      ? { separation: config.separation, classWeights: config.classWeights }
+      : undefined
   }
   const optimizer = createOptimizer(config.optimizer, config.lr, config.momentum)
   let model: tf.LayersModel
@@ -108,7 +122,7 @@ async function trainPrepared(
       log(`resume: model/ now holds the best epoch ${best} (its save was cut short)`)
     }
   } else {
-    model = createModel({ ...config, seed: config.seed })
+    model = createModel({ ...config, classes: outputChannels(config), seed: config.seed })
     await writeLog(config.out, [], config.classes)
     if (config.init) {
       const copy = await copyInitWeights(model, await openInitModel(config.init)).catch((err) => {

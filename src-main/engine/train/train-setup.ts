@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { removeStaleTemps } from '../../data/atomic-write'
 import { scanDataset, type Sample } from '../../data/dataset'
-import { editedLabelPath } from '../../data/label-store'
+import { editedLabelPath, readEffectiveLabel } from '../../data/label-store'
 import { naturalCompare } from '../../data/natural-sort'
 import { readProjectIfAny, seedProject } from '../../data/project'
 import { RUN_FORMAT_VERSION } from '../constants'
@@ -21,15 +21,38 @@ import { checkpointProblem } from './checkpoint-files'
 import { checkInitFits, openInitModel, withInitSettings } from './init-settings'
 import { readRunConfig, runPaths, writeRunConfig } from '../run-store'
 import { checkLabelsFit } from './label-check'
+import type { Target } from '../targets/target-kind'
 import { loadSample, probeChannels, type LoadedSample } from './samples'
 import { splitIds } from './data-split'
 
 /** Say in words what the foreground is, for config.json. */
-function describeForeground(cfg: { classes: number; invertMask: boolean }): string {
+function describeForeground(cfg: { classes: number; invertMask: boolean; target: Target }): string {
   if (cfg.classes > 1) return `class indices 0..${cfg.classes - 1} from the label image`
+  if (cfg.target === 'instances')
+    return 'objects of the instance masks, each separated from the others'
   return cfg.invertMask
     ? 'dark (zero) mask pixels, e.g. ISBI membranes (mask inverted)'
     : 'non-zero mask pixels (union of instance masks)'
+}
+
+/**
+ * The target when none is given: classes for --classes >= 2, instances when the first labelled
+ * sample's labels are instance masks (DSB per-object files, an instance-id map, an edited
+ * instance label), else binary. Said in the log, never silently.
+ */
+async function defaultTarget(
+  cfg: TrainConfig,
+  samples: Sample[],
+  log: (msg: string) => void
+): Promise<Target> {
+  if (cfg.classes > 1) return 'classes'
+  if (cfg.invertMask) return 'binary'
+  const kind = (await readEffectiveLabel(cfg.data, samples[0]).catch(() => null))?.kind
+  if (kind !== 'instances') return 'binary'
+  log(
+    `target instances (separation ${cfg.separation}): the labels are instance masks; --target binary trains a plain mask`
+  )
+  return 'instances'
 }
 
 /**
@@ -94,7 +117,7 @@ export async function prepareRun(
   if (samples.length < 2)
     throw new Error(`${cfg.data}: need at least 2 labelled images, found ${samples.length}`)
   await mkdir(cfg.out, { recursive: true })
-  return underLock(cfg.out, jobId, log, () => newRun(cfg, samples))
+  return underLock(cfg.out, jobId, log, () => newRun(cfg, samples, log))
 }
 
 /** Refuses a folder that holds a run: the job training it is named when there is one. */
@@ -150,7 +173,11 @@ async function reopenRun(
 }
 
 /** A new run's config (with the seeded split); the trainer writes it once complete. */
-async function newRun(cfg: TrainConfig, samples: Sample[]): Promise<Omit<PreparedRun, 'lock'>> {
+async function newRun(
+  cfg: TrainConfig,
+  samples: Sample[],
+  log: (msg: string) => void
+): Promise<Omit<PreparedRun, 'lock'>> {
   // under the lock now: a run another process created meanwhile is still refused
   if (existsSync(runPaths(cfg.out).config)) throw alreadyARun(cfg.out)
   const split = splitIds(
@@ -159,13 +186,15 @@ async function newRun(cfg: TrainConfig, samples: Sample[]): Promise<Omit<Prepare
     cfg.seed,
     cfg.splitMode
   )
+  const target = cfg.target ?? (await defaultTarget(cfg, samples, log))
   const config: RunConfig = {
     ...cfg,
+    target,
     version: RUN_FORMAT_VERSION,
     channels: await probeChannels(samples[0]),
     output: 'logits',
     normalization: 'per-image-standardize',
-    foreground: describeForeground(cfg),
+    foreground: describeForeground({ ...cfg, target }),
     split,
     createdAt: new Date().toISOString()
   }
@@ -193,7 +222,11 @@ export async function loadSplit(
     classes: config.classes,
     invertMask: config.invertMask,
     size: config.size,
-    resize: config.resize
+    resize: config.resize,
+    instances:
+      config.target === 'instances'
+        ? { w0: config.touchWeight, sigma: config.touchSigma, distanceCap: config.distanceCap }
+        : undefined
   }
   const load = async (ids: string[]) => {
     const out: LoadedSample[] = []

@@ -58,7 +58,7 @@ export function validate(
       const [loss, classes] = tf.tidy(() => {
         const { xs, ys } = batchTensors(hb)
         const logits = graph ? graph.predict(xs) : forward(model, xs)
-        return [computeLoss(logits, ys, lossOpts), logitsToClassTensor(logits)]
+        return [computeLoss(logits, ys, lossOpts), logitsToClassTensor(logits, lossOpts)]
       })
       lossSum += (loss.dataSync()[0] ?? 0) * chunk.length
       const pred = classes.dataSync() as Int32Array

@@ -100,6 +100,41 @@ describe('predict command', () => {
     expect(record.input).toBe(join(tmp, 'in'))
   })
 
+  it('predicts with the built-in nuclei model: no training, no download', async () => {
+    const out: string[] = []
+    const so = vi
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((s) => (out.push(String(s)), true))
+    const se = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
+    try {
+      const program = new Command().exitOverride()
+      registerPredictCommand(program)
+      await program.parseAsync(
+        [
+          'predict',
+          '--model',
+          'nuclei',
+          '--input',
+          join(tmp, 'in'),
+          '--out',
+          join(tmp, 'nuclei'),
+          '--instances',
+          '--json'
+        ],
+        { from: 'user' }
+      )
+    } finally {
+      so.mockRestore()
+      se.mockRestore()
+    }
+    const summary = JSON.parse(out.at(-1)!)
+    expect(summary).toMatchObject({ images: 3, done: 2, failed: 1 })
+    expect(summary.objects).toBeGreaterThan(20)
+    expect((await readdir(join(tmp, 'nuclei', 'instances'))).sort()).toEqual(
+      FLUO_IDS.slice(0, 2).map((id) => `${id}.png`)
+    )
+  })
+
   it('draws a progress bar', () => {
     expect(
       progressLine({ index: 1, total: 4, image: 'a.png', status: 'done', objects: 3 }, 8)

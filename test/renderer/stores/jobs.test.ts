@@ -76,7 +76,10 @@ describe('stores follow the jobs running on the host', () => {
       kind: 'eval',
       since: '',
       runDir: null,
-      spec: { kind: 'eval', options: { model: '/m', split: 'val', out: '/m/eval/val-d' } },
+      spec: {
+        kind: 'eval',
+        options: { model: '/m', split: 'val', tta: false, out: '/m/eval/val-d' }
+      },
       events: [{ type: 'progress', done: 1, total: 4, item: 'a', status: 'done', score: 0.5 }]
     }
     api.emit('job:started', evalJob)

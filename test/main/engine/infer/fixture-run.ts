@@ -30,6 +30,7 @@ export async function writeThresholdRun(dir: string): Promise<void> {
   const base = validateConfig({ data: DSB_ROOT, out: dir, size: 64, depth: 2 })
   const config: RunConfig = {
     ...base,
+    target: 'binary',
     version: 1,
     channels: 3,
     output: 'logits',

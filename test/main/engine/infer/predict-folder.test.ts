@@ -1,6 +1,7 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readImage } from '../../../../src-main/data/image-io'
 import { initBackend } from '../../../../src-main/engine/backend/init-backend'
@@ -121,5 +122,39 @@ describe('predictFolder', () => {
     expect(s.done).toBe(3)
     const inst = await readImage(join(out, 'instances', `${FLUO_IDS[1]}.tif`))
     expect([inst.width, inst.bitDepth]).toEqual([256, 16])
+  })
+
+  it('adds physical columns from --pixel-size, or from a TIFF input’s own resolution', async () => {
+    const header = async (dir: string) =>
+      (await readFile(join(dir, 'measurements.csv'), 'utf8')).split('\n')
+    const given = join(tmp, 'um')
+    await predictFolder(predictor, { input: input(), out: given, csv: true, pixelSize: 0.5 })
+    const [head, first] = await header(given)
+    const cols = head.split(',')
+    expect(cols).toEqual(
+      expect.arrayContaining(['perimeter', 'solidity', 'area_um2', 'major_axis_um'])
+    )
+    const row = first.split(',')
+    const at = (name: string) => Number(row[cols.indexOf(name)])
+    expect(at('pixel_size_um')).toBe(0.5)
+    expect(at('area_um2')).toBeCloseTo(at('area') * 0.25, 2)
+    expect(at('perimeter_um')).toBeCloseTo(at('perimeter') * 0.5, 2)
+    const tiffs = join(tmp, 'tiff-input')
+    await mkdir(tiffs, { recursive: true })
+    await sharp(join(input(), `${FLUO_IDS[0]}.png`))
+      .tiff({ xres: 2000, yres: 2000, resolutionUnit: 'cm' })
+      .toFile(join(tiffs, 'calibrated.tif'))
+    await sharp(join(input(), `${FLUO_IDS[1]}.png`))
+      .tiff()
+      .toFile(join(tiffs, 'plain.tif'))
+    const own = join(tmp, 'um-tiff')
+    await predictFolder(predictor, { input: tiffs, out: own, csv: true })
+    const lines = await header(own)
+    const c = lines[0].split(',')
+    const sizes = new Set(lines.slice(1, -1).map((l) => l.split(',')[c.indexOf('pixel_size_um')]))
+    expect(sizes).toEqual(new Set(['0.5', '']))
+    const plain = join(tmp, 'no-um')
+    await predictFolder(predictor, { input: input(), out: plain, csv: true })
+    expect((await header(plain))[0]).not.toContain('_um')
   })
 })

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { labelComponents } from '../../../../src-main/engine/postprocess/components'
 import { instanceMetrics } from '../../../../src-main/engine/postprocess/instance-metrics'
-import {
-  instancesFromBoundary,
-  splitTouching
-} from '../../../../src-main/engine/postprocess/split-touching'
+import { splitTouching } from '../../../../src-main/engine/postprocess/split-touching'
 import { discs, labelsConnected, readDsbInstances } from './helpers'
 
 describe('splitTouching', () => {
@@ -53,22 +50,5 @@ describe('splitTouching', () => {
     const f1split = instanceMetrics(gt.labels, split.labels, gt.width, gt.height).f1
     expect(f1split).toBeGreaterThan(0.85)
     expect(f1split).toBeGreaterThanOrEqual(f1cc - 0.05)
-  })
-})
-
-describe('instancesFromBoundary', () => {
-  it('grows interior seeds into the boundary pixels between them', () => {
-    const pair = discs(80, 50, [
-      [25, 25, 14],
-      [52, 25, 14]
-    ])
-    const inner = discs(80, 50, [
-      [25, 25, 11],
-      [52, 25, 11]
-    ])
-    const classes = pair.map((v, i) => (v ? (inner[i] ? 1 : 2) : 0))
-    const result = instancesFromBoundary(classes, 80, 50)
-    expect(result.count).toBe(2)
-    expect(instanceMetrics(pair, result.labels, 80, 50, 0.8).f1).toBe(1)
   })
 })

