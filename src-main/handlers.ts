@@ -17,6 +17,7 @@ import {
 import { defaultPredictionsDir } from '../src-preload/options/predict'
 import { checkPredictOutput, datasetRootOf } from './data/export/output-check'
 import { readEvalReport } from './engine/eval/run-eval'
+import { builtinModelDirs } from './engine/builtin-models'
 import { resolveModelFolder } from './engine/model-folder'
 import { readRunConfig } from './engine/run-store'
 import { augmentPreview } from './engine/train/augment-preview'
@@ -91,9 +92,12 @@ function toBase64(data: Uint8Array | Uint16Array): string {
 /** Builds the handler table; the allow-list, jobs, library and caches are shared by its callers. */
 export function createHandlers(opts: HandlerOptions = {}): Handlers {
   const allow = new AllowList()
-  const initial = Promise.all((opts.allow ?? []).map((dir) => allow.add(dir).catch(() => null)))
+  const shipped = builtinModelDirs()
+  const initial = shipped.then((models) =>
+    Promise.all([...(opts.allow ?? []), ...models].map((dir) => allow.add(dir).catch(() => null)))
+  )
   const jobs = opts.jobs ?? new JobRegistry()
-  const library = opts.library ?? new ModelLibrary(dataDirFor())
+  const library = opts.library ?? new ModelLibrary(dataDirFor(), builtinModelDirs)
   const thumbs = new ThumbnailCache()
   const listings = new DatasetListings()
   const guard = async (ctx: HandlerContext, path: string, what: string): Promise<string> => {

@@ -6,6 +6,7 @@ import { trustedOrigins } from './window-policy'
 import { registerIpc } from './ipc'
 import { createHandlers } from './handlers'
 import { JobRegistry } from './services/job-service'
+import { builtinModelDirs } from './engine/builtin-models'
 import { ModelLibrary } from './services/model-library'
 import { dataDirFor } from './services/user-data'
 import { startUtilityJob } from './utility-jobs'
@@ -31,7 +32,7 @@ void app.whenReady().then(() => {
     closing = true
     void jobs.closeAll().finally(() => app.quit())
   })
-  const library = new ModelLibrary(dataDirFor(app.getPath('userData')))
+  const library = new ModelLibrary(dataDirFor(app.getPath('userData')), builtinModelDirs)
   const allow = initialDataset ? [initialDataset] : []
   const handlers = createHandlers({ jobs, library, allow })
   const origins = trustedOrigins(app.isPackaged, process.env.ELECTRON_RENDERER_URL)

@@ -5,6 +5,7 @@ import { Command } from 'commander'
 import { DEFAULT_MAX_PIXELS, setMaxPixels } from './data/image-header'
 import { createHandlers } from './handlers'
 import { JobRegistry } from './services/job-service'
+import { builtinModelDirs } from './engine/builtin-models'
 import { ModelLibrary } from './services/model-library'
 import { dataDirFor } from './services/user-data'
 import { NOT_BUILT, startWebHost } from './web-host'
@@ -27,7 +28,7 @@ if (!existsSync(join(staticDir, 'index.html'))) {
 const pkg = JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { version: string }
 const initialDataset = opts.data ? resolve(opts.data) : null
 const jobs = new JobRegistry()
-const library = new ModelLibrary(dataDirFor())
+const library = new ModelLibrary(dataDirFor(), builtinModelDirs)
 const host = await startWebHost({
   staticDir,
   handlers: createHandlers({ jobs, library, allow: initialDataset ? [initialDataset] : [] }),

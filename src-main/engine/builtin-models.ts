@@ -57,8 +57,10 @@ export interface BuiltinModel extends ModelCard {
 
 /** Folder of the shipped models: `resources/models` of the app (source tree or bundle). */
 export function builtinModelsDir(): string {
+  const packaged = (process as { resourcesPath?: string }).resourcesPath
   const candidates = [
     process.env.UNET_STUDIO_MODELS,
+    packaged && join(packaged, 'models'),
     join(import.meta.dirname, '../../resources/models'),
     join(import.meta.dirname, '../resources/models')
   ].filter((d): d is string => Boolean(d))
@@ -101,4 +103,9 @@ export function resolveModel(nameOrDir: string): string {
   throw new Error(
     `${nameOrDir}: no such run folder, and no built-in model of that name (built-in: ${names.join(', ') || 'none'})`
   )
+}
+
+/** The shipped models' folders, for the model library (listed first) and the allow-list. */
+export async function builtinModelDirs(): Promise<string[]> {
+  return listBuiltinModels().map((m) => m.dir)
 }

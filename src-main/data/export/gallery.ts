@@ -1,4 +1,4 @@
-import type { AnyImage } from '../image-io'
+import type { AnyImage, RawImage } from '../image-io'
 import { drawOutlines, objectColour, toDisplayRgb } from './overlay'
 
 /** What one gallery row shows for an image. */

@@ -6,7 +6,11 @@
 import { existsSync } from 'node:fs'
 import { mkdir, readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import type { EvalOptions } from '../../../src-preload/options/eval'
+import {
+  evalOptions,
+  type EvalOptions,
+  type EvalOptionsInput
+} from '../../../src-preload/options/eval'
 import type { EvalImageRow, EvalReport } from '../../../src-preload/records'
 import { writeFileAtomic } from '../../data/atomic-write'
 import { resolveModel } from '../builtin-models'
@@ -54,9 +58,10 @@ export async function evalTargets(
 
 /** Scores a run as `o` says; with `o.out`, writes the predictions and `eval.json` there. */
 export async function runEvaluation(
-  o: EvalOptions,
+  input: EvalOptions | EvalOptionsInput,
   cb: Pick<EvalRunOptions, 'onImage'> = {}
 ): Promise<EvalReport> {
+  const o = evalOptions.parse(input)
   const { runDir, data, ids } = await evalTargets(o)
   const config = await readRunConfig(runDir)
   const out = o.out ? resolve(o.out) : null

@@ -25,11 +25,15 @@ describe('trainRun on real data', () => {
 
   it('learns DSB2018 nuclei (12 images, 64 px, base 8, depth 3) and leaks no tensors', async () => {
     const tensors: number[] = []
+    const logs: string[] = []
     const out = join(dsb, 'run')
     const s = await trainRun(
-      { ...small, data: dsb, out, epochs: 6, patches: 4, val: 0.25, target: 'binary' },
-      { onEpoch: () => tensors.push(tf.memory().numTensors) }
+      { ...small, data: dsb, out, epochs: 6, patches: 4, val: 0.25 },
+      { onEpoch: () => tensors.push(tf.memory().numTensors), onLog: (m) => logs.push(m) }
     )
+    // per-object masks train a binary foreground by default (split after prediction)
+    expect(logs.join('\n')).toMatch(/target binary: the instance masks train their foreground/)
+    expect((await readRunConfig(out)).target).toBe('binary')
     expect(s.epochs).toBe(6)
     expect(tensors[2]).toBe(tensors[0])
     expect(tensors[5]).toBe(tensors[0])
@@ -54,14 +58,14 @@ describe('trainRun on real data', () => {
     expect(ev.iou).toBeGreaterThan(0.5)
   })
 
-  it('defaults to the instance target on per-object masks, and eval scores its instances', async () => {
+  it('trains the instance target on per-object masks when asked, and eval scores its instances', async () => {
     const logs: string[] = []
     const out = join(dsb, 'instances')
     const s = await trainRun(
-      { ...small, data: dsb, out, epochs: 6, patches: 4, val: 0.25 },
+      { ...small, data: dsb, out, epochs: 6, patches: 4, val: 0.25, target: 'instances' },
       { onLog: (m) => logs.push(m) }
     )
-    expect(logs.join('\n')).toMatch(/target instances \(separation both\)/)
+    expect(logs.join('\n')).not.toMatch(/target binary/)
     const config = await readRunConfig(out)
     expect([config.target, config.separation, config.classes]).toEqual(['instances', 'both', 1])
     const { model } = await loadRun(out)
