@@ -90,16 +90,17 @@ export function registerPredictCommand(program: Command): void {
       checkPredictOutput(o.input, o.out)
       const backend = await initBackend(o.backend)
       process.stderr.write(`backend ${backend.name}\n`)
-      const predictor = await loadPredictor(resolveModel(o.model))
+      const modelDir = resolveModel(o.model)
+      const predictor = await loadPredictor(modelDir)
       const controller = new AbortController()
       process.once('SIGINT', () => {
         process.stderr.write('\nstopping after this image (finished images are kept)...\n')
         controller.abort()
       })
       const tty = process.stderr.isTTY
-      const { model, input, out } = o
+      const { input, out } = o
       const settings = recordedSettings(o)
-      const record = await startPredictionRecord({ model, input, out, settings })
+      const record = await startPredictionRecord({ model: modelDir, input, out, settings })
       const summary = await predictFolder(predictor, {
         ...folderOptions(o),
         signal: controller.signal,
