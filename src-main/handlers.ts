@@ -16,7 +16,7 @@ import {
 } from '../src-preload/contract'
 import { defaultPredictionsDir } from '../src-preload/options/predict'
 import { checkPredictOutput, datasetRootOf } from './data/export/output-check'
-import { readEvalReport } from './engine/eval/run-eval'
+import { checkEvalFit, readEvalReport } from './engine/eval/run-eval'
 import { builtinModelDirs } from './engine/builtin-models'
 import { resolveModelFolder } from './engine/model-folder'
 import { readRunConfig } from './engine/run-store'
@@ -311,6 +311,7 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
       const dest = out
         ? await guard(ctx, out, 'output folder')
         : await defaultEvalDir(run, src, split, library.dir)
+      await checkEvalFit(run, src)
       await mkdir(dest, { recursive: true })
       await allow.add(dest)
       const options = { model: run, data: src, split, out: dest, backend }

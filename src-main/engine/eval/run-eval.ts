@@ -13,6 +13,9 @@ import {
 } from '../../../src-preload/options/eval'
 import type { EvalImageRow, EvalReport } from '../../../src-preload/records'
 import { writeFileAtomic } from '../../data/atomic-write'
+import { scanDataset } from '../../data/dataset'
+import { readProjectIfAny } from '../../data/project'
+import { checkEvalLabelsFit } from '../train/label-check'
 import { resolveModel } from '../builtin-models'
 import { labelTypeOf, resolveModelFolder } from '../model-folder'
 import { readRunConfig } from '../run-store'
@@ -36,7 +39,23 @@ export function worstFirst(rows: EvalImageScore[]): EvalImageRow[] {
     .map((r) => ({ ...r, prediction: `${EVAL_PREDICTIONS_DIR}/${r.id}.png` }))
 }
 
-/** The folder scored and the ids of a split (undefined = every labelled image). */
+/**
+ * Refuses a folder whose labels do not fit the run's model (named error); a folder that cannot be
+ * read is left to the evaluation to report.
+ */
+export async function checkEvalFit(runDir: string, data: string): Promise<void> {
+  const config = await readRunConfig(runDir)
+  const classes = labelTypeOf(config) === 'classes' ? config.classes : 1
+  const scan = await scanDataset(data).catch(() => null)
+  if (!scan) return
+  const model = { model: runDir, classes, ignoreIndex: config.ignoreIndex ?? -1 }
+  await checkEvalLabelsFit(model, scan, await readProjectIfAny(data))
+}
+
+/**
+ * The folder scored and the ids of a split (undefined = every labelled image); a folder whose
+ * labels do not fit the model is refused here, before anything is scored.
+ */
 export async function evalTargets(
   o: Pick<EvalOptions, 'model' | 'data' | 'split'>
 ): Promise<{ runDir: string; data: string; ids: string[] | undefined }> {
@@ -45,6 +64,7 @@ export async function evalTargets(
   const data = resolve(o.data ?? config.data)
   if (!existsSync(data))
     throw new NothingToEvaluateError(`${data}: no such dataset folder (the run was trained on it)`)
+  await checkEvalFit(runDir, data)
   if (o.split === 'all') return { runDir, data, ids: undefined }
   const ids = config.split?.val ?? []
   const { samples } = await labelledSamples(data, ids)

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { rm } from 'node:fs/promises'
+import { cp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -11,7 +11,7 @@ import {
   runEvaluation
 } from '../../../../src-main/engine/eval/run-eval'
 import { trainRun } from '../../../../src-main/engine/train/train-run'
-import { copyDsb, copyIsbi } from '../copy-datasets'
+import { copyCamvid, copyDsb, copyIsbi } from '../copy-datasets'
 
 const dirs: string[] = []
 afterAll(async () => {
@@ -70,5 +70,47 @@ describe('evaluation: the validation split by default, instance ground truth of 
       /none of the run's 2 validation images is labelled in .*--split all/
     )
     expect(existsSync(join(isbi, 'eval.json'))).toBe(false)
+  })
+})
+
+describe('evaluation refuses labels that do not fit the model, before scoring', () => {
+  let dsb = ''
+  let run = ''
+  let camvid = ''
+  beforeAll(async () => {
+    dsb = await copyDsb(2)
+    camvid = await copyCamvid(2)
+    dirs.push(dsb, camvid)
+    run = join(dsb, '.unet-studio', 'runs', 'r')
+    const tiny = { size: 32, base: 4, depth: 2, batch: 2, patches: 2 }
+    await trainRun({ ...tiny, data: dsb, out: run, epochs: 1, val: 0.5 })
+  })
+
+  it('refuses a binary model on class-index masks, naming the folder, the model and why', async () => {
+    const out = join(camvid, 'eval-out')
+    const err = await runEvaluation({ model: run, data: camvid, split: 'all', out }).catch((e) => e)
+    expect(err).toBeInstanceOf(Error)
+    expect(err.message).toContain(`${camvid}: cannot evaluate ${run} on these labels`)
+    expect(err.message).toMatch(/masks hold class indices 0\.\.\d+, but the model is binary/)
+    expect(existsSync(join(out, 'eval.json'))).toBe(false)
+  })
+
+  it('refuses a class model whose class count differs from the folder’s classes', async () => {
+    const classRun = join(dsb, '.unet-studio', 'runs', 'classes')
+    await cp(run, classRun, { recursive: true })
+    const config = await readRunConfig(classRun)
+    const classes = { classes: 20, loss: 'ce', target: 'classes', ignoreIndex: -1 }
+    await writeFile(join(classRun, 'config.json'), JSON.stringify({ ...config, ...classes }))
+    const project = {
+      version: 1,
+      labelType: 'classes',
+      classes: [0, 1, 2].map((index) => ({ index, name: `c${index}`, color: [index, 0, 0] }))
+    }
+    await mkdir(join(camvid, '.unet-studio'), { recursive: true })
+    await writeFile(join(camvid, '.unet-studio', 'project.json'), JSON.stringify(project))
+    const err = await runEvaluation({ model: classRun, data: camvid, split: 'all' }).catch((e) => e)
+    expect(err.message).toMatch(/the folder has 3 classes \(project\.json\), the model is 20-class/)
+    const onDsb = await runEvaluation({ model: classRun, data: dsb, split: 'all' }).catch((e) => e)
+    expect(onDsb.message).toMatch(/not class indices; the model is 20-class/)
   })
 })
