@@ -12,6 +12,7 @@ import {
   type Channel,
   type ChannelArg,
   type ChannelResponse,
+  type JobEvent,
   type JobSpecInput
 } from '../src-preload/contract'
 import { defaultPredictionsDir } from '../src-preload/options/predict'
@@ -113,6 +114,19 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
   }
   const launch = (ctx: HandlerContext, spec: JobSpecInput, runDir: string | null = null): string =>
     jobs.start(spec, ctx.emit, ctx.startJob ?? forkJob, runDir)
+  /**
+   * Starts a new run and lists it in the library; a run that fails before writing its
+   * config.json (no model will ever be there) leaves the library again.
+   */
+  const launchRun = async (ctx: HandlerContext, options: TrainConfigInput, runDir: string) => {
+    await library.record(runDir, 'trained')
+    const forget = (event: JobEvent) => {
+      if (event.type === 'error' && !existsSync(join(runDir, 'config.json')))
+        void library.remove(runDir)
+    }
+    const spec = { kind: 'train' as const, resume: false, options }
+    return jobs.start(spec, ctx.emit, ctx.startJob ?? forkJob, runDir, forget)
+  }
   /** Refuses at once a run folder that a job (of this app, or any process's) is training. */
   const assertNotTraining = (runDir: string): void => {
     const job = jobs.training(runDir)
@@ -252,8 +266,7 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
       const init = arg.init ? await modelDir(ctx, arg.init) : undefined
       const options = { ...arg, data, out: runDir, init }
       await checkLabels(options)
-      const jobId = launch(ctx, { kind: 'train', resume: false, options }, runDir)
-      await library.record(runDir, 'trained')
+      const jobId = await launchRun(ctx, options, runDir)
       return { jobId, runDir }
     },
     'train:finetune': async (arg, ctx) => {
@@ -261,8 +274,7 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
       const init = await modelDir(ctx, arg.init)
       const options = await withInitSettings({ ...arg, data, out: runDir, init })
       await checkLabels(options)
-      const jobId = launch(ctx, { kind: 'train', resume: false, options }, runDir)
-      await library.record(runDir, 'trained')
+      const jobId = await launchRun(ctx, options, runDir)
       return { jobId, runDir }
     },
     'train:stop': async ({ jobId }) => ({ ok: jobs.stop(jobId, 'train') }),

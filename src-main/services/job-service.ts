@@ -49,6 +49,7 @@ interface Entry {
   runDir: string | null
   since: string
   backlog: JobBacklog
+  onEnd?: (event: JobEvent) => void
 }
 
 /** The jobs of one app instance and the clients that follow them. */
@@ -77,13 +78,14 @@ export class JobRegistry {
   /**
    * Starts the job `spec` describes with `launch` and returns its id. Its events go to every
    * subscribed client (`emit` is subscribed first, once). `runDir` is the run folder a training
-   * job writes.
+   * job writes; `onEnd` gets the job's last event (done or error).
    */
   start(
     spec: JobSpecInput,
     emit: Emit | null,
     launch: StartJob = forkJob,
-    runDir: string | null = null
+    runDir: string | null = null,
+    onEnd?: (event: JobEvent) => void
   ): string {
     if (emit) this.subscribe(emit)
     const jobId = newJobId(spec.kind)
@@ -94,7 +96,7 @@ export class JobRegistry {
       listed ? this.publish(jobId, event) : early.push(event)
     )
     const dir = runDir === null ? null : resolve(runDir)
-    const entry = { handle, runDir: dir, since: new Date().toISOString(), backlog }
+    const entry = { handle, runDir: dir, since: new Date().toISOString(), backlog, onEnd }
     this.jobs.set(jobId, entry)
     listed = true
     this.broadcast('job:started', { ...this.info(jobId, entry), events: [] })
@@ -107,9 +109,11 @@ export class JobRegistry {
     const entry = this.jobs.get(jobId)
     if (!entry) return
     if (event.type === 'backend') this.backend = event.name
-    if (event.type === 'done' || event.type === 'error') this.jobs.delete(jobId)
+    const last = event.type === 'done' || event.type === 'error'
+    if (last) this.jobs.delete(jobId)
     else entry.backlog.add(event)
     this.broadcast('job:event', { jobId, kind: entry.handle.kind, event })
+    if (last) entry.onEnd?.(event)
   }
 
   private info(jobId: string, e: Entry): JobInfo {

@@ -2,7 +2,8 @@
  * The per-user model library: `library.json` in the app data folder lists every run the app
  * trained and every model the user added, and the predictions folders made from each input
  * folder (so a reload finds them). Entries are described afresh from their folders on each
- * listing; a folder that is gone stays listed as `missing` until removed.
+ * listing; a folder that is gone stays listed as `missing` until removed, and a trained run shows
+ * up once its `config.json` is written.
  */
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, rename } from 'node:fs/promises'
@@ -34,6 +35,14 @@ const libraryFile = z.object({
 type LibraryFile = z.infer<typeof libraryFile>
 
 const EMPTY: LibraryFile = { version: 1, models: [], predictions: [] }
+
+/**
+ * A run folder the trainer has made but not yet written `config.json` into: a run still setting
+ * up, or one that failed before its first checkpoint. Trained runs are listed only once started.
+ */
+function notStarted(path: string): boolean {
+  return existsSync(path) && !existsSync(join(path, 'config.json'))
+}
 
 /** A predictions folder made from an input folder. */
 export interface RememberedPrediction {
@@ -125,7 +134,8 @@ export class ModelLibrary {
       ...builtins.map((path) => ({ path, source: 'builtin' as const, addedAt: '' })),
       ...[...data.models].reverse()
     ]
-    return Promise.all(listed.map((m) => this.describe(m.path, m.source, m.addedAt)))
+    const shown = listed.filter((m) => m.source !== 'trained' || !notStarted(m.path))
+    return Promise.all(shown.map((m) => this.describe(m.path, m.source, m.addedAt)))
   }
 
   private async describe(path: string, source: ModelSource, addedAt: string): Promise<ModelEntry> {

@@ -8,6 +8,7 @@ import { naturalCompare } from '../../src-main/data/natural-sort'
 import { createHandlers } from '../../src-main/handlers'
 import { RunLockedError } from '../../src-main/engine/train/run-lock'
 import { JobRegistry } from '../../src-main/services/job-service'
+import { ModelLibrary } from '../../src-main/services/model-library'
 import { copyDsb, copyIsbi } from './engine/copy-datasets'
 import { tempDir } from './data/support'
 import { recordingContext } from './handlers-support'
@@ -206,5 +207,25 @@ describe('handlers: train and predict jobs', () => {
     expect(report.perImage).toHaveLength(1)
     const pred = await h['eval:prediction']({ out: ev.out, id: report.perImage[0].id }, ctx)
     expect(pred).toMatchObject({ kind: 'instances', bitDepth: 16, width: 256, height: 256 })
+  })
+})
+
+describe('handlers: the model library follows runs that start', () => {
+  it('drops a run that fails before its config.json (an images-only folder) from the library', async () => {
+    const isbi = await copyIsbi([0, 1])
+    const app = await tempDir('library')
+    dirs.push(isbi, app)
+    await rm(join(isbi, 'masks'), { recursive: true })
+    const library = new ModelLibrary(app)
+    const h = createHandlers({ jobs, library })
+    const { ctx, jobEnd } = recordingContext()
+    await h['dataset:open']({ dir: isbi }, ctx)
+    const { jobId, runDir } = await h['train:start']({ data: isbi, size: 32, depth: 2 }, ctx)
+    const end = await jobEnd(jobId)
+    expect(end).toMatchObject({ type: 'error' })
+    expect(end.type === 'error' && end.message).toMatch(/need at least 2 labelled images, found 0/)
+    expect(existsSync(join(runDir, 'config.json'))).toBe(false)
+    expect((await h['models:list']({}, ctx)).map((m) => m.path)).not.toContain(runDir)
+    expect(JSON.parse(await readFile(library.file, 'utf8')).models).toEqual([])
   })
 })

@@ -74,6 +74,16 @@ describe('model library', () => {
     expect(after[1].problem).toMatch(/no such folder/)
   })
 
+  it('lists a trained run only once its config.json is written', async () => {
+    const lib = new ModelLibrary(join(temp, 'data-pending'))
+    const pending = join(temp, 'runs', 'pending')
+    await mkdir(pending, { recursive: true })
+    await lib.record(pending, 'trained')
+    expect(await lib.list()).toEqual([])
+    await fakeRun(pending)
+    expect((await lib.list()).map((m) => [m.path, m.status])).toEqual([[pending, 'ready']])
+  })
+
   it('refuses a folder that holds no model, by name', async () => {
     const lib = new ModelLibrary(join(temp, 'data2'))
     await mkdir(join(temp, 'empty'))
