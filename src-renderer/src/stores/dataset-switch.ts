@@ -1,9 +1,11 @@
 /**
  * What happens in the other stores when a dataset is opened: its project is read, and when it is
  * another dataset than before, everything that belonged to the previous one is reset (training
- * data path, charts and runs; merge and predict results). A job still running keeps its panel.
+ * data path, charts and runs; merge, predict and evaluation results). A job still running keeps
+ * its panel.
  */
 import type { DatasetInfo } from '../../../src-preload/contract'
+import { useEvaluateStore } from './evaluate'
 import { useExportStore } from './export'
 import { useMergeStore } from './merge'
 import { useProjectStore } from './project'
@@ -16,4 +18,5 @@ export function switchDataset(info: Pick<DatasetInfo, 'root' | 'layout'>, change
   useTrainingStore().switchDataset(info.root)
   useMergeStore().switchDataset()
   useExportStore().switchDataset(info.root)
+  useEvaluateStore().switchDataset(info.root)
 }

@@ -4,17 +4,22 @@
  * side by side (original | prediction | label).
  */
 import { acceptHMRUpdate, defineStore } from 'pinia'
-import { ref } from 'vue'
+import { computed, ref } from 'vue'
 import type { EvalImageRow, EvalReport, JobEvent, JobInfo } from '../../../src-preload/contract'
 import { client, errorText, useAppStore } from './app'
 import { registerFollower, watchJob } from './jobs'
+import { useLibraryStore } from './library'
 
 /** What is scored: the model's own validation split, or every labelled image of a folder. */
 export type EvalTarget = 'val' | 'folder'
 
 /** The evaluate store. */
 export const useEvaluateStore = defineStore('evaluate', () => {
-  const model = ref<string | null>(null)
+  /** The model scored: the library's choice, shared with Predict. */
+  const model = computed<string | null>({
+    get: () => useLibraryStore().selected,
+    set: (path) => useLibraryStore().choose(path)
+  })
   const target = ref<EvalTarget>('val')
   const folder = ref('')
   const jobId = ref<string | null>(null)
@@ -125,6 +130,22 @@ export const useEvaluateStore = defineStore('evaluate', () => {
     }
   })
 
+  /**
+   * Another dataset opened: the previous one's scores and view are forgotten and the folder to
+   * score defaults to the new dataset. A running evaluation keeps the panel.
+   */
+  function switchDataset(root: string): void {
+    if (state.value === 'running') return
+    folder.value = root
+    state.value = 'idle'
+    error.value = null
+    report.value = null
+    shown.value = null
+    out.value = null
+    done.value = 0
+    total.value = 0
+  }
+
   /** Shows one image side by side (null closes the view). */
   function show(row: EvalImageRow | null): void {
     shown.value = row
@@ -145,6 +166,7 @@ export const useEvaluateStore = defineStore('evaluate', () => {
     start,
     cancel,
     attach,
+    switchDataset,
     show
   }
 })

@@ -1,6 +1,6 @@
 /** Batch prediction and export: model run, folders, outputs, progress and per-image results. */
 import { acceptHMRUpdate, defineStore } from 'pinia'
-import { reactive, ref, toRaw } from 'vue'
+import { computed, reactive, ref, toRaw } from 'vue'
 import type {
   JobEvent,
   JobInfo,
@@ -15,6 +15,7 @@ import {
 } from '../../../src-preload/options/predict'
 import { client, errorText, useAppStore } from './app'
 import { registerFollower, watchJob } from './jobs'
+import { useLibraryStore } from './library'
 
 /** What to write for each image, and how: every prediction option but the folders. */
 export type ExportOptions = Omit<PredictOptions, 'model' | 'input' | 'out'>
@@ -43,7 +44,11 @@ export interface ResultRow {
 
 /** The export store. */
 export const useExportStore = defineStore('export', () => {
-  const runDir = ref<string | null>(null)
+  /** The model predicting: the library's choice, shared with Evaluate. */
+  const runDir = computed<string | null>({
+    get: () => useLibraryStore().selected,
+    set: (path) => useLibraryStore().choose(path)
+  })
   const input = ref('')
   const out = ref('')
   const options = reactive<ExportOptions>(structuredClone(DEFAULT_EXPORT_OPTIONS))
@@ -124,7 +129,7 @@ export const useExportStore = defineStore('export', () => {
       out.value = found.out
       outChosen.value = found.out !== defaultPredictionsDir(folder)
       record.value = found.record
-      runDir.value ??= found.record.model.path
+      useLibraryStore().chooseIfNone(found.record.model.path)
       state.value = found.record.result?.cancelled ? 'cancelled' : 'done'
       await loadResults()
     } catch {
@@ -214,18 +219,14 @@ export const useExportStore = defineStore('export', () => {
   }
 
   /**
-   * Points prediction at a newly opened dataset (its images, its `.unet-studio/predictions`) and
-   * forgets the previous dataset's model choice and results, unless a prediction is running.
-   */
-  /**
-   * Another dataset opened: its folder becomes the input (predictions beside it by default) and
-   * the newest predictions made from it, if any, are shown. A running job keeps the panel.
+   * Another dataset opened: its folder becomes the input (predictions beside it by default), the
+   * previous dataset's results are forgotten and the newest predictions made from it, if any,
+   * are shown (the model follows the library's choice for it). A running job keeps the panel.
    */
   function switchDataset(root: string): void {
     if (state.value === 'running') return
     outChosen.value = false
     setInput(root)
-    runDir.value = null
     state.value = 'idle'
     error.value = null
     summary.value = null
