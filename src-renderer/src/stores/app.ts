@@ -3,7 +3,7 @@
  * `client()` returns the real `api()` unless a test injected a fake with `setApi`.
  */
 import { acceptHMRUpdate, defineStore } from 'pinia'
-import { ref } from 'vue'
+import { ref, watch } from 'vue'
 import { api, type ConnectionEvents, type ConnectionState } from '../api'
 import type {
   AppInfo,
@@ -51,6 +51,31 @@ export function client(): Client {
   }
 }
 
+/** The tabs of the side panel. */
+export type SideTab = 'merge' | 'train' | 'predict' | 'evaluate'
+
+const SIDE_TABS: readonly SideTab[] = ['merge', 'train', 'predict', 'evaluate']
+const TAB_KEY = 'unet-studio:tab'
+
+/** The side panel tab last shown (Train when none was remembered). */
+function recallTab(): SideTab {
+  try {
+    const t = localStorage.getItem(TAB_KEY)
+    return SIDE_TABS.find((s) => s === t) ?? 'train'
+  } catch {
+    return 'train'
+  }
+}
+
+/** Remembers the side panel tab for the next reload (quietly not when storage is off). */
+function rememberTab(tab: SideTab): void {
+  try {
+    localStorage.setItem(TAB_KEY, tab)
+  } catch {
+    /* storage unavailable: the next load starts on Train */
+  }
+}
+
 /** Turns anything thrown into a message. */
 export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
@@ -63,7 +88,8 @@ export const useAppStore = defineStore('app', () => {
   const backend = ref<BackendName | null>(null)
   /** Why the backends before it were skipped, from the last job's backend event. */
   const backendSkipped = ref<BackendReport['skipped']>([])
-  const tab = ref<'merge' | 'train' | 'predict' | 'evaluate'>('train')
+  const tab = ref<SideTab>(recallTab())
+  watch(tab, rememberTab)
   /** The connection to the web host (always `connected` in Electron). */
   const connection = ref<ConnectionState>('connected')
   /** How many times the connection came back after a drop (stores re-sync on each). */

@@ -16,7 +16,7 @@ export function switchDataset(info: Pick<DatasetInfo, 'root' | 'layout'>, change
   void useProjectStore().load(info.root)
   if (!changed) return
   useTrainingStore().switchDataset(info.root)
-  useMergeStore().switchDataset()
+  useMergeStore().switchDataset(info.root)
   useExportStore().switchDataset(info.root)
   useEvaluateStore().switchDataset(info.root)
 }

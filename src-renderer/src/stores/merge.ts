@@ -20,6 +20,10 @@ export const useMergeStore = defineStore('merge', () => {
   const current = ref<string | null>(null)
   const error = ref<string | null>(null)
   const result = ref<MergeResult | null>(null)
+  /** A finished merge of the open dataset: this session's, or one found on disk after a reload. */
+  const merged = ref<string | null>(null)
+  /** Counts merged-label lookups, so that only the newest dataset's answer lands. */
+  let lookups = 0
 
   function handle(event: JobEvent): void {
     if (event.type === 'progress') {
@@ -32,6 +36,7 @@ export const useMergeStore = defineStore('merge', () => {
       if (event.result.cancelled) state.value = 'cancelled'
       else {
         state.value = 'done'
+        merged.value = out.value
         if (total.value > 0) done.value = total.value
       }
     } else if (event.type === 'error') {
@@ -90,9 +95,39 @@ export const useMergeStore = defineStore('merge', () => {
     if (jobId.value) await client().call('job:cancel', { jobId: jobId.value })
   }
 
-  /** Forgets the previous dataset's merge (its output folder, result and counts) unless running. */
-  function switchDataset(): void {
+  /**
+   * The merged labels of dataset `root` on disk (`.unet-studio/merged-<mode>` holding masks), the
+   * current mode's first; null when there are none.
+   */
+  async function findMerged(root: string): Promise<string | null> {
+    const own = await client()
+      .call('folder:list', { dir: `${root}/.unet-studio` })
+      .catch(() => null)
+    const found = (own?.folders ?? []).filter((f) => f.name.startsWith('merged-'))
+    found.sort(
+      (a, b) =>
+        Number(b.name === `merged-${mode.value}`) - Number(a.name === `merged-${mode.value}`)
+    )
+    for (const f of found) {
+      const inside = await client()
+        .call('folder:list', { dir: f.path })
+        .catch(() => null)
+      if (inside?.folders.some((g) => g.name === 'masks')) return f.path
+    }
+    return null
+  }
+
+  /**
+   * Forgets the previous dataset's merge (its output folder, result and counts) unless running,
+   * and looks for merged labels the new dataset already has on disk.
+   */
+  function switchDataset(root: string): void {
     if (state.value === 'running') return
+    merged.value = null
+    const asked = ++lookups
+    void findMerged(root).then((path) => {
+      if (path && asked === lookups && state.value !== 'running') merged.value = path
+    })
     state.value = 'idle'
     out.value = null
     result.value = null
@@ -113,6 +148,7 @@ export const useMergeStore = defineStore('merge', () => {
     current,
     error,
     result,
+    merged,
     start,
     cancel,
     switchDataset

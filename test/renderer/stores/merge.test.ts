@@ -1,5 +1,5 @@
 import { createPinia, setActivePinia } from 'pinia'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { setApi } from '../../../src-renderer/src/stores/app'
 import { useMergeStore } from '../../../src-renderer/src/stores/merge'
 import type { MergeResult } from '../../../src-preload/contract'
@@ -83,5 +83,36 @@ describe('merge store', () => {
       'nothing to merge: no masks found in /d',
       null
     ])
+  })
+
+  it('finds merged labels already on disk when a dataset opens (after a reload)', async () => {
+    const listing = (dir: string, folders: string[]) => ({
+      dir,
+      parent: null,
+      home: '/home',
+      folders: folders.map((name) => ({ name, path: `${dir}/${name}` })),
+      images: 0,
+      truncated: false
+    })
+    const api = fakeApi({
+      'folder:list': (a: { dir: string }) => {
+        if (a.dir === '/d/.unet-studio') return listing(a.dir, ['labels', 'merged-binary', 'runs'])
+        if (a.dir === '/d/.unet-studio/merged-binary') return listing(a.dir, ['images', 'masks'])
+        if (a.dir === '/e/.unet-studio') return listing(a.dir, ['merged-boundary'])
+        if (a.dir === '/e/.unet-studio/merged-boundary') return listing(a.dir, [])
+        throw new Error(`${a.dir}: no such folder`)
+      }
+    })
+    setApi(api)
+    const merge = useMergeStore()
+    merge.switchDataset('/d')
+    await vi.waitFor(() => expect(merge.merged).toBe('/d/.unet-studio/merged-binary'))
+    expect(merge.state).toBe('idle')
+    // a half-written merge (no masks yet) is not offered; neither is one of another dataset
+    merge.switchDataset('/e')
+    expect(merge.merged).toBeNull()
+    merge.switchDataset('/nowhere')
+    await new Promise((r) => setTimeout(r, 10))
+    expect(merge.merged).toBeNull()
   })
 })
