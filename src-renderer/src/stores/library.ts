@@ -35,9 +35,13 @@ export const useLibraryStore = defineStore('library', () => {
     return recallForm<{ path: string }>(MODEL_MEMORY, r)?.path ?? null
   })
 
-  /** Whether a model's output fits the open dataset's labels (true while they are unknown). */
+  /**
+   * Whether a model's output fits the open dataset's labels (true when the dataset has none yet;
+   * false while its project is still being read).
+   */
   function fits(m: ModelEntry): boolean {
     const project = useProjectStore()
+    if (project.loading || (root.value && project.root !== root.value)) return false
     if (!project.labelType || !m.labelType) return true
     if (m.labelType !== 'classes') return project.labelType !== 'classes'
     if (project.labelType !== 'classes') return false

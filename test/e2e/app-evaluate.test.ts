@@ -1,0 +1,121 @@
+/**
+ * Evaluate through the web host in Chromium: the model is preselected and shared with Predict,
+ * the tab and the choice survive a reload, the panel fits 1024 wide, another dataset resets the
+ * scores, and a binary model is refused by name on CamVid's class-index masks.
+ */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { trainRun } from '../../src-main/engine/train/train-run'
+import { copyFlatDataset, DSB_SAMPLES, openApp, shot, useAppSession } from './support'
+
+const SHOTS = '/tmp/shots-walkfix'
+const CAMVID = ['0001TP_006840', '0001TP_007140']
+
+/** Opens `dir` through the top bar and waits for its sample `first` to be listed. */
+async function openDataset(page: Page, dir: string, first: string): Promise<void> {
+  await page.getByTestId('dataset-path').fill(dir)
+  await page.getByTestId('open-dataset').click()
+  await page.locator(`[data-testid="sample-row"][data-id="${first}"]`).waitFor({ timeout: 30_000 })
+}
+
+/** The model entry of a library list that is marked as the one in use, if any. */
+function chosen(page: Page, list: string) {
+  return page.locator(`[data-testid="${list}"] [data-testid="model-entry"].on`)
+}
+
+describe('app: evaluate with the model chosen for the dataset', () => {
+  const session = useAppSession(DSB_SAMPLES.slice(0, 4))
+
+  it('preselects, remembers, fits 1024 wide, resets on a switch and refuses misfit labels', async () => {
+    const { host, browser, dsb, temp } = session
+    const { page } = browser
+    const run = join(dsb, '.unet-studio', 'runs', 'tiny')
+    const tiny = { size: 32, base: 4, depth: 2, batch: 2, patches: 2 }
+    await trainRun({ ...tiny, data: dsb, out: run, epochs: 1, val: 0.5 })
+    await host.library.record(run, 'trained')
+    const camvid = await copyFlatDataset(temp, 'camvid-segnet', CAMVID)
+
+    // the only model that fits is chosen in Evaluate and Predict without a click
+    await openApp(page, host)
+    await openDataset(page, dsb, DSB_SAMPLES[0])
+    await page.getByTestId('tab-evaluate').click()
+    await expect(chosen(page, 'eval-models').getAttribute('data-path')).resolves.toBe(run)
+    await expect(page.getByTestId('eval-start').isEnabled()).resolves.toBe(true)
+    await page.getByTestId('eval-target-folder').check()
+    await expect(page.getByTestId('eval-folder').inputValue()).resolves.toBe(dsb)
+    await page.getByTestId('eval-target-val').check()
+
+    // a reload comes back on Evaluate with the same model
+    await page.reload()
+    await page.getByTestId('host-info').waitFor()
+    await page.locator(`[data-testid="sample-row"][data-id="${DSB_SAMPLES[0]}"]`).waitFor()
+    await expect(page.getByTestId('evaluate-panel').isVisible()).resolves.toBe(true)
+    await expect(chosen(page, 'eval-models').getAttribute('data-path')).resolves.toBe(run)
+
+    // scores fit the panel at 1024 wide; a row click does not shift it sideways
+    await page.setViewportSize({ width: 1024, height: 700 })
+    await page.getByTestId('eval-start').click()
+    await page.getByTestId('eval-table').waitFor({ timeout: 120_000 })
+    const body = page.locator('.side .body')
+    const widths = () =>
+      body.evaluate((el) => ({
+        scroll: el.scrollWidth,
+        client: el.clientWidth,
+        left: el.scrollLeft
+      }))
+    const before = await widths()
+    expect(before.scroll).toBeLessThanOrEqual(before.client)
+    const objects = await page.locator('[data-testid="eval-table"] th').last().boundingBox()
+    const panel = await body.boundingBox()
+    expect(objects!.x + objects!.width).toBeLessThanOrEqual(panel!.x + panel!.width)
+    await page.getByTestId('eval-row').first().click()
+    await page.getByTestId('eval-compare').waitFor()
+    expect((await widths()).left).toBe(0)
+    await shot(page, '01-eval-done-1024x700', SHOTS)
+    await page.getByTestId('eval-compare-close').click()
+    // the run's figures at 1024 wide: every tile readable, epochs done as Resume counts them
+    await page.getByTestId('tab-train').click()
+    await page.locator(`[data-testid="run-row"][data-run="${run}"] .pick`).click()
+    await expect(page.getByTestId('train-step').textContent()).resolves.toMatch(/1\/1 epochs done/)
+    const cut = await page
+      .locator('.kpis b')
+      .evaluateAll((tiles) => tiles.filter((b) => b.scrollWidth > b.clientWidth).length)
+    expect(cut).toBe(0)
+    await page.getByTestId('train-state').scrollIntoViewIfNeeded()
+    await shot(page, '02-train-tiles-1024x700', SHOTS)
+    await page.getByTestId('train-charts').scrollIntoViewIfNeeded()
+    await shot(page, '02-train-charts-1024x700', SHOTS)
+    await page.getByTestId('tab-predict').click()
+    await expect(chosen(page, 'predict-models').getAttribute('data-path')).resolves.toBe(run)
+    await page.getByTestId('tab-evaluate').click()
+
+    // another dataset: the scores go, the folder follows it, and no model fits its 12 classes
+    await openDataset(page, camvid, CAMVID[0])
+    await expect.poll(() => page.getByTestId('eval-summary').count()).toBe(0)
+    await expect.poll(() => chosen(page, 'eval-models').count()).toBe(0)
+    await expect(page.getByTestId('eval-start').isDisabled()).resolves.toBe(true)
+    await expect(page.getByTestId('eval-blocked').textContent()).resolves.toMatch(
+      /No listed model fits these labels/
+    )
+    await expect(page.getByTestId('eval-start').getAttribute('title')).resolves.toMatch(
+      /No listed model fits these labels/
+    )
+    await shot(page, '03-eval-no-model-1024x700', SHOTS)
+
+    // chosen anyway, the binary model is refused on the class-index masks before scoring
+    await page.locator(`[data-testid="eval-models"] [data-path="${run}"]`).click()
+    await page.getByTestId('eval-target-folder').check()
+    await expect(page.getByTestId('eval-folder').inputValue()).resolves.toBe(camvid)
+    await page.getByTestId('eval-start').click()
+    const error = page.getByTestId('eval-error')
+    await error.waitFor()
+    await expect(error.textContent()).resolves.toMatch(
+      new RegExp(`${camvid}: cannot evaluate ${run} on these labels: the masks hold class indices`)
+    )
+    expect(existsSync(join(run, 'eval', 'all-camvid-segnet', 'eval.json'))).toBe(false)
+    await shot(page, '04-eval-refused-1024x700', SHOTS)
+    expect(browser.errors).toEqual([])
+  })
+})
