@@ -190,6 +190,17 @@ export const useExportStore = defineStore('export', () => {
     }
   }
 
+  /** Sets an optional number from its field: empty (or not a number) leaves it to the default. */
+  function setOptional(
+    key: 'h' | 'seedLevel' | 'pixelSize' | 'scale' | 'tile',
+    event: Event
+  ): void {
+    const text = (event.target as HTMLInputElement).value.trim()
+    const value = Number(text)
+    if (text === '' || !Number.isFinite(value)) delete options[key]
+    else options[key] = value
+  }
+
   async function cancel(): Promise<void> {
     if (jobId.value) await client().call('job:cancel', { jobId: jobId.value })
   }
@@ -240,6 +251,7 @@ export const useExportStore = defineStore('export', () => {
 
   return {
     switchDataset,
+    setOptional,
     runDir,
     input,
     out,

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   builtinModel,
@@ -11,6 +13,8 @@ import { evaluateRun } from '../../../src-main/engine/eval/evaluate'
 import { renderModelCard } from '../../../src-main/engine/model-card'
 import { readRunConfig } from '../../../src-main/engine/run-store'
 import { DSB_ROOT } from './postprocess/helpers'
+
+const run = promisify(execFile)
 
 /** Validation images of the shipped model scored again here: fluorescence, stained tissue. */
 const SAMPLE_IDS = [
@@ -40,12 +44,17 @@ describe('the shipped nuclei model', () => {
     expect(() => resolveModel('no-such-model')).toThrow(/built-in: nuclei/)
   })
 
-  it('is at most 10 MB in tfjs layers format', async () => {
+  it('is at most 10 MB in tfjs layers format, loadable by plain TensorFlow.js', async () => {
     const bytes =
       (await stat(join(nuclei.dir, 'weights.bin'))).size +
       (await stat(join(nuclei.dir, 'model.json'))).size
     expect(bytes).toBe(nuclei.sizeBytes)
     expect(bytes).toBeLessThanOrEqual(10e6)
+    const script = join(import.meta.dirname, 'models/plain-tfjs-predict.mjs')
+    const { stdout } = await run(process.execPath, [script, nuclei.dir, '32', '48', '3'])
+    const plain = JSON.parse(stdout.trim().split('\n').pop()!)
+    expect(plain.error).toBeUndefined()
+    expect(plain.shape).toEqual([1, 32, 48, 1])
   })
 
   it('has a README rendered from its card, whose mean F1 is its per-image F1s', async () => {
@@ -67,7 +76,7 @@ describe('the shipped nuclei model', () => {
     })
     expect(r.images).toBe(SAMPLE_IDS.length)
     for (const id of SAMPLE_IDS) expect(f1[id]).toBeCloseTo(nuclei.scores.perImageF1[id], 9)
-    // their mean F1 on the card is 0.801
-    expect(r.f1).toBeGreaterThan(0.75)
+    // their mean F1 on the card is 0.720
+    expect(r.f1).toBeGreaterThan(0.67)
   })
 })

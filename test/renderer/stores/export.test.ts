@@ -1,0 +1,41 @@
+import { createPinia, setActivePinia } from 'pinia'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { setApi } from '../../../src-renderer/src/stores/app'
+import { useExportStore } from '../../../src-renderer/src/stores/export'
+import { fakeApi } from '../fake-api'
+
+/** A field's change event with `value` typed in. */
+const typed = (value: string) => ({ target: { value } }) as unknown as Event
+
+describe('export store: the Predict panel’s advanced settings', () => {
+  beforeEach(() => setActivePinia(createPinia()))
+
+  it('sends what was typed, and leaves an emptied field to the default', async () => {
+    const api = fakeApi({ 'folder:choose': { path: '/in' }, 'predict:start': { jobId: 'p1' } })
+    setApi(api)
+    const exp = useExportStore()
+    exp.setOptional('pixelSize', typed('0.325'))
+    exp.setOptional('tile', typed('256'))
+    exp.setOptional('scale', typed('not a number'))
+    exp.setOptional('h', typed('3'))
+    exp.setOptional('h', typed(''))
+    exp.options.tta = true
+    exp.options.split = false
+    exp.runDir = '/runs/r1'
+    exp.setInput('/in')
+    await exp.start()
+    const sent = api.calls.find((c) => c.channel === 'predict:start')!.arg as Record<
+      string,
+      unknown
+    >
+    expect(sent).toMatchObject({
+      pixelSize: 0.325,
+      tile: 256,
+      tta: true,
+      split: false,
+      input: '/in'
+    })
+    expect(sent).not.toHaveProperty('scale')
+    expect(sent).not.toHaveProperty('h')
+  })
+})
