@@ -134,7 +134,13 @@ describe('app: any model on any folder, corrected, fine-tuned and evaluated', ()
     await expect(page.getByTestId('predict-input').inputValue()).resolves.toBe(fresh)
     await expect(page.getByTestId('predict-out').inputValue()).resolves.toBe(`${fresh}-predictions`)
 
-    // 4. predict it: masks, instances and prediction.json beside it
+    // 4. predict it, with a pixel size and test-time augmentation from the advanced settings:
+    // masks, instances and prediction.json beside it
+    await page.getByTestId('predict-advanced-toggle').click()
+    await page.getByTestId('predict-pixelSize').fill('0.5')
+    await page.getByTestId('predict-pixelSize').press('Tab')
+    await page.getByTestId('predict-tta').check()
+    await shots(page, '04a-predict-advanced', SHOTS)
     await page.getByTestId('predict-start').click()
     await expect(stateIs(page, 'predict-state', ['done', 'failed', 'cancelled'])).resolves.toBe(
       'done'
@@ -149,7 +155,7 @@ describe('app: any model on any folder, corrected, fine-tuned and evaluated', ()
     expect(record).toMatchObject({
       input: fresh,
       model: { path: runDir, dataset: dsb, labelType: 'binary' },
-      settings: { instances: true, threshold: 0.5 },
+      settings: { instances: true, threshold: 0.5, pixelSize: 0.5, tta: true },
       result: { images: 3, done: 3 }
     })
     await expect(page.getByTestId('predict-made-by').textContent()).resolves.toContain(

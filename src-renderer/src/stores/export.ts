@@ -17,6 +17,9 @@ import { client, errorText, useAppStore } from './app'
 import { registerFollower, watchJob } from './jobs'
 import { useLibraryStore } from './library'
 
+/** The prediction settings that are numbers with no default of their own (empty = the engine's). */
+export type OptionalSetting = 'h' | 'seedLevel' | 'pixelSize' | 'scale' | 'tile'
+
 /** What to write for each image, and how: every prediction option but the folders. */
 export type ExportOptions = Omit<PredictOptions, 'model' | 'input' | 'out'>
 
@@ -191,10 +194,7 @@ export const useExportStore = defineStore('export', () => {
   }
 
   /** Sets an optional number from its field: empty (or not a number) leaves it to the default. */
-  function setOptional(
-    key: 'h' | 'seedLevel' | 'pixelSize' | 'scale' | 'tile',
-    event: Event
-  ): void {
+  function setOptional(key: OptionalSetting, event: Event): void {
     const text = (event.target as HTMLInputElement).value.trim()
     const value = Number(text)
     if (text === '' || !Number.isFinite(value)) delete options[key]
