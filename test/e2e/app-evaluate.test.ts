@@ -8,17 +8,10 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { trainRun } from '../../src-main/engine/train/train-run'
-import { copyFlatDataset, DSB_SAMPLES, openApp, shot, useAppSession } from './support'
+import { copyFlatDataset, DSB_SAMPLES, openApp, openDataset, shot, useAppSession } from './support'
 
 const SHOTS = '/tmp/shots-walkfix'
 const CAMVID = ['0001TP_006840', '0001TP_007140']
-
-/** Opens `dir` through the top bar and waits for its sample `first` to be listed. */
-async function openDataset(page: Page, dir: string, first: string): Promise<void> {
-  await page.getByTestId('dataset-path').fill(dir)
-  await page.getByTestId('open-dataset').click()
-  await page.locator(`[data-testid="sample-row"][data-id="${first}"]`).waitFor({ timeout: 30_000 })
-}
 
 /** The model entry of a library list that is marked as the one in use, if any. */
 function chosen(page: Page, list: string) {

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { readImage } from '../../src-main/data/image-io'
 import { lastJson, runCli } from '../main/commands/cli-run'
-import { DATASETS, DSB_SAMPLES, openApp, shots, useAppSession } from './support'
+import { DATASETS, DSB_SAMPLES, openApp, openDataset, shots, useAppSession } from './support'
 
 const SHOTS = '/tmp/shots-loop'
 const IDS = DSB_SAMPLES.slice(0, 4)
@@ -42,13 +42,6 @@ async function stateIs(page: Page, testid: string, states: string[], timeout = 1
     { timeout }
   )
   return (await page.getByTestId(testid).textContent())!.trim()
-}
-
-/** Opens `dir` through the top bar and waits for its first sample row. */
-async function openDataset(page: Page, dir: string): Promise<void> {
-  await page.getByTestId('dataset-path').fill(dir)
-  await page.getByTestId('open-dataset').click()
-  await page.getByTestId('sample-row').first().waitFor({ timeout: 30_000 })
 }
 
 /** Waits until the editor has drawn sample `id`. */

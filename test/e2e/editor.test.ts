@@ -13,6 +13,7 @@ import {
   launchBrowser,
   makeTemp,
   openApp,
+  openDataset,
   removeTemp,
   shot,
   startHost,
@@ -43,13 +44,6 @@ async function openSample(page: Page, id: string): Promise<void> {
   await page
     .locator(`[data-testid="editor-canvas"][data-ready="true"][data-sample="${id}"]`)
     .waitFor({ timeout: 30_000 })
-}
-
-/** Opens `dir` through the top bar and waits for its first sample row. */
-async function openDataset(page: Page, dir: string): Promise<void> {
-  await page.getByTestId('dataset-path').fill(dir)
-  await page.getByTestId('open-dataset').click()
-  await page.getByTestId('sample-row').first().waitFor({ timeout: 30_000 })
 }
 
 /** Moves the mouse to a screen point and reads the image pixel under it from the status bar. */

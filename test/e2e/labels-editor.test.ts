@@ -19,6 +19,7 @@ import {
   launchBrowser,
   makeTemp,
   openApp,
+  openDataset,
   removeTemp,
   shot,
   startHost,
@@ -38,15 +39,6 @@ let isbi: string
 let camvid: string
 let dsb: string
 let boundary: string
-
-/** Opens `dir` through the top bar and waits until its samples (first id `first`) are listed. */
-async function openDataset(page: Page, dir: string, first: string): Promise<void> {
-  await page.getByTestId('dataset-path').fill(dir)
-  await page.getByTestId('open-dataset').click()
-  await page.locator(`[data-testid="dataset-browser"][data-root="${dir}"]`).waitFor()
-  await page.locator(`[data-testid="sample-row"][data-id="${first}"]`).waitFor({ timeout: 30_000 })
-  await page.getByTestId('label-panel').waitFor()
-}
 
 async function openSample(page: Page, id: string): Promise<void> {
   await page.locator(`[data-testid="sample-row"][data-id="${id}"]`).click()

@@ -14,6 +14,7 @@ import {
   launchBrowser,
   makeTemp,
   openApp,
+  openDataset,
   removeTemp,
   shot,
   startHost,
@@ -37,14 +38,6 @@ let host: WebHost
 let browser: Browser
 let camvid: string
 let isbi: string
-
-async function openDataset(page: Page, dir: string, first: string): Promise<void> {
-  await page.getByTestId('dataset-path').fill(dir)
-  await page.getByTestId('open-dataset').click()
-  await page.locator(`[data-testid="dataset-browser"][data-root="${dir}"]`).waitFor()
-  await page.locator(`[data-testid="sample-row"][data-id="${first}"]`).waitFor()
-  await page.getByTestId('label-panel').waitFor()
-}
 
 async function trainTiny(page: Page): Promise<string> {
   for (const [id, value] of Object.entries(TINY)) await page.getByTestId(id).fill(value)

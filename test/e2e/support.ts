@@ -169,6 +169,21 @@ export async function openApp(page: Page, host: WebHost): Promise<void> {
   await page.getByTestId('host-info').waitFor({ timeout: 30_000 })
 }
 
+/**
+ * Opens `dir` through the top bar as a user would (type, Open) and waits until its samples are
+ * listed (the row of sample `first` when given, else any) and its label panel is shown.
+ */
+export async function openDataset(page: Page, dir: string, first?: string): Promise<void> {
+  await page.getByTestId('dataset-path').fill(dir)
+  await page.getByTestId('open-dataset').click()
+  await page.locator(`[data-testid="dataset-browser"][data-root="${dir}"]`).waitFor()
+  const row = first
+    ? `[data-testid="sample-row"][data-id="${first}"]`
+    : '[data-testid="sample-row"]'
+  await page.locator(row).first().waitFor({ timeout: 30_000 })
+  await page.getByTestId('label-panel').waitFor()
+}
+
 /** Saves a screenshot to `<dir>/<name>.png` (default `/tmp/shots`) and returns its path. */
 export async function shot(page: Page, name: string, dir = SHOTS_DIR): Promise<string> {
   await mkdir(dir, { recursive: true })
