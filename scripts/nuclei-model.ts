@@ -12,7 +12,12 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { type ModelCard, modelCardSchema } from '../src-main/engine/builtin-models'
-import { evaluateRun } from '../src-main/engine/eval/evaluate'
+import { POSTPROCESS_FALLBACK, type ModelPostprocess } from '../src-preload/options/predict'
+import { initBackend } from '../src-main/engine/backend/init-backend'
+import { choosePostprocess, DEFAULT_GRID } from '../src-main/engine/eval/choose-postprocess'
+import { evaluateRun, labelledSamples } from '../src-main/engine/eval/evaluate'
+import { loadPredictor } from '../src-main/engine/infer/load-predictor'
+import { DEFAULT_SEEDS } from '../src-main/engine/postprocess/instance-maps'
 import { renderModelCard } from '../src-main/engine/model-card'
 import { saveModel, writeFolderAtomic } from '../src-main/engine/models/model-io'
 import { loadRun, readRunConfig, writeRunConfig } from '../src-main/engine/run-store'
@@ -67,11 +72,60 @@ const commit = existsSync(commitFile)
 const config = await readRunConfig(run)
 const val = config.split.val
 
-/** Scores of a model folder on the run's validation split, with per-image F1. */
+/**
+ * The post-processing chosen on the validation split (threshold × smallest object × split
+ * setting, bench/README.md "Choosing the post-processing"), and the fallback's F1 beside it.
+ */
+async function choose(): Promise<{ chosen: ModelPostprocess; f1: number; fallbackF1: number }> {
+  await initBackend()
+  const predictor = await loadPredictor(run)
+  try {
+    const { samples } = await labelledSamples(data, val)
+    const r = await choosePostprocess(predictor, samples, DEFAULT_GRID, (done, total) =>
+      process.stderr.write(`\rchoosing post-processing: ${done}/${total}`)
+    )
+    process.stderr.write('\n')
+    const fallback = r.rows.find(
+      ({ settings: s }) =>
+        s.threshold === POSTPROCESS_FALLBACK.threshold &&
+        s.minSize === POSTPROCESS_FALLBACK.minSize &&
+        (s.h ?? POSTPROCESS_FALLBACK.h) === POSTPROCESS_FALLBACK.h &&
+        (s.seedLevel ?? DEFAULT_SEEDS.level) === DEFAULT_SEEDS.level
+    )
+    const table = r.rows.map(
+      ({ settings: s, f1, ap50 }) =>
+        `| ${s.threshold} | ${s.minSize} | ${s.h ?? s.seedLevel} | ${f1.toFixed(3)} | ${ap50.toFixed(3)} |`
+    )
+    process.stderr.write(
+      [
+        '| threshold | min size | h / seed level | F1@0.5 | AP50 |',
+        '|---|---|---|---|---|',
+        ...table
+      ]
+        .slice(0, 12)
+        .join('\n') + '\n'
+    )
+    await mkdir(resolve(values.work!), { recursive: true })
+    await writeFile(join(resolve(values.work!), 'postprocess-grid.md'), table.join('\n') + '\n')
+    return { chosen: r.chosen.settings, f1: r.chosen.f1, fallbackF1: fallback?.f1 ?? NaN }
+  } finally {
+    predictor.model.dispose()
+  }
+}
+const tuned = await choose()
+
+/** Scores of a model folder on the run's validation split (chosen post-processing), with per-image F1. */
 async function score(dir: string): Promise<ModelCard['scores']> {
   const perImageF1: Record<string, number> = {}
+  const { chosen } = tuned
   const r = await evaluateRun(dir, data, {
     ids: val,
+    postprocess: {
+      threshold: chosen.threshold,
+      minSize: chosen.minSize,
+      splitOptions: chosen.h === undefined ? undefined : { h: chosen.h },
+      seeds: chosen.seedLevel === undefined ? undefined : { level: chosen.seedLevel }
+    },
     onImage: (id, _iou, done, total, f1) => {
       if (f1 !== undefined) perImageF1[id] = f1
       process.stderr.write(`\r${dir}: ${done}/${total}`)
@@ -96,7 +150,8 @@ async function exportTo(dir: string, float16: boolean): Promise<void> {
   await writeRunConfig(dir, {
     ...config,
     data: 'DSB2018 stage1_train, shared samples (../shared/datasets/dsb2018)',
-    out: 'resources/models/nuclei'
+    out: 'resources/models/nuclei',
+    postprocess: tuned.chosen
   })
 }
 
@@ -108,18 +163,20 @@ function describeTarget(c: typeof config): {
 } {
   const intro =
     'Segments cell nuclei and separates touching ones, with no training: a U-Net trained by UNet Studio on the shared DSB2018 samples'
+  const { chosen: p, f1, fallbackF1 } = tuned
+  const grid = DEFAULT_GRID
+  const how = `Chosen on the validation split (saved as \`postprocess\` in config.json, used by predict and eval unless overridden) among thresholds ${grid.threshold.join('/')}, smallest objects ${grid.minSize.join('/')} px and`
+  const fallback = `F1@0.5 ${f1.toFixed(3)} with these settings, ${fallbackF1.toFixed(3)} with the fallback ones (threshold ${POSTPROCESS_FALLBACK.threshold}, ${POSTPROCESS_FALLBACK.minSize} px`
   if (c.target === 'instances')
     return {
       description: `${intro}, predicting each nucleus (background / interior / boundary classes plus each nucleus’s normalised distance to its border).`,
       loss: `3-class cross-entropy and foreground Dice plus distance BCE, weighted ${c.touchWeight}× more (σ ${c.touchSigma} px) where two nuclei nearly touch`,
-      postprocess:
-        'foreground = 1 − P(background) ≥ 0.5, holes filled, objects under 10 px dropped; one seed per 4-connected region where the predicted distance is ≥ 0.5; seeds flood the inverted distance over the foreground (watershed).'
+      postprocess: `foreground = 1 − P(background) ≥ ${p.threshold}, holes filled, objects under ${p.minSize} px dropped; one seed per 4-connected region where the predicted distance is ≥ ${p.seedLevel}; seeds flood the inverted distance over the foreground (watershed). ${how} seed levels ${grid.seedLevel.join('/')}: ${fallback}, seed level ${DEFAULT_SEEDS.level}).`
     }
   return {
     description: `${intro}, predicting the nuclei’s foreground; touching nuclei are split by a watershed on the distance to the background.`,
     loss: 'binary cross-entropy plus Dice on the foreground',
-    postprocess:
-      'foreground probability ≥ 0.5, holes filled, objects under 10 px dropped; touching objects split by a watershed on the distance transform of the foreground, seeded at its h-maxima (h 2 px).'
+    postprocess: `foreground probability ≥ ${p.threshold}, holes filled, objects under ${p.minSize} px dropped; touching objects split by a watershed on the distance transform of the foreground, seeded at its h-maxima (h ${p.h} px). ${how} peak heights h ${grid.h.join('/')} px: ${fallback}, h ${POSTPROCESS_FALLBACK.h}).`
   }
 }
 

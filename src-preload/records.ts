@@ -3,6 +3,7 @@
  * running jobs: plain response types of the contract (the requests are validated there).
  */
 import type { JobEvent, JobKind, JobSpec } from './job-events'
+import type { ModelPostprocess } from './options/predict'
 
 /** What a model predicts: a binary mask, class indices, or separated instances. */
 export type ModelLabelType = 'binary' | 'classes' | 'instances'
@@ -45,6 +46,8 @@ export interface ModelEntry {
   epochs: number
   /** The model it was fine-tuned from, if any. */
   init: string | null
+  /** Post-processing chosen for it on its validation split (threshold, min size, split h), if any. */
+  postprocess: ModelPostprocess | null
   /** When it entered the library (ISO time). */
   addedAt: string
 }

@@ -3,6 +3,7 @@ import { backendList } from '../../src-preload/options/backend'
 import { asFlag, definedOnly, parseOptions } from '../../src-preload/options/common'
 import {
   defaultPredictionsDir,
+  POSTPROCESS_FALLBACK,
   PREDICT_DEFAULTS,
   predictOptions
 } from '../../src-preload/options/predict'
@@ -61,10 +62,22 @@ export function registerPredictCommand(program: Command): void {
     .option('--batch <n>', 'tiles per forward pass', num, d.batch)
     .option('--scale <s>', 'resize images by this factor before inference', num)
     .option('--tta', 'test-time augmentation: average 8 flips/transposes (8x slower)')
-    .option('--threshold <p>', 'foreground probability threshold', num, d.threshold)
-    .option('--min-size <n>', 'drop objects smaller than n pixels', num, d.minSize)
+    .option(
+      '--threshold <p>',
+      `foreground probability threshold (default: the model's chosen one, else ${POSTPROCESS_FALLBACK.threshold})`,
+      num
+    )
+    .option(
+      '--min-size <n>',
+      `drop objects smaller than n pixels (default: the model's, else ${POSTPROCESS_FALLBACK.minSize})`,
+      num
+    )
     .option('--no-split', 'plain connected components (do not split touching objects)')
-    .option('--h <px>', 'split, binary runs: minimal distance-peak dynamic in pixels', num)
+    .option(
+      '--h <px>',
+      `split, binary runs: minimal distance-peak dynamic in pixels (default: the model's, else ${POSTPROCESS_FALLBACK.h})`,
+      num
+    )
     .option(
       '--seed-level <x>',
       'split, instance runs: seeds where the predicted distance (0..1) is at least x',
@@ -99,7 +112,7 @@ export function registerPredictCommand(program: Command): void {
       })
       const tty = process.stderr.isTTY
       const { input, out } = o
-      const settings = recordedSettings(o)
+      const settings = recordedSettings(o, predictor)
       const record = await startPredictionRecord({ model: modelDir, input, out, settings })
       const summary = await predictFolder(predictor, {
         ...folderOptions(o),

@@ -3,6 +3,7 @@
  * cross-field rules) live in `src-preload/options/train.ts`, shared with the CLI and the UI.
  */
 import { parseOptions } from '../../src-preload/options/common'
+import type { ModelPostprocess } from '../../src-preload/options/predict'
 import type { Project } from '../../src-preload/project'
 import {
   trainConfig,
@@ -43,6 +44,8 @@ export interface RunConfig extends Omit<TrainConfig, 'target'> {
   project?: Project
   /** Fine-tunes: the folder the starting weights were loaded from (`init` names the model). */
   initWeights?: string
+  /** Post-processing chosen for this model on its validation split (the shipped model's). */
+  postprocess?: ModelPostprocess
   createdAt: string
 }
 

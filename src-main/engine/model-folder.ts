@@ -92,6 +92,7 @@ export async function describeModel(path: string): Promise<ModelDescription> {
     channels: config.channels ?? null,
     bestValIou: vals.length ? Math.max(...vals) : null,
     epochs: log.length,
-    init: config.init ?? null
+    init: config.init ?? null,
+    postprocess: config.postprocess ?? null
   }
 }

@@ -1,3 +1,4 @@
+import { modelPostprocess } from '../../src-preload/options/predict'
 import { readFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
@@ -60,6 +61,11 @@ export async function readRunConfig(out: string): Promise<RunConfig> {
     saved = JSON.parse(await readFile(path, 'utf8')) as RunConfig
   } catch (err) {
     throw new Error(`${path}: unreadable run config (${(err as Error).message})`)
+  }
+  if (saved.postprocess !== undefined) {
+    const chosen = modelPostprocess.safeParse(saved.postprocess)
+    const issue = chosen.error?.issues[0]
+    if (issue) throw new Error(`${path}: postprocess.${issue.path.join('.')}: ${issue.message}`)
   }
   return { ...saved, ...targetOf(saved) }
 }

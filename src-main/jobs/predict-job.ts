@@ -31,7 +31,7 @@ export const runPredictJob: JobRunner<Extract<JobSpec, { kind: 'predict' }>> = a
     model: modelDir,
     input,
     out,
-    settings: recordedSettings(options)
+    settings: recordedSettings(options, predictor)
   })
   try {
     const summary = await predictFolder(predictor, {

@@ -161,6 +161,7 @@ export class ModelLibrary {
         bestValIou: null,
         epochs: 0,
         init: null,
+        postprocess: null,
         addedAt
       }
     }

@@ -18,13 +18,13 @@ const predictSettings = {
   scale: z.number().positive().optional(),
   /** Test-time augmentation: average the probabilities of the 8 flips and transposes (8× slower). */
   tta: z.boolean().default(false),
-  /** Foreground probability threshold. */
-  threshold: z.number().min(0).max(1).default(0.5),
-  /** Objects smaller than this many pixels are dropped. */
-  minSize: z.number().int().min(0).default(10),
+  /** Foreground probability threshold (default: the model's chosen one, else 0.5). */
+  threshold: z.number().min(0).max(1).optional(),
+  /** Objects smaller than this many pixels are dropped (default: the model's, else 10). */
+  minSize: z.number().int().min(0).optional(),
   /** Split touching objects (distance watershed for binary runs, seeds for instance runs). */
   split: z.boolean().default(true),
-  /** Split, binary runs: minimal dynamic of a distance peak, in pixels. */
+  /** Split, binary runs: minimal dynamic of a distance peak, in pixels (default: the model's, else 2). */
   h: z.number().positive().optional(),
   /** Split, instance runs: seeds where the predicted distance (0..1) is at least this. */
   seedLevel: z.number().min(0).max(1).optional(),
@@ -39,6 +39,24 @@ const predictSettings = {
   format: z.enum(['png', 'tiff']).default('png'),
   backend: backendName.optional()
 }
+
+/**
+ * Post-processing chosen for a model on its validation split, saved as `postprocess` in its
+ * config.json (`npm run model:nuclei` writes it for the shipped model). Prediction and eval use
+ * each of these where the user gave none, else {@link POSTPROCESS_FALLBACK}.
+ */
+export const modelPostprocess = z.strictObject({
+  threshold: predictSettings.threshold,
+  minSize: predictSettings.minSize,
+  h: predictSettings.h,
+  seedLevel: predictSettings.seedLevel
+})
+
+/** A model's chosen post-processing (every field optional). */
+export type ModelPostprocess = z.output<typeof modelPostprocess>
+
+/** Threshold, smallest object and split peak h when neither the user nor the model chose one. */
+export const POSTPROCESS_FALLBACK = { threshold: 0.5, minSize: 10, h: 2 } as const
 
 /** A batch prediction: the trained run, the input and output folders, and the settings. */
 export const predictOptions = z.strictObject({

@@ -12,7 +12,15 @@ import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { readImage } from '../../src-main/data/image-io'
 import { lastJson, runCli } from '../main/commands/cli-run'
-import { DATASETS, DSB_SAMPLES, openApp, openDataset, shots, useAppSession } from './support'
+import {
+  DATASETS,
+  DSB_SAMPLES,
+  openApp,
+  openDataset,
+  shots,
+  stateIs,
+  useAppSession
+} from './support'
 
 const SHOTS = '/tmp/shots-loop'
 const IDS = DSB_SAMPLES.slice(0, 4)
@@ -29,19 +37,6 @@ const TINY: Record<string, string> = {
   'train-epochs': '1',
   'train-patches': '2',
   'train-batch': '4'
-}
-
-/** Waits until a state badge shows one of `states`; returns the state shown. */
-async function stateIs(page: Page, testid: string, states: string[], timeout = 150_000) {
-  await page.waitForFunction(
-    ([id, s]) =>
-      (s as string[]).includes(
-        document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() ?? ''
-      ),
-    [testid, states] as const,
-    { timeout }
-  )
-  return (await page.getByTestId(testid).textContent())!.trim()
 }
 
 /** Waits until the editor has drawn sample `id`. */
@@ -248,12 +243,26 @@ describe('app: any model on any folder, corrected, fine-tuned and evaluated', ()
     await rows.first().click()
     await page.getByTestId('eval-compare').waitFor()
     await page.waitForFunction(() =>
-      [0, 1, 2].every(
+      [0, 1, 2, 3].every(
         (i) =>
           (document.querySelector(`[data-testid="eval-panel-${i}"]`) as HTMLCanvasElement)?.width >
           0
       )
     )
+    // the fourth panel is the original with the prediction's outlines: some pixels, not most, differ
+    const outlined = await page.evaluate(() => {
+      const pixels = (i: number) => {
+        const c = document.querySelector(`[data-testid="eval-panel-${i}"]`) as HTMLCanvasElement
+        return c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data
+      }
+      const [a, b] = [pixels(0), pixels(3)]
+      let differ = 0
+      for (let i = 0; i < a.length; i += 4)
+        if (a[i] !== b[i] || a[i + 1] !== b[i + 1] || a[i + 2] !== b[i + 2]) differ++
+      return { differ, total: a.length / 4 }
+    })
+    expect(outlined.differ).toBeGreaterThan(0)
+    expect(outlined.differ).toBeLessThan(outlined.total / 2)
     await shots(page, '11-side-by-side', SHOTS)
     await page.getByTestId('eval-compare-close').click()
     expect(browser.errors).toEqual([])

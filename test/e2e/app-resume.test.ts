@@ -1,20 +1,9 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { DSB_SAMPLES, openApp, shot, useAppSession } from './support'
+import { DSB_SAMPLES, openApp, shot, stateIs, useAppSession } from './support'
 
 const IDS = DSB_SAMPLES.slice(0, 3)
-
-async function stateIs(page: Page, states: string[], timeout = 120_000): Promise<string> {
-  await page.waitForFunction(
-    (s) =>
-      s.includes(document.querySelector('[data-testid="train-state"]')?.textContent?.trim() ?? ''),
-    states,
-    { timeout }
-  )
-  return (await page.getByTestId('train-state').textContent())!.trim()
-}
 
 describe('app: stop a training run and resume it', () => {
   const session = useAppSession(IDS, { openAtStart: true })
@@ -35,14 +24,18 @@ describe('app: stop a training run and resume it', () => {
       .first()
       .waitFor({ state: 'attached', timeout: 120_000 })
     await page.getByTestId('train-stop').click()
-    await expect(stateIs(page, ['stopped', 'done', 'failed'])).resolves.toBe('stopped')
+    await expect(
+      stateIs(page, 'train-state', ['stopped', 'done', 'failed'], 120_000)
+    ).resolves.toBe('stopped')
     const runDir = (await page.getByTestId('train-run').textContent())!.trim()
     const before = (await readFile(join(runDir, 'log.csv'), 'utf8')).trim().split('\n').length - 1
     expect(before).toBeGreaterThanOrEqual(1)
     expect(before).toBeLessThan(4)
 
     await page.getByTestId('train-resume').click()
-    await expect(stateIs(page, ['done', 'stopped', 'failed'])).resolves.toBe('done')
+    await expect(
+      stateIs(page, 'train-state', ['done', 'stopped', 'failed'], 120_000)
+    ).resolves.toBe('done')
     const epochs = await page
       .locator('[data-testid="chart-epochs"] li')
       .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-epoch'))))

@@ -245,3 +245,16 @@ export function useAppSession(ids: string[], opts: { openAtStart?: boolean } = {
   })
   return session
 }
+
+/** Waits until a state badge shows one of `states`; returns the state shown. */
+export async function stateIs(page: Page, testid: string, states: string[], timeout = 150_000) {
+  await page.waitForFunction(
+    ([id, s]) =>
+      (s as string[]).includes(
+        document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() ?? ''
+      ),
+    [testid, states] as const,
+    { timeout }
+  )
+  return (await page.getByTestId(testid).textContent())!.trim()
+}

@@ -58,11 +58,11 @@ describe('contract', () => {
       /Invalid argument for merge:start: .*mode/
     )
     expect(() => parseArg('dataset:open', {})).toThrow(/Invalid argument for dataset:open: .*dir/)
-    expect(parseArg('predict:start', { model: 'r', input: 'i', out: 'o' })).toMatchObject({
-      threshold: 0.5,
-      minSize: 10,
-      format: 'png'
-    })
+    const predict = parseArg('predict:start', { model: 'r', input: 'i', out: 'o' })
+    expect(predict).toMatchObject({ overlap: 32, split: true, format: 'png' })
+    // threshold and smallest object are left to the model's chosen values, else the fallback
+    expect(predict).not.toHaveProperty('threshold')
+    expect(predict).not.toHaveProperty('minSize')
   })
 
   it('train:start takes the training options strictly: unknown keys, cross-field rules', () => {

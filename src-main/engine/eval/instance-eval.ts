@@ -2,7 +2,7 @@ import { instanceMetrics } from '../postprocess/instance-metrics'
 import type { LabelImage } from '../postprocess/components'
 import type { ProbabilityMap } from '../postprocess/postprocess'
 import type { LoadedPredictor } from '../infer/load-predictor'
-import { DEFAULT_PREDICT, type PostprocessSettings, postprocessFor } from '../infer/predict-folder'
+import { type PostprocessSettings, postprocessFor } from '../infer/predict-folder'
 
 /** Mean per-image object scores: F1 and DSB2018 AP at IoU 0.5, with and without splitting. */
 export interface InstanceScores {
@@ -40,9 +40,8 @@ export class InstanceScorer {
   /** Score one image's prediction against its instance-id ground truth. */
   add(map: ProbabilityMap, gt: ArrayLike<number>): ImageInstanceScores {
     const { width, height } = map
-    const o = { ...DEFAULT_PREDICT, ...this.settings }
-    const split = postprocessFor(this.predictor, map, { ...o, split: true })
-    const cc = postprocessFor(this.predictor, map, { ...o, split: false })
+    const split = postprocessFor(this.predictor, map, { ...this.settings, split: true })
+    const cc = postprocessFor(this.predictor, map, { ...this.settings, split: false })
     const m = instanceMetrics(gt, split.instances!.labels, width, height, 0.5)
     this.f1 += m.f1
     this.ap += m.ap

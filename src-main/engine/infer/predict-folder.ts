@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto'
-import { PREDICT_DEFAULTS, type PredictOptions } from '../../../src-preload/options/predict'
+import { definedOnly } from '../../../src-preload/options/common'
+import {
+  POSTPROCESS_FALLBACK,
+  PREDICT_DEFAULTS,
+  type PredictOptions
+} from '../../../src-preload/options/predict'
 import { type AnyImage, readAnyImage } from '../../data/image-io'
 import {
   type ExportSettings,
@@ -49,10 +54,8 @@ export interface PredictFolderOptions {
   onProgress?: (p: PredictProgress) => void
 }
 
-/** Defaults of threshold, min size, split and format: the prediction options' own. */
-export const DEFAULT_PREDICT: Pick<PredictOptions, 'threshold' | 'minSize' | 'split' | 'format'> = {
-  threshold: PREDICT_DEFAULTS.threshold,
-  minSize: PREDICT_DEFAULTS.minSize,
+/** Defaults of split and format: the prediction options' own. */
+export const DEFAULT_PREDICT: Pick<PredictOptions, 'split' | 'format'> = {
   split: PREDICT_DEFAULTS.split,
   format: PREDICT_DEFAULTS.format
 }
@@ -111,27 +114,47 @@ export interface PostprocessSettings {
   threshold: number
   minSize: number
   split: boolean
-  splitOptions?: SplitOptions
-  seeds?: SeedOptions
+  splitOptions: SplitOptions
+  seeds: SeedOptions
 }
 
 /**
- * Post-process one prediction the way the run's target asks. Holes are filled in objects, never
- * in the thin network an inverted run predicts (ISBI membranes: its holes are the cells).
+ * The post-processing a prediction gets: each setting the user gave, else the one chosen for the
+ * model (its config.json `postprocess`), else the fallback.
+ */
+export function settingsFor(
+  predictor: LoadedPredictor,
+  given: Partial<PostprocessSettings> = {}
+): PostprocessSettings {
+  const chosen = predictor.config.postprocess ?? {}
+  return {
+    threshold: given.threshold ?? chosen.threshold ?? POSTPROCESS_FALLBACK.threshold,
+    minSize: given.minSize ?? chosen.minSize ?? POSTPROCESS_FALLBACK.minSize,
+    split: given.split ?? DEFAULT_PREDICT.split,
+    splitOptions: { ...DEFAULT_SPLIT, ...definedOnly({ h: chosen.h }), ...given.splitOptions },
+    seeds: { ...DEFAULT_SEEDS, ...definedOnly({ level: chosen.seedLevel }), ...given.seeds }
+  }
+}
+
+/**
+ * Post-process one prediction the way the run's target asks, with {@link settingsFor}'s
+ * settings. Holes are filled in objects, never in the thin network an inverted run predicts
+ * (ISBI membranes: its holes are the cells).
  */
 export function postprocessFor(
   predictor: LoadedPredictor,
   map: Parameters<typeof postprocess>[0],
-  o: PostprocessSettings
+  given: Partial<PostprocessSettings> = {}
 ): PostprocessResult {
+  const o = settingsFor(predictor, given)
   return postprocess(map, {
     target: predictor.target,
     threshold: o.threshold,
     minSize: o.minSize,
     fillHoles: !predictor.config.invertMask,
     instances: o.split ? 'split' : 'components',
-    split: { ...DEFAULT_SPLIT, ...o.splitOptions },
-    seeds: { ...DEFAULT_SEEDS, ...o.seeds }
+    split: o.splitOptions,
+    seeds: o.seeds
   })
 }
 
@@ -202,6 +225,7 @@ export async function predictFolder(
 ): Promise<PredictSummary> {
   const started = Date.now()
   const o = { ...DEFAULT_PREDICT, ...options }
+  const post = settingsFor(predictor, o)
   const fingerprint = createHash('sha256')
     .update(
       JSON.stringify([
@@ -212,11 +236,11 @@ export async function predictFolder(
         o.overlap,
         o.scale,
         o.tta ?? false,
-        o.threshold,
-        o.minSize,
-        o.split,
-        o.splitOptions ?? null,
-        o.seeds ?? null,
+        post.threshold,
+        post.minSize,
+        post.split,
+        post.splitOptions,
+        post.seeds,
         o.pixelSize ?? null,
         !!o.csv
       ])

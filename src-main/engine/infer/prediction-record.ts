@@ -6,11 +6,13 @@
 import { existsSync } from 'node:fs'
 import { mkdir, readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
+import type { PredictOptions } from '../../../src-preload/options/predict'
 import type { PredictionRecord } from '../../../src-preload/records'
 import { appVersion } from '../../app-version'
 import { writeFileAtomic } from '../../data/atomic-write'
 import { describeModel } from '../model-folder'
-import type { PredictSummary } from './predict-folder'
+import type { LoadedPredictor } from './load-predictor'
+import { folderOptions, type PredictSummary, settingsFor } from './predict-folder'
 
 /** The record's file name in a predictions folder. */
 export const PREDICTION_FILE = 'prediction.json'
@@ -24,10 +26,29 @@ export interface PredictionStart {
   settings: Record<string, unknown>
 }
 
-/** The settings of a prediction as its record lists them: every option but model, folders, backend. */
-export function recordedSettings(o: object): Record<string, unknown> {
+/**
+ * The settings of a prediction as its record lists them: every option but model, folders and
+ * backend, with the threshold, smallest object and split setting it ran with (the user's, else
+ * the model's chosen ones, else the fallback).
+ */
+export function recordedSettings(
+  o: Omit<PredictOptions, 'model' | 'backend'>,
+  predictor: LoadedPredictor
+): Record<string, unknown> {
   const skip = new Set(['model', 'input', 'out', 'backend'])
-  return Object.fromEntries(Object.entries(o).filter(([k]) => !skip.has(k)))
+  const post = settingsFor(predictor, folderOptions(o))
+  const split =
+    predictor.target === 'binary'
+      ? { h: post.splitOptions.h }
+      : predictor.target === 'classes'
+        ? {}
+        : { seedLevel: post.seeds.level }
+  return {
+    ...Object.fromEntries(Object.entries(o).filter(([k]) => !skip.has(k))),
+    threshold: post.threshold,
+    minSize: post.minSize,
+    ...split
+  }
 }
 
 async function write(out: string, record: PredictionRecord): Promise<void> {

@@ -1,3 +1,4 @@
+import { POSTPROCESS_FALLBACK } from '../../../src-preload/options/predict'
 import {
   type Connectivity,
   labelComponents,
@@ -37,7 +38,7 @@ export interface SplitOptions {
 /** Default split: h-maxima (2 px dynamic) of the distance map weighted by the probability. */
 export const DEFAULT_SPLIT: Required<SplitOptions> = {
   markers: 'h-maxima',
-  h: 2,
+  h: POSTPROCESS_FALLBACK.h,
   minDistance: 5,
   weightByProbability: true,
   seedThreshold: 0.8,

@@ -1,8 +1,14 @@
 /**
- * The three panels of the side-by-side view (original | prediction | label) as RGBA pixels: the
- * windowed image, and each label drawn over a dimmed copy of it in the editor's colours.
+ * The panels of the side-by-side view (original | prediction | label | outlines) as RGBA pixels:
+ * the windowed image, each label drawn over a dimmed copy of it in the editor's colours, and the
+ * prediction's outlines over the image itself (as `eval --gallery` draws its fourth panel).
  */
-import { DEFAULT_PALETTE, renderOverlayRect, type LabelPalette } from './label-colors'
+import {
+  DEFAULT_PALETTE,
+  renderOverlayRect,
+  type LabelPalette,
+  type OverlayOptions
+} from './label-colors'
 import type { LabelBuffer } from './label-types'
 import { applyWindow, percentileWindow, type ImagePixels } from './windowing'
 
@@ -22,11 +28,30 @@ export function labelPanel(
   label: LabelBuffer,
   palette: LabelPalette = DEFAULT_PALETTE
 ): Uint8ClampedArray {
+  return composite(base, label, palette, LABEL_PANEL_IMAGE_WEIGHT, {})
+}
+
+/** The edges of each object (instance, class region or mask) of `label` over the image panel `base`. */
+export function outlinePanel(
+  base: Uint8ClampedArray,
+  label: LabelBuffer,
+  palette: LabelPalette = DEFAULT_PALETTE
+): Uint8ClampedArray {
+  return composite(base, label, palette, 1, { outline: true })
+}
+
+/** The overlay of `label` drawn over `base` scaled by `k`. */
+function composite(
+  base: Uint8ClampedArray,
+  label: LabelBuffer,
+  palette: LabelPalette,
+  k: number,
+  opts: OverlayOptions
+): Uint8ClampedArray {
   const { width, height } = label
   const overlay = new Uint8ClampedArray(width * height * 4)
-  renderOverlayRect(label, { x: 0, y: 0, width, height }, palette, overlay)
+  renderOverlayRect(label, { x: 0, y: 0, width, height }, palette, overlay, opts)
   const out = new Uint8ClampedArray(base.length)
-  const k = LABEL_PANEL_IMAGE_WEIGHT
   for (let i = 0; i < out.length; i += 4) {
     const a = overlay[i + 3] / 255
     for (let c = 0; c < 3; c++) out[i + c] = base[i + c] * k * (1 - a) + overlay[i + c] * a

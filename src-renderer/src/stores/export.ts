@@ -18,7 +18,8 @@ import { registerFollower, watchJob } from './jobs'
 import { useLibraryStore } from './library'
 
 /** The prediction settings that are numbers with no default of their own (empty = the engine's). */
-export type OptionalSetting = 'h' | 'seedLevel' | 'pixelSize' | 'scale' | 'tile'
+export type OptionalSetting =
+  'threshold' | 'minSize' | 'h' | 'seedLevel' | 'pixelSize' | 'scale' | 'tile'
 
 /** What to write for each image, and how: every prediction option but the folders. */
 export type ExportOptions = Omit<PredictOptions, 'model' | 'input' | 'out'>

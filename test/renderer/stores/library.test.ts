@@ -28,6 +28,7 @@ function entry(path: string, labelType: 'binary' | 'classes' | 'instances', more
     bestValIou: 0.5,
     epochs: 2,
     init: null,
+    postprocess: null,
     addedAt: '',
     ...more
   }

@@ -17,8 +17,12 @@ export const FLUO_IDS = [
  * Write a run folder holding a hand-set model: a 1×1 convolution whose logit is 4 × the
  * standardised mean intensity, i.e. "brighter than the image mean is nucleus" — a real, if
  * simple, nucleus segmenter for fluorescence images, with the run-folder layout of training.
+ * `extra` is merged into its config.json.
  */
-export async function writeThresholdRun(dir: string): Promise<void> {
+export async function writeThresholdRun(
+  dir: string,
+  extra: Partial<RunConfig> = {}
+): Promise<void> {
   await initBackend()
   const input = tf.input({ shape: [null, null, 3] })
   const conv = tf.layers.conv2d({ filters: 1, kernelSize: 1, useBias: true })
@@ -37,7 +41,8 @@ export async function writeThresholdRun(dir: string): Promise<void> {
     normalization: 'per-image-standardize',
     foreground: 'nuclei',
     split: { train: [], val: [] },
-    createdAt: new Date(0).toISOString()
+    createdAt: new Date(0).toISOString(),
+    ...extra
   }
   await writeFile(join(dir, 'config.json'), JSON.stringify(config))
 }

@@ -10,7 +10,9 @@ import {
   type LoadedPredictor,
   loadPredictor
 } from '../../../../src-main/engine/infer/load-predictor'
-import { predictFolder } from '../../../../src-main/engine/infer/predict-folder'
+import { predictFolder, settingsFor } from '../../../../src-main/engine/infer/predict-folder'
+import { recordedSettings } from '../../../../src-main/engine/infer/prediction-record'
+import { PREDICT_DEFAULTS } from '../../../../src-preload/options/predict'
 import { labelsConnected, readDsbInstances } from '../postprocess/helpers'
 import { naturalCompare } from '../../../../src-main/data/natural-sort'
 import { copyImages, FLUO_IDS, writeThresholdRun } from './fixture-run'
@@ -156,5 +158,57 @@ describe('predictFolder', () => {
     const plain = join(tmp, 'no-um')
     await predictFolder(predictor, { input: input(), out: plain, csv: true })
     expect((await header(plain))[0]).not.toContain('_um')
+  })
+
+  it("uses the model's chosen post-processing where none is given, the user's where given", async () => {
+    const chosenRun = join(tmp, 'chosen-run')
+    await writeThresholdRun(chosenRun, { postprocess: { threshold: 0.7, minSize: 400, h: 3 } })
+    const chosen = await loadPredictor(chosenRun)
+    try {
+      expect(settingsFor(chosen)).toMatchObject({ threshold: 0.7, minSize: 400 })
+      expect(settingsFor(chosen).splitOptions.h).toBe(3)
+      expect(settingsFor(chosen, { minSize: 5 }).minSize).toBe(5)
+      expect(settingsFor(predictor)).toMatchObject({ threshold: 0.5, minSize: 10 })
+      const ids = async (out: string) =>
+        Promise.all(
+          FLUO_IDS.map(async (id) => (await readImage(join(out, 'instances', `${id}.png`))).data)
+        )
+      const byModel = join(tmp, 'by-model')
+      const byHand = join(tmp, 'by-hand')
+      const overridden = join(tmp, 'overridden')
+      const plain = join(tmp, 'plain-settings')
+      const a = await predictFolder(chosen, { input: input(), out: byModel, instances: true })
+      const b = await predictFolder(predictor, {
+        input: input(),
+        out: byHand,
+        instances: true,
+        threshold: 0.7,
+        minSize: 400,
+        splitOptions: { h: 3 }
+      })
+      expect(a.objects).toBe(b.objects)
+      expect(await ids(byModel)).toEqual(await ids(byHand))
+      const c = await predictFolder(chosen, {
+        input: input(),
+        out: overridden,
+        instances: true,
+        threshold: 0.5,
+        minSize: 10,
+        splitOptions: { h: 2 }
+      })
+      const d = await predictFolder(predictor, { input: input(), out: plain, instances: true })
+      expect(c.objects).toBe(d.objects)
+      expect(c.objects).toBeGreaterThan(a.objects)
+      const recorded = recordedSettings(
+        { ...PREDICT_DEFAULTS, input: input(), out: byModel, minSize: 50 },
+        chosen
+      )
+      expect(recorded).toMatchObject({ threshold: 0.7, minSize: 50, h: 3 })
+    } finally {
+      chosen.model.dispose()
+    }
+    const badRun = join(tmp, 'bad-chosen-run')
+    await writeThresholdRun(badRun, { postprocess: { threshold: 2 } })
+    await expect(loadPredictor(badRun)).rejects.toThrow(/config\.json: postprocess\.threshold: /)
   })
 })

@@ -1,0 +1,87 @@
+/**
+ * A new user segments nuclei with no training, through the web host in Chromium: the shipped
+ * "Nuclei (DSB2018)" model is picked in Predict, its chosen post-processing shows where the
+ * fields are left empty and reaches prediction.json, a value typed by the user overrides it, and
+ * an evaluation shows the prediction outlined over the image.
+ */
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { DSB_SAMPLES, openApp, openDataset, ROOT, shots, stateIs, useAppSession } from './support'
+
+const SHOTS = '/tmp/shots-nuclei'
+const NUCLEI = join(ROOT, 'resources/models/nuclei')
+
+describe('app: nuclei with the shipped model, no training', () => {
+  const session = useAppSession(DSB_SAMPLES.slice(0, 4))
+
+  it('predicts with the model’s chosen post-processing, overrides it, and outlines an evaluation', async () => {
+    const { host, browser, dsb } = session
+    const { page } = browser
+    const chosen = JSON.parse(await readFile(join(NUCLEI, 'config.json'), 'utf8')).postprocess
+    expect(chosen).toMatchObject({
+      threshold: expect.any(Number),
+      minSize: expect.any(Number),
+      h: expect.any(Number)
+    })
+    await openApp(page, host)
+    await openDataset(page, dsb, DSB_SAMPLES[0])
+    await page.getByTestId('tab-predict').click()
+    await page.locator(`[data-testid="predict-models"] [data-path="${NUCLEI}"]`).click()
+    await expect(page.getByTestId('predict-threshold').getAttribute('placeholder')).resolves.toBe(
+      `${chosen.threshold} (model)`
+    )
+    await expect(page.getByTestId('predict-minSize').getAttribute('placeholder')).resolves.toBe(
+      `${chosen.minSize} (model)`
+    )
+    await page.getByTestId('predict-advanced-toggle').click()
+    await expect(page.getByTestId('predict-h').getAttribute('placeholder')).resolves.toBe(
+      `${chosen.h} (model)`
+    )
+    await page.getByTestId('predict-start').click()
+    await expect(stateIs(page, 'predict-state', ['done', 'failed', 'cancelled'])).resolves.toBe(
+      'done'
+    )
+    const out = `${dsb}-predictions`
+    const record = async () => JSON.parse(await readFile(join(out, 'prediction.json'), 'utf8'))
+    expect(await record()).toMatchObject({
+      model: { path: NUCLEI, name: 'Nuclei (DSB2018)', labelType: 'binary' },
+      settings: { threshold: chosen.threshold, minSize: chosen.minSize, h: chosen.h },
+      result: { images: 4, done: 4 }
+    })
+    const objects = (await record()).result.objects as number
+    expect(objects).toBeGreaterThan(4 * 5)
+    await shots(page, '01-predicted-with-nuclei', SHOTS)
+
+    // a value typed in overrides the model's choice, and makes more (smaller) objects
+    await page.getByTestId('predict-minSize').fill('1')
+    await page.getByTestId('predict-minSize').press('Tab')
+    await page.getByTestId('predict-start').click()
+    await expect(stateIs(page, 'predict-state', ['done', 'failed', 'cancelled'])).resolves.toBe(
+      'done'
+    )
+    expect((await record()).settings).toMatchObject({ minSize: 1, threshold: chosen.threshold })
+    expect((await record()).result.objects).toBeGreaterThanOrEqual(objects)
+
+    // Evaluate: the worst image opens with the prediction outlined as a fourth panel
+    await page.getByTestId('tab-evaluate').click()
+    await page.locator(`[data-testid="eval-models"] [data-path="${NUCLEI}"]`).click()
+    await page.getByTestId('eval-target-folder').check()
+    await page.getByTestId('eval-start').click()
+    await page.getByTestId('eval-table').waitFor({ timeout: 120_000 })
+    await page.getByTestId('eval-row').first().click()
+    await page.getByTestId('eval-compare').waitFor()
+    await page.waitForFunction(() =>
+      [0, 1, 2, 3].every(
+        (i) =>
+          (document.querySelector(`[data-testid="eval-panel-${i}"]`) as HTMLCanvasElement)?.width >
+          0
+      )
+    )
+    await expect(
+      page.locator('[data-testid="eval-compare"] figcaption').allTextContents()
+    ).resolves.toEqual(['Original', 'Prediction', 'Label', 'Prediction outlined'])
+    await shots(page, '02-eval-outlined', SHOTS)
+    expect(browser.errors).toEqual([])
+  })
+})

@@ -1,0 +1,67 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  choosePostprocess,
+  DEFAULT_GRID,
+  gridSettings
+} from '../../../../src-main/engine/eval/choose-postprocess'
+import { evaluateRun, labelledSamples } from '../../../../src-main/engine/eval/evaluate'
+import {
+  type LoadedPredictor,
+  loadPredictor
+} from '../../../../src-main/engine/infer/load-predictor'
+import { DSB_ROOT } from '../postprocess/helpers'
+import { FLUO_IDS, writeThresholdRun } from '../infer/fixture-run'
+
+describe('choosePostprocess', () => {
+  let tmp: string
+  let predictor: LoadedPredictor
+  beforeAll(async () => {
+    tmp = await mkdtemp(join(tmpdir(), 'choose-post-'))
+    await writeThresholdRun(join(tmp, 'run'))
+    predictor = await loadPredictor(join(tmp, 'run'))
+  })
+  afterAll(async () => {
+    predictor?.model.dispose()
+    await rm(tmp, { recursive: true, force: true })
+  })
+
+  it('scores the whole grid on real nuclei, best first, and eval then reproduces the chosen score', async () => {
+    const { samples } = await labelledSamples(DSB_ROOT, FLUO_IDS)
+    expect(samples).toHaveLength(3)
+    const settings = gridSettings(predictor)
+    expect(settings).toHaveLength(27)
+    expect(settings.every((s) => s.h !== undefined && s.seedLevel === undefined)).toBe(true)
+    const r = await choosePostprocess(predictor, samples)
+    expect(r.images).toBe(3)
+    expect(r.rows).toHaveLength(27)
+    for (let i = 1; i < r.rows.length; i++)
+      expect(r.rows[i - 1].f1).toBeGreaterThanOrEqual(r.rows[i].f1)
+    const fallback = r.rows.find(
+      (x) => x.settings.threshold === 0.5 && x.settings.minSize === 10 && x.settings.h === 2
+    )!
+    expect(r.chosen.f1).toBeGreaterThanOrEqual(fallback.f1)
+    // a bright-is-nucleus model still finds most nuclei of these fluorescence images
+    expect(r.chosen.f1).toBeGreaterThan(0.5)
+    expect(new Set(r.rows.map((x) => x.f1.toFixed(4))).size).toBeGreaterThan(1)
+
+    const configPath = join(tmp, 'run', 'config.json')
+    const config = JSON.parse(await readFile(configPath, 'utf8'))
+    await writeFile(configPath, JSON.stringify({ ...config, postprocess: r.chosen.settings }))
+    const scored = await evaluateRun(join(tmp, 'run'), DSB_ROOT, { ids: FLUO_IDS })
+    expect(scored.f1).toBeCloseTo(r.chosen.f1, 6)
+    expect(scored.ap50).toBeCloseTo(r.chosen.ap50, 6)
+  })
+
+  it('tunes the seed level of instance models and refuses class models and empty sets', async () => {
+    const instances: LoadedPredictor = { ...predictor, target: 'both' }
+    const s = gridSettings(instances)
+    expect(s).toHaveLength(DEFAULT_GRID.threshold.length * DEFAULT_GRID.minSize.length * 5)
+    expect(s.every((x) => x.seedLevel !== undefined && x.h === undefined)).toBe(true)
+    const classes: LoadedPredictor = { ...predictor, target: 'classes' }
+    await expect(choosePostprocess(classes, [])).rejects.toThrow(/class models/)
+    await expect(choosePostprocess(predictor, [])).rejects.toThrow(/no labelled images/)
+  })
+})
