@@ -13,7 +13,7 @@ const SHOTS = '/tmp/shots-nuclei'
 const NUCLEI = join(ROOT, 'resources/models/nuclei')
 
 describe('app: nuclei with the shipped model, no training', () => {
-  const session = useAppSession(DSB_SAMPLES.slice(0, 4))
+  const session = useAppSession(DSB_SAMPLES.slice(0, 4), { builtins: true })
 
   it('predicts with the model’s chosen post-processing, overrides it, and outlines an evaluation', async () => {
     const { host, browser, dsb } = session

@@ -11,6 +11,7 @@ import { afterAll, beforeAll } from 'vitest'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { createHandlers } from '../../src-main/handlers'
 import { JobRegistry } from '../../src-main/services/job-service'
+import { builtinModelDirs } from '../../src-main/engine/builtin-models'
 import { ModelLibrary } from '../../src-main/services/model-library'
 import { startWebHost, type WebHost } from '../../src-main/web-host'
 
@@ -87,15 +88,22 @@ export interface TestHost extends WebHost {
 
 /**
  * Starts the web host in-process on a free port, serving the built renderer, with a model
- * library of its own in a temp folder; close() stops its jobs and removes the library.
+ * library of its own in a temp folder (listing the shipped models when `builtins`); close()
+ * stops its jobs and removes the library.
  */
-export async function startHost(initialDataset: string | null = null): Promise<TestHost> {
+export async function startHost(
+  initialDataset: string | null = null,
+  builtins = false
+): Promise<TestHost> {
   if (!existsSync(join(WEB_DIR, 'index.html'))) {
     throw new Error(`Renderer not built: ${WEB_DIR}/index.html missing. Run "npm run build:web".`)
   }
   const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string }
   const jobs = new JobRegistry()
-  const library = new ModelLibrary(await makeTemp('unet-e2e-data-'))
+  const library = new ModelLibrary(
+    await makeTemp('unet-e2e-data-'),
+    builtins ? builtinModelDirs : undefined
+  )
   const host = await startWebHost({
     staticDir: WEB_DIR,
     handlers: createHandlers({ jobs, library, allow: initialDataset ? [initialDataset] : [] }),
@@ -229,12 +237,15 @@ export interface AppSession {
  * (with that copy opened at load when `openAtStart`), and a 1400x900 Chromium page. Read the
  * returned object's fields inside tests.
  */
-export function useAppSession(ids: string[], opts: { openAtStart?: boolean } = {}): AppSession {
+export function useAppSession(
+  ids: string[],
+  opts: { openAtStart?: boolean; builtins?: boolean } = {}
+): AppSession {
   const session = {} as AppSession
   beforeAll(async () => {
     session.temp = await makeTemp()
     session.dsb = await copyDsbSamples(session.temp, ids)
-    session.host = await startHost(opts.openAtStart ? session.dsb : null)
+    session.host = await startHost(opts.openAtStart ? session.dsb : null, opts.builtins)
     session.browser = await launchBrowser()
     await session.browser.page.setViewportSize({ width: 1400, height: 900 })
   })

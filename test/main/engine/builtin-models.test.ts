@@ -76,7 +76,7 @@ describe('the shipped nuclei model', () => {
     })
     expect(r.images).toBe(SAMPLE_IDS.length)
     for (const id of SAMPLE_IDS) expect(f1[id]).toBeCloseTo(nuclei.scores.perImageF1[id], 9)
-    // their mean F1 on the card is 0.720
-    expect(r.f1).toBeGreaterThan(0.67)
+    // their mean F1 on the card is 0.822 (with the model's chosen post-processing)
+    expect(r.f1).toBeGreaterThan(0.77)
   })
 })
