@@ -2,11 +2,11 @@
  * An inference-only forward pass built from a trained LayersModel's weights: each conv followed by
  * BatchNormalization gets the (inference-mode) BN folded into its weights and bias,
  * w' = w·γ/√(var+ε), b' = β + (b − mean)·γ/√(var+ε), and a following ReLU fused into the conv
- * (`tf.fused.conv2d`: on wasm one Winograd convolution whose filter is transformed once here, or
- * one XNNPACK convolution). Intermediates are freed as soon as their
+ * (`tf.fused.conv2d`: on wasm one Winograd convolution whose filter transform is kept after its
+ * first use, or one XNNPACK convolution). Intermediates are freed as soon as their
  * last consumer has run. Models with layers it does not know get `null` (use `model.predict`).
  */
-import { pretransformFilter } from '../kernels/conv2d-winograd'
+import { keepFilterTransforms } from '../kernels/conv2d-winograd'
 import { tf } from '../backend/tf'
 
 type Act = 'linear' | 'relu' | 'sigmoid'
@@ -88,6 +88,11 @@ export function buildInferGraph(model: tf.LayersModel): InferGraph | null {
     kept.push(tf.keep(t))
     return t
   }
+  const transforms: { dispose(): void }[] = []
+  const release = (): void => {
+    tf.dispose(kept)
+    for (const t of transforms) t.dispose()
+  }
   const alias = new Map<string, string>()
   const absorbed = new Set<string>()
   const folded = { batchNorms: 0, activations: 0 }
@@ -123,8 +128,8 @@ export function buildInferGraph(model: tf.LayersModel): InferGraph | null {
             }
           })
           const unit = [...pair(c.strides ?? 1), ...pair(c.dilationRate ?? 1)].every((v) => v === 1)
-          const transformed = unit && c.padding === 'same' ? pretransformFilter(filter!) : null
-          if (transformed) kept.push(tf.keep(transformed))
+          const transformed = unit && c.padding === 'same' ? keepFilterTransforms(filter!) : null
+          if (transformed) transforms.push(transformed)
           if (bn && ok) {
             absorbed.add(bn.name)
             alias.set(l.name, bn.name)
@@ -235,11 +240,11 @@ export function buildInferGraph(model: tf.LayersModel): InferGraph | null {
       ops.push({ name, inputs, run })
     }
   } catch (error) {
-    tf.dispose(kept)
+    release()
     throw error
   }
   if (ops.length === 0) {
-    tf.dispose(kept)
+    release()
     return null
   }
   const resolveName = (n: string): string => {
@@ -252,7 +257,7 @@ export function buildInferGraph(model: tf.LayersModel): InferGraph | null {
   for (const op of ops) for (const i of op.inputs) uses.set(i, (uses.get(i) ?? 0) + 1)
   return {
     folded,
-    dispose: () => tf.dispose(kept),
+    dispose: release,
     predict(x: tf.Tensor4D): tf.Tensor {
       const values = new Map<string, tf.Tensor>([[inputName, x]])
       const left = new Map(uses)

@@ -223,7 +223,7 @@ function conv2DBackpropFilter(args: {
   const out = backend.makeOutput([...attrs.filterShape], 'float32')
   const outOffset = offsetOf(backend, out)
   const native = filterGradOptions.native ? nativeModule(backend) : null
-  const wino = winogradShapeOf(x.shape, attrs.filterShape, attrs)
+  const wino = winogradShapeOf(x.shape, attrs.filterShape, attrs, true)
   if (native !== null && wino !== null) {
     winogradFilterGrad(native, wino, offsetOf(backend, x), offsetOf(backend, dy), outOffset)
     return out

@@ -9,7 +9,7 @@ import { batchNormTrainConfigs, registerBatchNormTrainGradient } from './batch-n
 import { channelBinaryConfigs } from './channel-binary'
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter'
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input'
-import { conv2DConfig, fusedConv2DConfig, winogradFilterConfig } from './conv2d-winograd'
+import { conv2DConfig, fusedConv2DConfig } from './conv2d-winograd'
 import { maxPoolGradConfig } from './max-pool-grad'
 import { registerMeanGradient } from './mean-grad'
 import { keepOriginal } from './original-kernels'
@@ -26,7 +26,6 @@ export const WASM_KERNELS: tf.KernelConfig[] = [
   conv2DBackpropInputConfig,
   conv2DConfig,
   fusedConv2DConfig,
-  winogradFilterConfig,
   sumConfig,
   meanConfig,
   identityConfig,

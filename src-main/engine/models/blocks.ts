@@ -1,5 +1,6 @@
 import { tf } from '../backend/tf'
 import { BatchNorm } from './batch-norm-layer'
+import { Conv } from './conv-layer'
 
 /** Architecture settings shared by every model kind. */
 export interface ModelConfig {
@@ -32,15 +33,13 @@ export class Builder {
   /** 3x3 conv (+ BN) + ReLU, twice; dropout after when asked. */
   doubleConv(x: Sym, filters: number, name: string, dropout = 0): Sym {
     for (const k of [1, 2]) {
-      x = tf.layers
-        .conv2d({
-          filters,
-          kernelSize: 3,
-          padding: 'same',
-          kernelInitializer: this.init(),
-          name: `${name}_conv${k}`
-        })
-        .apply(x) as Sym
+      x = new Conv({
+        filters,
+        kernelSize: 3,
+        padding: 'same',
+        kernelInitializer: this.init(),
+        name: `${name}_conv${k}`
+      }).apply(x) as Sym
       if (this.cfg.batchNorm) {
         x = new BatchNorm({ momentum: 0.9, epsilon: 1e-5, name: `${name}_bn${k}` }).apply(x) as Sym
       }
