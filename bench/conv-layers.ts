@@ -114,7 +114,12 @@ async function main(): Promise<void> {
   }
   const sum = (row: number[]): string => row.map((ms) => ms.toFixed(0)).join(' / ')
   console.log(`all ${all.length} layers: ${a} ${sum(totals[0])} ms, ${b} ${sum(totals[1])} ms`)
-  console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+  console.log(
+    `load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`
+  )
 }
 
 void main().then(() => process.exit(0))

@@ -213,9 +213,7 @@ export function winogradConv(
 ): void {
   if (s.cin % 4 !== 0) {
     if (flip || transformed) throw new Error('Winograd: padded inputs need a plain filter')
-    withPaddedInputs(n, s, x, g, (s4, x4, g4) =>
-      winogradConv(n, s4, x4, g4, bias, relu, false, y)
-    )
+    withPaddedInputs(n, s, x, g, (s4, x4, g4) => winogradConv(n, s4, x4, g4, bias, relu, false, y))
     return
   }
   const m = winogradTile(s, transformed)

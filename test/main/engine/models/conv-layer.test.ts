@@ -37,7 +37,8 @@ describe('Conv (first layer without its input gradient)', () => {
       })
     const g1 = grads(ours)
     const g2 = grads(stock)
-    const names = (m: tf.LayersModel) => m.trainableWeights.map((w) => w.read().name)
+    const names = (m: tf.LayersModel) =>
+      m.trainableWeights.map((w) => (w.read() as tf.Variable).name)
     const [n1, n2] = [names(ours), names(stock)]
     expect(n1).toHaveLength(4)
     for (const [i, k] of n1.entries()) {
