@@ -249,20 +249,6 @@ describe('app: any model on any folder, corrected, fine-tuned and evaluated', ()
           0
       )
     )
-    // the fourth panel is the original with the prediction's outlines: some pixels, not most, differ
-    const outlined = await page.evaluate(() => {
-      const pixels = (i: number) => {
-        const c = document.querySelector(`[data-testid="eval-panel-${i}"]`) as HTMLCanvasElement
-        return c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data
-      }
-      const [a, b] = [pixels(0), pixels(3)]
-      let differ = 0
-      for (let i = 0; i < a.length; i += 4)
-        if (a[i] !== b[i] || a[i + 1] !== b[i + 1] || a[i + 2] !== b[i + 2]) differ++
-      return { differ, total: a.length / 4 }
-    })
-    expect(outlined.differ).toBeGreaterThan(0)
-    expect(outlined.differ).toBeLessThan(outlined.total / 2)
     await shots(page, '11-side-by-side', SHOTS)
     await page.getByTestId('eval-compare-close').click()
     expect(browser.errors).toEqual([])

@@ -81,6 +81,20 @@ describe('app: nuclei with the shipped model, no training', () => {
     await expect(
       page.locator('[data-testid="eval-compare"] figcaption').allTextContents()
     ).resolves.toEqual(['Original', 'Prediction', 'Label', 'Prediction outlined'])
+    // the fourth panel is the original with the prediction's outlines: its objects' edges differ, most pixels do not
+    const outlined = await page.evaluate(() => {
+      const pixels = (i: number) => {
+        const c = document.querySelector(`[data-testid="eval-panel-${i}"]`) as HTMLCanvasElement
+        return c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data
+      }
+      const [a, b] = [pixels(0), pixels(3)]
+      let differ = 0
+      for (let i = 0; i < a.length; i += 4)
+        if (a[i] !== b[i] || a[i + 1] !== b[i + 1] || a[i + 2] !== b[i + 2]) differ++
+      return { differ, total: a.length / 4 }
+    })
+    expect(outlined.differ).toBeGreaterThan(0)
+    expect(outlined.differ).toBeLessThan(outlined.total / 2)
     await shots(page, '02-eval-outlined', SHOTS)
     expect(browser.errors).toEqual([])
   })
