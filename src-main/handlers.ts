@@ -322,7 +322,7 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
       const src = data ? await guard(ctx, data, 'dataset') : await allow.add(config.data)
       const dest = out
         ? await guard(ctx, out, 'output folder')
-        : await defaultEvalDir(run, src, split, library.dir)
+        : await defaultEvalDir(run, src, split, library.dir, (await shipped).includes(run))
       await checkEvalFit(run, src)
       await mkdir(dest, { recursive: true })
       await allow.add(dest)

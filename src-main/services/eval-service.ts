@@ -8,20 +8,24 @@ import { maskChannel } from '../data/mask-values'
 import { readEvalReport } from '../engine/eval/run-eval'
 
 /**
- * Where the app writes an evaluation: `<run>/eval/<split>-<dataset name>`, or, when the run
- * folder is read-only (a shipped model), `<app data>/evals/<run>-<split>-<dataset name>`.
+ * Where the app writes an evaluation: `<run>/eval/<split>-<dataset name>`, or, for a shipped
+ * model (never written to, even where its folder is writable) or a read-only run folder,
+ * `<app data>/evals/<run>-<split>-<dataset name>`.
  */
 export async function defaultEvalDir(
   runDir: string,
   data: string,
   split: EvalSplit,
-  dataDir: string
+  dataDir: string,
+  shipped = false
 ): Promise<string> {
   const name = `${split}-${basename(data)}`
-  const writable = await access(runDir, constants.W_OK).then(
-    () => true,
-    () => false
-  )
+  const writable =
+    !shipped &&
+    (await access(runDir, constants.W_OK).then(
+      () => true,
+      () => false
+    ))
   return writable
     ? join(runDir, 'eval', name)
     : join(dataDir, 'evals', `${basename(runDir)}-${name}`)

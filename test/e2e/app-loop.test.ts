@@ -242,13 +242,7 @@ describe('app: any model on any folder, corrected, fine-tuned and evaluated', ()
     await shots(page, '10-evaluated', SHOTS)
     await rows.first().click()
     await page.getByTestId('eval-compare').waitFor()
-    await page.waitForFunction(() =>
-      [0, 1, 2, 3].every(
-        (i) =>
-          (document.querySelector(`[data-testid="eval-panel-${i}"]`) as HTMLCanvasElement)?.width >
-          0
-      )
-    )
+    await page.locator('[data-testid="eval-compare"][data-drawn]').waitFor()
     await shots(page, '11-side-by-side', SHOTS)
     await page.getByTestId('eval-compare-close').click()
     expect(browser.errors).toEqual([])

@@ -4,8 +4,9 @@
  * fields are left empty and reaches prediction.json, a value typed by the user overrides it, and
  * an evaluation shows the prediction outlined over the image.
  */
+import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { DSB_SAMPLES, openApp, openDataset, ROOT, shots, stateIs, useAppSession } from './support'
 
@@ -71,13 +72,7 @@ describe('app: nuclei with the shipped model, no training', () => {
     await page.getByTestId('eval-table').waitFor({ timeout: 120_000 })
     await page.getByTestId('eval-row').first().click()
     await page.getByTestId('eval-compare').waitFor()
-    await page.waitForFunction(() =>
-      [0, 1, 2, 3].every(
-        (i) =>
-          (document.querySelector(`[data-testid="eval-panel-${i}"]`) as HTMLCanvasElement)?.width >
-          0
-      )
-    )
+    await page.locator('[data-testid="eval-compare"][data-drawn]').waitFor()
     await expect(
       page.locator('[data-testid="eval-compare"] figcaption').allTextContents()
     ).resolves.toEqual(['Original', 'Prediction', 'Label', 'Prediction outlined'])
@@ -96,6 +91,10 @@ describe('app: nuclei with the shipped model, no training', () => {
     expect(outlined.differ).toBeGreaterThan(0)
     expect(outlined.differ).toBeLessThan(outlined.total / 2)
     await shots(page, '02-eval-outlined', SHOTS)
+    // the shipped model's folder is never written to: its evaluations go to the app data folder
+    expect(existsSync(join(NUCLEI, 'eval'))).toBe(false)
+    const evals = join(host.library.dir, 'evals', `nuclei-all-${basename(dsb)}`)
+    expect(existsSync(join(evals, 'eval.json'))).toBe(true)
     expect(browser.errors).toEqual([])
   })
 })
