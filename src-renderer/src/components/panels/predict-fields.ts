@@ -1,0 +1,102 @@
+/**
+ * The Predict panel's optional numeric settings: empty leaves each to the chosen model's value
+ * (its config.json `postprocess`), else to the default shown as the placeholder.
+ */
+import {
+  POSTPROCESS_FALLBACK,
+  type ModelPostprocess
+} from '../../../../src-preload/options/predict'
+import type { OptionalSetting } from '../../stores/export'
+
+/** One optional numeric setting of a prediction. */
+export interface OptionalField {
+  key: OptionalSetting
+  label: string
+  title: string
+  min: number
+  max?: number
+  step: number
+  /** What an empty field means when the model chose nothing. */
+  placeholder: string
+}
+
+/** The output settings a model may have chosen values for (its config.json `postprocess`). */
+export const OUTPUT_FIELDS: OptionalField[] = [
+  {
+    key: 'threshold',
+    label: 'Threshold',
+    title: 'Foreground probability threshold',
+    min: 0,
+    max: 1,
+    step: 0.05,
+    placeholder: String(POSTPROCESS_FALLBACK.threshold)
+  },
+  {
+    key: 'minSize',
+    label: 'Min object (px)',
+    title: 'Objects smaller than this many pixels are dropped',
+    min: 0,
+    step: 1,
+    placeholder: String(POSTPROCESS_FALLBACK.minSize)
+  }
+]
+/** The separation, tiling and measurement settings (empty: the model's value, else the default). */
+export const OPTIONAL_FIELDS: OptionalField[] = [
+  {
+    key: 'h',
+    label: 'Split peak h (px)',
+    title: 'Binary models: least height of a distance peak that seeds an object',
+    min: 0.1,
+    step: 0.5,
+    placeholder: String(POSTPROCESS_FALLBACK.h)
+  },
+  {
+    key: 'seedLevel',
+    label: 'Seed level',
+    title: 'Instance models: seeds where the predicted distance is at least this',
+    min: 0,
+    max: 1,
+    step: 0.05,
+    placeholder: '0.5'
+  },
+  {
+    key: 'pixelSize',
+    label: 'Pixel size (µm)',
+    title: 'µm per pixel for the measurement table (default: each TIFF’s own)',
+    min: 0,
+    step: 0.01,
+    placeholder: 'from TIFF'
+  },
+  {
+    key: 'scale',
+    label: 'Scale',
+    title: 'Resize images by this factor before prediction',
+    min: 0.05,
+    step: 0.1,
+    placeholder: '1'
+  },
+  {
+    key: 'tile',
+    label: 'Tile (px)',
+    title: 'Largest tile side in pixels; 0 = whole image',
+    min: 0,
+    step: 32,
+    placeholder: '512'
+  }
+]
+/** The model's chosen value of a field, if it has one. */
+function chosenValue(f: OptionalField, chosen: ModelPostprocess): number | undefined {
+  return f.key in chosen ? chosen[f.key as keyof ModelPostprocess] : undefined
+}
+
+/** What an empty field shows: the model's value ("30 (model)"), else the default. */
+export function placeholderOf(f: OptionalField, chosen: ModelPostprocess): string {
+  const v = chosenValue(f, chosen)
+  return v === undefined ? f.placeholder : `${v} (model)`
+}
+
+/** The field's hover text, saying what an empty field means. */
+export function titleOf(f: OptionalField, chosen: ModelPostprocess): string {
+  const v = chosenValue(f, chosen)
+  return `${f.title}; empty: ${v === undefined ? f.placeholder : `${v}, chosen for this model`}`
+}
