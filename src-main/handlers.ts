@@ -319,6 +319,10 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
     'eval:start': async ({ model, data, split = 'val', out, backend }, ctx) => {
       const run = await modelDir(ctx, model)
       const config = await readRunConfig(run)
+      if (!data && !existsSync(config.data))
+        throw new Error(
+          `the validation images of ${run} are not on this machine (it was trained on ${config.data}): evaluate a folder of labelled images instead`
+        )
       const src = data ? await guard(ctx, data, 'dataset') : await allow.add(config.data)
       const dest = out
         ? await guard(ctx, out, 'output folder')

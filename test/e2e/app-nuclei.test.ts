@@ -67,7 +67,9 @@ describe('app: nuclei with the shipped model, no training', () => {
     // Evaluate: the worst image opens with the prediction outlined as a fourth panel
     await page.getByTestId('tab-evaluate').click()
     await page.locator(`[data-testid="eval-models"] [data-path="${NUCLEI}"]`).click()
-    await page.getByTestId('eval-target-folder').check()
+    // its training images are not here: the validation split is off, a folder is chosen
+    await expect(page.getByTestId('eval-target-val').isDisabled()).resolves.toBe(true)
+    await expect(page.getByTestId('eval-target-folder').isChecked()).resolves.toBe(true)
     await page.getByTestId('eval-start').click()
     await page.getByTestId('eval-table').waitFor({ timeout: 120_000 })
     await page.getByTestId('eval-row').first().click()

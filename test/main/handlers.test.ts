@@ -5,6 +5,7 @@ import sharp from 'sharp'
 import { afterAll, describe, expect, it } from 'vitest'
 import { BACKEND_NAMES } from '../../src-preload/contract'
 import { naturalCompare } from '../../src-main/data/natural-sort'
+import { builtinModelDirs, resolveModel } from '../../src-main/engine/builtin-models'
 import { createHandlers } from '../../src-main/handlers'
 import { RunLockedError } from '../../src-main/engine/train/run-lock'
 import { JobRegistry } from '../../src-main/services/job-service'
@@ -227,5 +228,27 @@ describe('handlers: the model library follows runs that start', () => {
     expect(existsSync(join(runDir, 'config.json'))).toBe(false)
     expect((await h['models:list']({}, ctx)).map((m) => m.path)).not.toContain(runDir)
     expect(JSON.parse(await readFile(library.file, 'utf8')).models).toEqual([])
+  })
+})
+
+describe('handlers: evaluations that cannot run say why', () => {
+  it('refuses a folder with no labels, and a shipped model’s validation split, by name', async () => {
+    const isbi = await copyIsbi([0, 1])
+    const app = await tempDir('library-eval')
+    dirs.push(isbi, app)
+    await rm(join(isbi, 'masks'), { recursive: true })
+    const h = createHandlers({ jobs, library: new ModelLibrary(app, builtinModelDirs) })
+    const { ctx, jobEnd } = recordingContext()
+    await h['dataset:open']({ dir: isbi }, ctx)
+    const nuclei = resolveModel('nuclei')
+    await expect(h['eval:start']({ model: nuclei }, ctx)).rejects.toThrow(
+      /validation images of .*nuclei are not on this machine .*evaluate a folder/
+    )
+    const ev = await h['eval:start']({ model: nuclei, data: isbi, split: 'all' }, ctx)
+    const end = await jobEnd(ev.jobId)
+    expect(end.type === 'error' && end.message).toMatch(
+      new RegExp(`${isbi}: no labelled images to evaluate`)
+    )
+    expect(existsSync(join(nuclei, 'eval'))).toBe(false)
   })
 })

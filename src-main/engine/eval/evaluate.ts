@@ -147,6 +147,10 @@ export async function evaluateRun(
   const classes = predictor.target === 'classes' ? config.classes : 1
   try {
     const { samples, problems: skipped } = await labelledSamples(dataDir, opts.ids)
+    if (samples.length === 0)
+      throw new Error(
+        `${dataDir}: no labelled images to evaluate (no masks or edited labels${opts.ids ? ' among the chosen images' : ''})`
+      )
     if (opts.predictions) await mkdir(opts.predictions, { recursive: true })
     if (opts.gallery) await mkdir(opts.gallery, { recursive: true })
     const total = createConfusion(classes)
