@@ -73,9 +73,8 @@ export async function describeModel(path: string): Promise<ModelDescription> {
   const log = await readLog(runDir)
   const vals = log.map((r) => r.val_iou).filter((v) => Number.isFinite(v))
   const dataset = typeof config.data === 'string' ? config.data : null
-  const name =
-    (await cardTitle(runDir)) ??
-    (dataset ? `${basename(dataset)}/${basename(runDir)}` : basename(runDir))
+  const title = await cardTitle(runDir)
+  const name = title ?? (dataset ? `${basename(dataset)}/${basename(runDir)}` : basename(runDir))
   return {
     path: runDir,
     name,
@@ -91,7 +90,8 @@ export async function describeModel(path: string): Promise<ModelDescription> {
     classes: config.classes ?? null,
     channels: config.channels ?? null,
     bestValIou: vals.length ? Math.max(...vals) : null,
-    epochs: log.length,
+    // a shipped model has no log: it was trained for the epochs its config names
+    epochs: log.length || (title ? (config.epochs ?? 0) : 0),
     init: config.init ?? null,
     postprocess: config.postprocess ?? null
   }

@@ -28,7 +28,9 @@ describe('app: nuclei with the shipped model, no training', () => {
     await openApp(page, host)
     await openDataset(page, dsb, DSB_SAMPLES[0])
     await page.getByTestId('tab-predict').click()
-    await page.locator(`[data-testid="predict-models"] [data-path="${NUCLEI}"]`).click()
+    const entry = page.locator(`[data-testid="predict-models"] [data-path="${NUCLEI}"]`)
+    await expect(entry.textContent()).resolves.toMatch(/Nuclei \(DSB2018\).* 60 ep/)
+    await entry.click()
     await expect(page.getByTestId('predict-threshold').getAttribute('placeholder')).resolves.toBe(
       `${chosen.threshold} (model)`
     )
@@ -93,6 +95,8 @@ describe('app: nuclei with the shipped model, no training', () => {
     expect(outlined.differ).toBeGreaterThan(0)
     expect(outlined.differ).toBeLessThan(outlined.total / 2)
     await shots(page, '02-eval-outlined', SHOTS)
+    await page.keyboard.press('Escape')
+    await page.getByTestId('eval-compare').waitFor({ state: 'detached' })
     // the shipped model's folder is never written to: its evaluations go to the app data folder
     expect(existsSync(join(NUCLEI, 'eval'))).toBe(false)
     const evals = join(host.library.dir, 'evals', `nuclei-all-${basename(dsb)}`)
