@@ -132,6 +132,8 @@ export interface EvalReport {
   f1?: number
   ap50?: number
   f1Components?: number
+  /** How objects were made: threshold, smallest object, split setting (with instance ground truth). */
+  postprocess?: ModelPostprocess
   skipped: { file: string; reason: string }[]
   /** Per image, worst first (by F1 with instances, else by IoU). */
   perImage: EvalImageRow[]

@@ -1,3 +1,4 @@
+import type { ModelPostprocess } from '../../../src-preload/options/predict'
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -10,7 +11,7 @@ import { accumulate, createConfusion, scores } from '../metrics'
 import { normalizeImage } from '../normalize'
 import { loadPredictor, type LoadedPredictor } from '../infer/load-predictor'
 import { predictImage } from '../infer/predict-image'
-import type { PostprocessSettings } from '../infer/predict-folder'
+import { appliedPostprocess, type PostprocessSettings } from '../infer/predict-folder'
 import { foregroundProbability, type ProbabilityMap } from '../postprocess/postprocess'
 import { argmaxClasses } from '../postprocess/threshold'
 import { InstanceScorer } from './instance-eval'
@@ -47,6 +48,8 @@ export interface EvalResult {
   ap50?: number
   /** Mean per-image F1 of plain connected components (no splitting), for comparison. */
   f1Components?: number
+  /** How objects were made from the predictions (with instance ground truth). */
+  postprocess?: ModelPostprocess
   /** Each scored image, in the order scored. */
   perImage: EvalImageScore[]
 }
@@ -217,7 +220,12 @@ export async function evaluateRun(
       perClassIou: s.iou,
       images: perImage.length,
       skipped,
-      ...(objects && { f1, ap50, f1Components }),
+      ...(objects && {
+        f1,
+        ap50,
+        f1Components,
+        postprocess: appliedPostprocess(predictor, opts.postprocess)
+      }),
       perImage
     }
   } finally {

@@ -108,7 +108,12 @@ export async function runEvaluation(
     meanImageIou: r.meanImageIou,
     perClassIou: r.perClassIou,
     images: r.images,
-    ...(r.f1 !== undefined && { f1: r.f1, ap50: r.ap50, f1Components: r.f1Components }),
+    ...(r.f1 !== undefined && {
+      f1: r.f1,
+      ap50: r.ap50,
+      f1Components: r.f1Components,
+      postprocess: r.postprocess
+    }),
     skipped: r.skipped,
     perImage: worstFirst(r.perImage)
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { definedOnly } from '../../../src-preload/options/common'
 import {
+  type ModelPostprocess,
   POSTPROCESS_FALLBACK,
   PREDICT_DEFAULTS,
   type PredictOptions
@@ -134,6 +135,24 @@ export function settingsFor(
     splitOptions: { ...DEFAULT_SPLIT, ...definedOnly({ h: chosen.h }), ...given.splitOptions },
     seeds: { ...DEFAULT_SEEDS, ...definedOnly({ level: chosen.seedLevel }), ...given.seeds }
   }
+}
+
+/**
+ * The post-processing a prediction runs with, as records list it: threshold, smallest object and
+ * the split setting of the model's target (h for binary models, seed level for instance models).
+ */
+export function appliedPostprocess(
+  predictor: LoadedPredictor,
+  given: Partial<PostprocessSettings> = {}
+): ModelPostprocess {
+  const post = settingsFor(predictor, given)
+  const split =
+    predictor.target === 'binary'
+      ? { h: post.splitOptions.h }
+      : predictor.target === 'classes'
+        ? {}
+        : { seedLevel: post.seeds.level }
+  return { threshold: post.threshold, minSize: post.minSize, ...split }
 }
 
 /**

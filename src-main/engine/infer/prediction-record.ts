@@ -12,7 +12,7 @@ import { appVersion } from '../../app-version'
 import { writeFileAtomic } from '../../data/atomic-write'
 import { describeModel } from '../model-folder'
 import type { LoadedPredictor } from './load-predictor'
-import { folderOptions, type PredictSummary, settingsFor } from './predict-folder'
+import { appliedPostprocess, folderOptions, type PredictSummary } from './predict-folder'
 
 /** The record's file name in a predictions folder. */
 export const PREDICTION_FILE = 'prediction.json'
@@ -36,18 +36,9 @@ export function recordedSettings(
   predictor: LoadedPredictor
 ): Record<string, unknown> {
   const skip = new Set(['model', 'input', 'out', 'backend'])
-  const post = settingsFor(predictor, folderOptions(o))
-  const split =
-    predictor.target === 'binary'
-      ? { h: post.splitOptions.h }
-      : predictor.target === 'classes'
-        ? {}
-        : { seedLevel: post.seeds.level }
   return {
     ...Object.fromEntries(Object.entries(o).filter(([k]) => !skip.has(k))),
-    threshold: post.threshold,
-    minSize: post.minSize,
-    ...split
+    ...appliedPostprocess(predictor, folderOptions(o))
   }
 }
 

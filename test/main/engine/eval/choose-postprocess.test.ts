@@ -53,6 +53,8 @@ describe('choosePostprocess', () => {
     const scored = await evaluateRun(join(tmp, 'run'), DSB_ROOT, { ids: FLUO_IDS })
     expect(scored.f1).toBeCloseTo(r.chosen.f1, 6)
     expect(scored.ap50).toBeCloseTo(r.chosen.ap50, 6)
+    // the scores say how their objects were made
+    expect(scored.postprocess).toEqual(r.chosen.settings)
   })
 
   it('tunes the seed level of instance models and refuses class models and empty sets', async () => {
