@@ -211,12 +211,18 @@ describe('handlers: train and predict jobs', () => {
   })
 })
 
+/** Two ISBI images with their masks taken away, and an app data folder; both removed after. */
+async function imagesOnlyIsbi(appName: string): Promise<{ isbi: string; app: string }> {
+  const isbi = await copyIsbi([0, 1])
+  const app = await tempDir(appName)
+  dirs.push(isbi, app)
+  await rm(join(isbi, 'masks'), { recursive: true })
+  return { isbi, app }
+}
+
 describe('handlers: the model library follows runs that start', () => {
   it('drops a run that fails before its config.json (an images-only folder) from the library', async () => {
-    const isbi = await copyIsbi([0, 1])
-    const app = await tempDir('library')
-    dirs.push(isbi, app)
-    await rm(join(isbi, 'masks'), { recursive: true })
+    const { isbi, app } = await imagesOnlyIsbi('library')
     const library = new ModelLibrary(app)
     const h = createHandlers({ jobs, library })
     const { ctx, jobEnd } = recordingContext()
@@ -233,10 +239,7 @@ describe('handlers: the model library follows runs that start', () => {
 
 describe('handlers: evaluations that cannot run say why', () => {
   it('refuses a folder with no labels, and a shipped model’s validation split, by name', async () => {
-    const isbi = await copyIsbi([0, 1])
-    const app = await tempDir('library-eval')
-    dirs.push(isbi, app)
-    await rm(join(isbi, 'masks'), { recursive: true })
+    const { isbi, app } = await imagesOnlyIsbi('library-eval')
     const h = createHandlers({ jobs, library: new ModelLibrary(app, builtinModelDirs) })
     const { ctx, jobEnd } = recordingContext()
     await h['dataset:open']({ dir: isbi }, ctx)
