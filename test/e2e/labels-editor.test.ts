@@ -193,6 +193,8 @@ describe('label types in the editor', () => {
     const page = await browser.context.newPage()
     await page.setViewportSize({ width: 1024, height: 700 })
     await openApp(page, host)
+    // a new tab shows the dataset opened last (ISBI, in the test before); the user opens another
+    await page.locator(`[data-testid="dataset-browser"][data-root="${isbi}"]`).waitFor()
     await openDataset(page, camvid, CAMVID_STEMS[0])
     await openSample(page, CAMVID_STEMS[1])
     await page.keyboard.press('2')
@@ -208,6 +210,8 @@ describe('label types in the editor', () => {
   it('warns before leaving while an edit is unsaved, and the edit still reaches the disk', async () => {
     const page = await browser.context.newPage()
     await openApp(page, host)
+    // a new tab shows the dataset opened last (CamVid, in the test before)
+    await page.locator(`[data-testid="dataset-browser"][data-root="${camvid}"]`).waitFor()
     await openDataset(page, camvid, CAMVID_STEMS[0])
     await openSample(page, CAMVID_STEMS[2])
     await page.keyboard.press('4')

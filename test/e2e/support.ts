@@ -184,12 +184,29 @@ export async function openApp(page: Page, host: WebHost): Promise<void> {
 export async function openDataset(page: Page, dir: string, first?: string): Promise<void> {
   await page.getByTestId('dataset-path').fill(dir)
   await page.getByTestId('open-dataset').click()
-  await page.locator(`[data-testid="dataset-browser"][data-root="${dir}"]`).waitFor()
+  const shown = page.locator(`[data-testid="dataset-browser"][data-root="${dir}"]`)
+  const failed = page.getByTestId('dataset-error-reason')
+  try {
+    await shown.or(failed).first().waitFor()
+  } catch (err) {
+    throw new Error(`${dir} was not shown (${await openState(page)}): ${String(err)}`)
+  }
+  if (await failed.isVisible())
+    throw new Error(`${dir} failed to open: ${await failed.textContent()}`)
   const row = first
     ? `[data-testid="sample-row"][data-id="${first}"]`
     : '[data-testid="sample-row"]'
   await page.locator(row).first().waitFor({ timeout: 30_000 })
   await page.getByTestId('label-panel').waitFor()
+}
+
+/** What the top bar and the image list show, for a failure message. */
+async function openState(page: Page): Promise<string> {
+  const browser = page.getByTestId('dataset-browser')
+  const root = (await browser.count()) ? await browser.getAttribute('data-root') : 'no list'
+  const typed = await page.getByTestId('dataset-path').inputValue()
+  const busy = await page.getByTestId('open-dataset').isDisabled()
+  return `list at ${root}, path field ${typed}, Open ${busy ? 'disabled' : 'enabled'}`
 }
 
 /** Saves a screenshot to `<dir>/<name>.png` (default `/tmp/shots`) and returns its path. */
