@@ -123,11 +123,14 @@ export interface EvalReport {
   classes: number
   /** The class left out of the scores (-1: none). */
   ignoreIndex: number
+  /** Class names by index, from the scored folder's classes (its project, else classes.csv). */
+  classNames?: string[]
   /** Pooled pixel IoU and Dice (foreground, or mean over classes). */
   iou: number
   dice: number
   meanImageIou: number
-  perClassIou: number[]
+  /** IoU per class; null for a class in neither the labels nor the predictions. */
+  perClassIou: (number | null)[]
   images: number
   f1?: number
   ap50?: number

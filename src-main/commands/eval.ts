@@ -39,6 +39,15 @@ export function registerEvalCommand(program: Command): void {
       process.stderr.write(
         `${r.images} ${what} of ${r.data}: IoU ${r.iou.toFixed(4)} Dice ${r.dice.toFixed(4)} (mean per-image IoU ${r.meanImageIou.toFixed(4)})\n`
       )
+      if (r.classNames)
+        process.stderr.write(
+          `IoU per class: ${r.perClassIou
+            .map(
+              (v, k) =>
+                `${r.classNames![k]} ${k === r.ignoreIndex ? 'ignored' : (v?.toFixed(3) ?? '–')}`
+            )
+            .join(', ')}\n`
+        )
       if (r.f1 !== undefined)
         process.stderr.write(
           `objects: F1 ${r.f1.toFixed(4)} AP50 ${r.ap50!.toFixed(4)} (connected components only: F1 ${r.f1Components!.toFixed(4)})\n`

@@ -66,6 +66,26 @@ describe('app: nuclei with the shipped model, no training', () => {
     expect((await record()).settings).toMatchObject({ minSize: 1, threshold: chosen.threshold })
     expect((await record()).result.objects).toBeGreaterThanOrEqual(objects)
 
+    // a binary model has no seed level; a value out of range is flagged and nothing starts
+    await expect(page.getByTestId('predict-seedLevel').isDisabled()).resolves.toBe(true)
+    await expect(page.getByTestId('predict-h').isDisabled()).resolves.toBe(false)
+    const written = await readFile(join(out, 'prediction.json'), 'utf8')
+    await page.getByTestId('predict-threshold').fill('1.5')
+    await page.getByTestId('predict-threshold').press('Tab')
+    await expect(page.getByTestId('predict-threshold').getAttribute('aria-invalid')).resolves.toBe(
+      'true'
+    )
+    await expect(page.getByTestId('predict-start').isDisabled()).resolves.toBe(true)
+    await expect(page.getByTestId('predict-blocked').textContent()).resolves.toMatch(
+      /^\s*Threshold: .*1/
+    )
+    await expect(page.getByTestId('result-row').count()).resolves.toBe(4)
+    await shots(page, '01b-threshold-out-of-range', SHOTS)
+    await page.getByTestId('predict-threshold').fill('')
+    await page.getByTestId('predict-threshold').press('Tab')
+    await expect(page.getByTestId('predict-start').isEnabled()).resolves.toBe(true)
+    expect(await readFile(join(out, 'prediction.json'), 'utf8')).toBe(written)
+
     // Evaluate: the worst image opens with the prediction outlined as a fourth panel
     await page.getByTestId('tab-evaluate').click()
     await page.locator(`[data-testid="eval-models"] [data-path="${NUCLEI}"]`).click()

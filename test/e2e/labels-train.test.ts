@@ -90,6 +90,26 @@ describe('label types in training', () => {
     expect(row.split(',')).toHaveLength(header.split(',').length)
     await shot(page, 'labels-camvid-trained')
 
+    // Evaluate names the classes as the class panel does, not by index
+    await page.getByTestId('tab-evaluate').click()
+    await page.getByTestId('eval-target-val').check()
+    await page.getByTestId('eval-start').click()
+    await page.getByTestId('eval-table').waitFor({ timeout: 120_000 })
+    const named = await page.getByTestId('eval-class-name').allTextContents()
+    expect(named.slice(0, 3)).toEqual(['Sky', 'Building', 'Pole'])
+    expect(named).toHaveLength(11)
+    await shot(page, 'labels-camvid-evaluated')
+
+    // Predict: what a multi-class model does not use is off (threshold, objects, splitting)
+    await page.getByTestId('tab-predict').click()
+    await page.locator(`[data-testid="predict-models"] [data-path="${runDir}"]`).click()
+    await page.getByTestId('predict-advanced-toggle').click()
+    for (const id of ['predict-threshold', 'predict-minSize', 'predict-split', 'predict-h'])
+      await expect(page.getByTestId(id).isDisabled()).resolves.toBe(true)
+    await expect(page.getByTestId('predict-tile').isDisabled()).resolves.toBe(false)
+    await shot(page, 'labels-camvid-predict-fields')
+    await page.getByTestId('tab-train').click()
+
     await page.getByTestId('label-kind-binary').click()
     await expect.poll(() => page.getByTestId('train-label-type').textContent()).toBe('Binary')
     expect(await trainTiny(page)).toBe('failed')

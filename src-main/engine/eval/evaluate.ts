@@ -37,7 +37,8 @@ export interface EvalResult {
   dice: number
   /** Mean of per-image IoU. */
   meanImageIou: number
-  perClassIou: number[]
+  /** IoU per class; null for a class in neither the labels nor the predictions. */
+  perClassIou: (number | null)[]
   images: number
   skipped: { file: string; reason: string }[]
   /**
@@ -217,7 +218,7 @@ export async function evaluateRun(
       iou: s.mainIou,
       dice: s.mainDice,
       meanImageIou,
-      perClassIou: s.iou,
+      perClassIou: s.iou.map((v, k) => (s.present[k] ? v : null)),
       images: perImage.length,
       skipped,
       ...(objects && {

@@ -15,10 +15,12 @@ import type { EvalImageRow, EvalReport } from '../../../src-preload/records'
 import { writeFileAtomic } from '../../data/atomic-write'
 import { scanDataset } from '../../data/dataset'
 import { readProjectIfAny } from '../../data/project'
+import { readClassTable } from '../../data/class-table'
 import { checkEvalLabelsFit } from '../train/label-check'
 import { resolveModel } from '../builtin-models'
 import { labelTypeOf, resolveModelFolder } from '../model-folder'
 import { readRunConfig } from '../run-store'
+import type { RunConfig } from '../config'
 import { evaluateRun, labelledSamples, type EvalImageScore, type EvalRunOptions } from './evaluate'
 
 /** The report's file name in an evaluation folder. */
@@ -76,6 +78,24 @@ export async function evalTargets(
   return { runDir, data, ids }
 }
 
+/**
+ * Names of classes 0..classes-1: as the model's run recorded them (its project), else as the
+ * scored folder calls them (its project, else its class table); `Class k` where none names k.
+ */
+export async function classNamesOf(
+  config: Pick<RunConfig, 'classes' | 'project'>,
+  data: string
+): Promise<string[]> {
+  const listed =
+    config.project?.classes ??
+    (await readProjectIfAny(data))?.classes ??
+    (await readClassTable(data))?.classes
+  return Array.from(
+    { length: config.classes },
+    (_, k) => listed?.find((c) => c.index === k)?.name ?? `Class ${k}`
+  )
+}
+
 /** Scores a run as `o` says; with `o.out`, writes the predictions and `eval.json` there. */
 export async function runEvaluation(
   input: EvalOptions | EvalOptionsInput,
@@ -103,6 +123,9 @@ export async function runEvaluation(
     labelType: labelTypeOf(config),
     classes: config.classes,
     ignoreIndex: config.ignoreIndex ?? -1,
+    ...(labelTypeOf(config) === 'classes' && {
+      classNames: await classNamesOf(config, data)
+    }),
     iou: r.iou,
     dice: r.dice,
     meanImageIou: r.meanImageIou,

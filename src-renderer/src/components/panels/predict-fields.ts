@@ -4,9 +4,11 @@
  */
 import {
   POSTPROCESS_FALLBACK,
+  predictOptions,
   type ModelPostprocess
 } from '../../../../src-preload/options/predict'
-import type { OptionalSetting } from '../../stores/export'
+import type { ModelLabelType } from '../../../../src-preload/records'
+import type { ExportOptions, OptionalSetting } from '../../stores/export'
 
 /** One optional numeric setting of a prediction. */
 export interface OptionalField {
@@ -18,6 +20,8 @@ export interface OptionalField {
   step: number
   /** What an empty field means when the model chose nothing. */
   placeholder: string
+  /** The kinds of model that use it (all when absent). */
+  kinds?: ModelLabelType[]
 }
 
 /** The output settings a model may have chosen values for (its config.json `postprocess`). */
@@ -29,7 +33,8 @@ export const OUTPUT_FIELDS: OptionalField[] = [
     min: 0,
     max: 1,
     step: 0.05,
-    placeholder: String(POSTPROCESS_FALLBACK.threshold)
+    placeholder: String(POSTPROCESS_FALLBACK.threshold),
+    kinds: ['binary', 'instances']
   },
   {
     key: 'minSize',
@@ -37,7 +42,8 @@ export const OUTPUT_FIELDS: OptionalField[] = [
     title: 'Objects smaller than this many pixels are dropped',
     min: 0,
     step: 1,
-    placeholder: String(POSTPROCESS_FALLBACK.minSize)
+    placeholder: String(POSTPROCESS_FALLBACK.minSize),
+    kinds: ['binary', 'instances']
   }
 ]
 /** The separation, tiling and measurement settings (empty: the model's value, else the default). */
@@ -48,7 +54,8 @@ export const OPTIONAL_FIELDS: OptionalField[] = [
     title: 'Binary models: least height of a distance peak that seeds an object',
     min: 0.1,
     step: 0.5,
-    placeholder: String(POSTPROCESS_FALLBACK.h)
+    placeholder: String(POSTPROCESS_FALLBACK.h),
+    kinds: ['binary']
   },
   {
     key: 'seedLevel',
@@ -57,7 +64,8 @@ export const OPTIONAL_FIELDS: OptionalField[] = [
     min: 0,
     max: 1,
     step: 0.05,
-    placeholder: '0.5'
+    placeholder: '0.5',
+    kinds: ['instances']
   },
   {
     key: 'pixelSize',
@@ -99,4 +107,41 @@ export function placeholderOf(f: OptionalField, chosen: ModelPostprocess): strin
 export function titleOf(f: OptionalField, chosen: ModelPostprocess): string {
   const v = chosenValue(f, chosen)
   return `${f.title}; empty: ${v === undefined ? f.placeholder : `${v}, chosen for this model`}`
+}
+
+/** Whether a model of kind `kind` uses the field (any field while no model is chosen). */
+export function fieldApplies(
+  f: Pick<OptionalField, 'kinds'>,
+  kind: ModelLabelType | null
+): boolean {
+  return !f.kinds || !kind || f.kinds.includes(kind)
+}
+
+/** The hover text of a field a model does not use. */
+export function notUsedBy(kind: ModelLabelType): string {
+  return kind === 'classes'
+    ? 'Not used by multi-class models: each pixel takes its most likely class'
+    : `Not used by ${kind} models`
+}
+
+/** Labels of the prediction settings, for messages about them. */
+const LABELS: Record<string, string> = {
+  ...Object.fromEntries([...OUTPUT_FIELDS, ...OPTIONAL_FIELDS].map((f) => [f.key, f.label])),
+  overlap: 'Overlap (px)',
+  batch: 'Tiles per pass'
+}
+
+/**
+ * What is wrong with each setting the prediction schema refuses (as the host would refuse it),
+ * by option name: `Threshold: Too big: expected number to be <=1`.
+ */
+export function optionProblems(options: ExportOptions): Record<string, string> {
+  const parsed = predictOptions.safeParse({ ...options, model: 'm', input: 'i', out: 'o' })
+  const problems: Record<string, string> = {}
+  if (parsed.success) return problems
+  for (const issue of parsed.error.issues) {
+    const key = String(issue.path[0])
+    problems[key] ??= `${LABELS[key] ?? key}: ${issue.message}`
+  }
+  return problems
 }

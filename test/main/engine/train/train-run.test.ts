@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { evaluateRun } from '../../../../src-main/engine/eval/evaluate'
+import { runEvaluation } from '../../../../src-main/engine/eval/run-eval'
 import { hasCheckpoint } from '../../../../src-main/engine/train/checkpoint'
 import { readLog, readRunConfig, loadRun } from '../../../../src-main/engine/run-store'
 import { trainRun } from '../../../../src-main/engine/train/train-run'
@@ -132,6 +133,13 @@ describe('trainRun on real data', () => {
     await expect(
       trainRun({ data: cam, out: join(cam, 'binary'), size: 32, depth: 2, epochs: 1 })
     ).rejects.toThrow(/masks hold class indices 0\.\.11, but this run is binary \(loss "bce-dice"/)
+    const evaluated = await runEvaluation({ model: out, split: 'val' })
+    expect(evaluated.perClassIou).toHaveLength(11)
+    const scored = evaluated.perClassIou.filter((v) => v !== null)
+    expect(scored.length).toBeGreaterThan(3)
+    for (const v of scored) expect(v).toBeGreaterThanOrEqual(0)
+    expect(evaluated.classNames?.slice(0, 3)).toEqual(['Sky', 'Building', 'Pole'])
+    expect(evaluated.classNames).toHaveLength(11)
     const { model, config } = await loadRun(out)
     expect(model.outputs[0].shape).toEqual([null, null, null, 11])
     expect(config.foreground).toMatch(/class indices 0..10/)

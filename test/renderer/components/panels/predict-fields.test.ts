@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest'
+import {
+  fieldApplies,
+  optionProblems,
+  OPTIONAL_FIELDS,
+  OUTPUT_FIELDS
+} from '@renderer/components/panels/predict-fields'
+import { DEFAULT_EXPORT_OPTIONS } from '@renderer/stores/export'
+
+const field = (key: string) => [...OUTPUT_FIELDS, ...OPTIONAL_FIELDS].find((f) => f.key === key)!
+
+describe('Predict panel settings', () => {
+  it('names each value the prediction schema would refuse, and nothing for the defaults', () => {
+    expect(optionProblems({ ...DEFAULT_EXPORT_OPTIONS })).toEqual({})
+    const bad = optionProblems({
+      ...DEFAULT_EXPORT_OPTIONS,
+      threshold: 1.5,
+      minSize: 2.5,
+      batch: 0
+    })
+    expect(Object.keys(bad).sort()).toEqual(['batch', 'minSize', 'threshold'])
+    expect(bad.threshold).toMatch(/^Threshold: .*1/)
+    expect(bad.minSize).toMatch(/^Min object \(px\): /)
+    expect(bad.batch).toMatch(/^Tiles per pass: /)
+  })
+
+  it('keeps each post-processing field to the kinds of model that use it', () => {
+    expect(fieldApplies(field('threshold'), 'classes')).toBe(false)
+    expect(fieldApplies(field('threshold'), 'instances')).toBe(true)
+    expect(fieldApplies(field('h'), 'binary')).toBe(true)
+    expect(fieldApplies(field('h'), 'instances')).toBe(false)
+    expect(fieldApplies(field('seedLevel'), 'binary')).toBe(false)
+    expect(fieldApplies(field('seedLevel'), 'instances')).toBe(true)
+    expect(fieldApplies(field('tile'), 'classes')).toBe(true)
+    expect(fieldApplies(field('h'), null)).toBe(true)
+  })
+})
