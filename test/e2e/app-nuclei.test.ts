@@ -54,6 +54,10 @@ describe('app: nuclei with the shipped model, no training', () => {
     })
     const objects = (await record()).result.objects as number
     expect(objects).toBeGreaterThan(4 * 5)
+    // these images have labels of their own: a row says it opens that label, not the prediction
+    await expect(page.getByTestId('result-row').first().getAttribute('title')).resolves.toMatch(
+      /has a label of its own/
+    )
     await shots(page, '01-predicted-with-nuclei', SHOTS)
 
     // a value typed in overrides the model's choice, and makes more (smaller) objects
