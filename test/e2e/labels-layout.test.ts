@@ -10,6 +10,7 @@ import {
   launchBrowser,
   makeTemp,
   openApp,
+  openDataset,
   removeTemp,
   shot,
   startHost,
@@ -75,6 +76,19 @@ describe('window layout', () => {
     await page.reload()
     await page.getByTestId('train-panel').waitFor()
     expect(await page.getByTestId('dataset-browser').count()).toBe(1)
+    await page.close()
+  })
+
+  it('serve --data: a reload keeps the dataset the user opened since, not the start-up one', async () => {
+    const other = await copyFlatDataset(tmp, 'camvid-segnet', ['0001TP_006840'])
+    const page = await browser.context.newPage()
+    await openApp(page, host)
+    await page.locator(`[data-testid="dataset-browser"][data-root="${isbi}"]`).waitFor()
+    await openDataset(page, other, '0001TP_006840')
+    await page.reload()
+    await page.getByTestId('host-info').waitFor()
+    await page.locator(`[data-testid="sample-row"][data-id="0001TP_006840"]`).waitFor()
+    expect(await page.getByTestId('dataset-browser').getAttribute('data-root')).toBe(other)
     await page.close()
   })
 })

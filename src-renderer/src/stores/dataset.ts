@@ -4,7 +4,7 @@
  */
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, ref, shallowRef, triggerRef } from 'vue'
-import { client, errorText } from './app'
+import { client, errorText, useAppStore } from './app'
 import { switchDataset } from './dataset-switch'
 
 import {
@@ -18,6 +18,8 @@ export type { SampleRow, SampleStatus }
 
 /** Where the browser remembers the last dataset opened, to open it again after a reload. */
 export const LAST_DATASET_KEY = 'unet-studio:last-dataset'
+/** The host's start-up dataset (`serve --data`) when the last dataset was opened. */
+export const LAST_INITIAL_KEY = 'unet-studio:last-dataset-initial'
 
 /** The dataset opened last in this browser (or Electron window), if any. */
 export function lastDataset(): string | null {
@@ -28,9 +30,27 @@ export function lastDataset(): string | null {
   }
 }
 
-function rememberDataset(root: string): void {
+/**
+ * The dataset to open when the app loads: the one the user opened last, unless the host was
+ * started on another dataset (`serve --data`) since; then that one.
+ */
+export function datasetToOpen(hostInitial: string | null | undefined): string | null {
+  const last = lastDataset()
+  if (!hostInitial) return last
+  let under: string | null = null
+  try {
+    under = globalThis.localStorage?.getItem(LAST_INITIAL_KEY) ?? null
+  } catch {
+    /* storage unavailable: the host's dataset */
+  }
+  return last && under === hostInitial ? last : hostInitial
+}
+
+function rememberDataset(root: string, hostInitial: string | null | undefined): void {
   try {
     globalThis.localStorage?.setItem(LAST_DATASET_KEY, root)
+    if (hostInitial) globalThis.localStorage?.setItem(LAST_INITIAL_KEY, hostInitial)
+    else globalThis.localStorage?.removeItem(LAST_INITIAL_KEY)
   } catch {
     /* private mode: nothing is remembered */
   }
@@ -124,7 +144,7 @@ export const useDatasetStore = defineStore('dataset', () => {
       requested.clear()
       queue.length = 0
       selectedId.value = info.samples[0]?.id ?? null
-      rememberDataset(info.root)
+      rememberDataset(info.root, useAppStore().info?.initialDataset)
       void loadPages(info.root, gen)
       switchDataset(info, changed)
       return true

@@ -1,7 +1,7 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { setApi } from '../../../src-renderer/src/stores/app'
-import { useDatasetStore } from '../../../src-renderer/src/stores/dataset'
+import { setApi, useAppStore } from '../../../src-renderer/src/stores/app'
+import { datasetToOpen, useDatasetStore } from '../../../src-renderer/src/stores/dataset'
 import { useExportStore } from '../../../src-renderer/src/stores/export'
 import { useMergeStore } from '../../../src-renderer/src/stores/merge'
 import { useProjectStore } from '../../../src-renderer/src/stores/project'
@@ -29,6 +29,28 @@ describe('dataset store', () => {
     expect(ds.selectedId).toBe('s0000')
     ds.setStatus('s0000', 'edited')
     expect(ds.counts.edited).toBe(1)
+  })
+
+  it('a reload opens the dataset opened last, unless the host started on another one since', async () => {
+    localStorage.clear()
+    const api = fakeApi({ 'dataset:open': datasetInfo(2, '/data/other') })
+    setApi(api)
+    expect(datasetToOpen(null)).toBeNull()
+    expect(datasetToOpen('/data/served')).toBe('/data/served')
+    useAppStore().info = {
+      version: '1',
+      host: 'web',
+      initialDataset: '/data/served',
+      backend: null
+    }
+    await useDatasetStore().open('/data/other')
+    expect(datasetToOpen('/data/served')).toBe('/data/other')
+    expect(datasetToOpen('/data/served-later')).toBe('/data/served-later')
+    expect(datasetToOpen(undefined)).toBe('/data/other')
+    useAppStore().info = { version: '1', host: 'web', initialDataset: null, backend: null }
+    await useDatasetStore().open('/data/other')
+    expect(datasetToOpen('/data/served')).toBe('/data/served')
+    localStorage.clear()
   })
 
   it('loads the pages after the first in order, and counts the whole dataset at once', async () => {
