@@ -37,6 +37,7 @@ import { listFolder } from './services/folder-service'
 import { forkJob, JobRegistry, type Emit, type StartJob } from './services/job-service'
 import { ModelLibrary } from './services/model-library'
 import { findPredictions, readPredictedLabel } from './services/predictions'
+import { assertOutputFor } from './engine/infer/prediction-record'
 import {
   listRuns,
   lockTrainer,
@@ -306,6 +307,7 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
       const src = await guard(ctx, input, 'input folder')
       checkPredictOutput(src, out)
       const dest = await outputDir(ctx, src, out)
+      await assertOutputFor(src, dest)
       const options = { ...settings, model: run, input: src, out: dest }
       const jobId = launch(ctx, { kind: 'predict', options })
       await library.rememberPrediction(src, dest)

@@ -10,6 +10,7 @@ import type { PredictOptions } from '../../../src-preload/options/predict'
 import type { PredictionRecord } from '../../../src-preload/records'
 import { appVersion } from '../../app-version'
 import { writeFileAtomic } from '../../data/atomic-write'
+import { PredictOutputError } from '../../data/export/output-check'
 import { describeModel } from '../model-folder'
 import type { LoadedPredictor } from './load-predictor'
 import { appliedPostprocess, folderOptions, type PredictSummary } from './predict-folder'
@@ -47,8 +48,25 @@ async function write(out: string, record: PredictionRecord): Promise<void> {
   await writeFileAtomic(join(out, PREDICTION_FILE), JSON.stringify(record, null, 2) + '\n')
 }
 
-/** Writes the record of a prediction that starts now; returns it. */
+/**
+ * Throws a {@link PredictOutputError} when `out` holds the predictions of another input folder
+ * (its `prediction.json` says so): they would be mixed with this input's, or overwritten.
+ */
+export async function assertOutputFor(input: string, out: string): Promise<void> {
+  const held = await readPredictionRecord(out)
+  if (held && resolve(held.input) !== resolve(input))
+    throw new PredictOutputError(
+      `output folder ${resolve(out)} holds the predictions of ${held.input} (its ` +
+        `${PREDICTION_FILE}): choose another folder for ${resolve(input)}, or delete that one`
+    )
+}
+
+/**
+ * Writes the record of a prediction that starts now (refused into a folder holding another
+ * input's predictions); returns it.
+ */
 export async function startPredictionRecord(p: PredictionStart): Promise<PredictionRecord> {
+  await assertOutputFor(p.input, p.out)
   const m = await describeModel(p.model)
   const record: PredictionRecord = {
     version: 1,

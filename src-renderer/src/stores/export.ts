@@ -171,8 +171,9 @@ export const useExportStore = defineStore('export', () => {
       error.value = 'Choose a model, an input folder and an output folder'
       return
     }
+    const before = state.value
     state.value = 'running'
-    clearResults()
+    error.value = null
     try {
       await client().call('folder:choose', { path: input.value, purpose: 'input' })
       if (outChosen.value)
@@ -187,9 +188,11 @@ export const useExportStore = defineStore('export', () => {
         input: input.value,
         out: out.value
       })
+      clearResults()
       jobId.value = r.jobId
     } catch (err) {
-      state.value = 'failed'
+      // refused before anything ran: the previous results stay, with the reason beside them
+      state.value = before
       error.value = errorText(err)
     }
   }

@@ -100,6 +100,26 @@ describe('predict command', () => {
     expect(record.input).toBe(join(tmp, 'in'))
   })
 
+  it('refuses an output folder holding the predictions of another input, naming both', async () => {
+    await copyImages(join(tmp, 'other'), FLUO_IDS.slice(0, 1))
+    const held = join(tmp, 'in-predictions')
+    const before = await readFile(join(held, 'prediction.json'), 'utf8')
+    const masks = (await readdir(join(held, 'masks'))).sort()
+    const program = new Command().exitOverride()
+    registerPredictCommand(program)
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
+    try {
+      const args = ['predict', '--model', join(tmp, 'run'), '--input', join(tmp, 'other')]
+      await expect(program.parseAsync([...args, '--out', held], { from: 'user' })).rejects.toThrow(
+        `output folder ${held} holds the predictions of ${join(tmp, 'in')} (its prediction.json): choose another folder for ${join(tmp, 'other')}`
+      )
+    } finally {
+      err.mockRestore()
+    }
+    expect(await readFile(join(held, 'prediction.json'), 'utf8')).toBe(before)
+    expect((await readdir(join(held, 'masks'))).sort()).toEqual(masks)
+  })
+
   it('predicts with the built-in nuclei model: no training, no download', async () => {
     const out: string[] = []
     const so = vi

@@ -38,4 +38,20 @@ describe('export store: the Predict panel’s advanced settings', () => {
     expect(sent).not.toHaveProperty('scale')
     expect(sent).not.toHaveProperty('h')
   })
+
+  it('keeps the previous results when the host refuses to start, and says why', async () => {
+    const refusal = new Error(
+      'output folder /out holds the predictions of /a (its prediction.json)'
+    )
+    setApi(fakeApi({ 'folder:choose': { path: '/in' }, 'predict:start': refusal }))
+    const exp = useExportStore()
+    exp.runDir = '/runs/r1'
+    exp.setInput('/in')
+    exp.state = 'done'
+    exp.results = [{ image: 'a.png', objects: 3 }]
+    await exp.start()
+    expect(exp.state).toBe('done')
+    expect(exp.error).toBe(refusal.message)
+    expect(exp.results).toEqual([{ image: 'a.png', objects: 3 }])
+  })
 })
