@@ -83,6 +83,8 @@ export interface DatasetInfo {
   sizes: { width: number; height: number; count: number }[]
   /** Image headers read for `sizes` and the problems: all, or a spread sample of big datasets. */
   sizesChecked: number
+  /** The images' most common channel count (alpha dropped) among those headers; null: none read. */
+  channels: number | null
   maskKind: string
   /** Samples per label status, over the whole dataset. */
   counts: Record<SampleStatus, number>

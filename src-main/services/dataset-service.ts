@@ -80,6 +80,7 @@ export class DatasetListings {
       sampleCount: samples.length,
       sizes: desc.sizes,
       sizesChecked: desc.imagesChecked,
+      channels: [...desc.channels].sort((a, b) => b.count - a.count)[0]?.channels ?? null,
       maskKind: desc.mask.kind,
       counts,
       problems: desc.problems.slice(0, MAX_LISTED_PROBLEMS),

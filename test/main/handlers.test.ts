@@ -36,12 +36,14 @@ describe('handlers: datasets', () => {
     expect(d.sampleCount).toBe(3)
     expect(d.maskKind).toBe('per-instance-files')
     expect(d.sizes[0]).toMatchObject({ width: 256, height: 256, count: 3 })
+    expect(d.channels).toBe(3)
     expect(d.samples.map((s) => [s.id, s.status]).sort()).toEqual(
       d.samples.map((s) => [s.id, s.id === first ? 'edited' : 'labelled']).sort()
     )
     expect(d.counts).toEqual({ edited: 1, labelled: 2, unlabelled: 0, predicted: 0 })
     const e = await h['dataset:open']({ dir: isbi }, ctx)
     expect(e.layout).toBe('flat-pairs')
+    expect(e.channels).toBe(1)
     expect(e.samples).toEqual([
       { id: '0', width: 512, height: 512, status: 'labelled' },
       { id: '1', width: 512, height: 512, status: 'labelled' }

@@ -59,6 +59,7 @@ export function datasetInfo(n: number, root = '/data/dsb', first = n) {
     sampleCount: n,
     sizes: [{ width: 256, height: 256, count: n }],
     sizesChecked: n,
+    channels: 3,
     maskKind: 'per-instance-files',
     counts: { labelled: n - unlabelled, unlabelled, edited: 0, predicted: 0 },
     problems: [],

@@ -71,6 +71,8 @@ export const useDatasetStore = defineStore('dataset', () => {
   const layout = ref<string | null>(null)
   const maskKind = ref<string | null>(null)
   const sizes = ref<DatasetInfo['sizes']>([])
+  /** The images' most common channel count, when known. */
+  const channels = ref<number | null>(null)
   const problems = ref<DatasetInfo['problems']>([])
   const problemCount = ref(0)
   /** Samples loaded so far, in the host's (natural name) order; `total` in the dataset. */
@@ -139,6 +141,7 @@ export const useDatasetStore = defineStore('dataset', () => {
       layout.value = info.layout
       maskKind.value = info.maskKind ?? null
       sizes.value = info.sizes ?? []
+      channels.value = info.channels ?? null
       applySummary(info)
       thumbs.value = {}
       requested.clear()
@@ -238,6 +241,7 @@ export const useDatasetStore = defineStore('dataset', () => {
     layout,
     maskKind,
     sizes,
+    channels,
     problems,
     problemCount,
     samples,

@@ -50,14 +50,22 @@ export const useLibraryStore = defineStore('library', () => {
 
   /**
    * The model Predict and Evaluate use: the one last chosen for the open dataset while it can
-   * predict (or before the list is read), else the newest ready model that fits the dataset's labels (a trained or added one
-   * before a built-in one), else none.
+   * predict (or before the list is read), else the newest ready model that fits the dataset's
+   * labels, preferring one that takes the images' channel count (1 grey, 3 colour), then a
+   * trained or added one over a built-in one; else none.
    */
   const selected = computed<string | null>(() => {
     const pick = picked.value
     if (pick && (!loaded.value || usable.value.some((m) => m.path === pick))) return pick
     const fitting = models.value.filter((m) => m.status === 'ready' && fits(m))
-    return (fitting.find((m) => m.source !== 'builtin') ?? fitting[0])?.path ?? null
+    const channels = useDatasetStore().channels
+    const rank = (m: ModelEntry) =>
+      (channels && m.channels && m.channels !== channels ? 2 : 0) + (m.source === 'builtin' ? 1 : 0)
+    const best = fitting.reduce<ModelEntry | null>(
+      (a, m) => (!a || rank(m) < rank(a) ? m : a),
+      null
+    )
+    return best?.path ?? null
   })
 
   /** Uses `path` for the open dataset from now on (remembered across reloads). */

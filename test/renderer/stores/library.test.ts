@@ -121,6 +121,25 @@ describe('the model Predict and Evaluate use', () => {
     expect(useEvaluateStore().model).toBeNull()
   })
 
+  it('prefers a model taking the images’ channel count, even a built-in one over a trained one', async () => {
+    const api = host()
+    let models = [
+      entry('/m/grey', 'binary', { channels: 1 }),
+      entry('/m/builtin', 'binary', { source: 'builtin' })
+    ]
+    api['models:list'] = async () => models as never
+    setApi(api)
+    const library = useLibraryStore()
+    await library.load()
+    await useDatasetStore().open('/data/cells')
+    await vi.waitFor(() => expect(useProjectStore().labelType).toBe('binary'))
+    expect(useDatasetStore().channels).toBe(3)
+    expect(useExportStore().runDir).toBe('/m/builtin')
+    models = [entry('/m/colour', 'binary'), ...models]
+    await library.load()
+    expect(library.selected).toBe('/m/colour')
+  })
+
   it('forgets the previous dataset’s evaluation and points the folder at the new one', async () => {
     setApi(host())
     const ds = useDatasetStore()
