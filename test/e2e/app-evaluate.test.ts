@@ -68,6 +68,17 @@ describe('app: evaluate with the model chosen for the dataset', () => {
     expect((await widths()).left).toBe(0)
     await shot(page, '01-eval-done-1024x700', SHOTS)
     await page.getByTestId('eval-compare-close').click()
+    // a reload shows the same scores again, without evaluating anew
+    const iou = await page.getByTestId('eval-iou').textContent()
+    const rows = await page.getByTestId('eval-row').count()
+    await page.reload()
+    await page.getByTestId('host-info').waitFor()
+    // (1024 wide: the job panel starts folded)
+    await page.getByTestId('rail-evaluate').click()
+    await page.getByTestId('eval-summary').waitFor()
+    await expect(page.getByTestId('eval-iou').textContent()).resolves.toBe(iou)
+    await expect(page.getByTestId('eval-row').count()).resolves.toBe(rows)
+    await expect(page.getByTestId('eval-state').textContent()).resolves.toBe('done')
     // the run's figures at 1024 wide: every tile readable, epochs done as Resume counts them
     await page.getByTestId('tab-train').click()
     await page.locator(`[data-testid="run-row"][data-run="${run}"] .pick`).click()

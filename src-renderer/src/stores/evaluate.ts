@@ -6,9 +6,14 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { EvalImageRow, EvalReport, JobEvent, JobInfo } from '../../../src-preload/contract'
+import { recallForm, rememberForm } from '../lib/form-memory'
 import { client, errorText, useAppStore } from './app'
 import { registerFollower, watchJob } from './jobs'
+import { useDatasetStore } from './dataset'
 import { useLibraryStore } from './library'
+
+/** The form-memory key of the last finished evaluation per dataset (shown again after a reload). */
+const EVAL_MEMORY = 'evaluation'
 
 /** What is scored: the model's own validation split, or every labelled image of a folder. */
 export type EvalTarget = 'val' | 'folder'
@@ -31,6 +36,8 @@ export const useEvaluateStore = defineStore('evaluate', () => {
   const report = ref<EvalReport | null>(null)
   /** The row shown side by side, if any. */
   const shown = ref<EvalImageRow | null>(null)
+  /** The dataset open when the evaluation started (its last result is remembered for it). */
+  let forRoot = ''
 
   function handle(event: JobEvent): void {
     switch (event.type) {
@@ -63,6 +70,7 @@ export const useEvaluateStore = defineStore('evaluate', () => {
     try {
       report.value = await client().call('eval:results', { out: out.value })
       state.value = 'done'
+      rememberForm(EVAL_MEMORY, forRoot, { out: out.value })
     } catch (err) {
       state.value = 'failed'
       error.value = errorText(err)
@@ -111,6 +119,7 @@ export const useEvaluateStore = defineStore('evaluate', () => {
     model.value = o.model
     target.value = o.split === 'val' ? 'val' : 'folder'
     if (o.split === 'all' && o.data) folder.value = o.data
+    forRoot = useDatasetStore().root ?? forRoot
     out.value = o.out ?? null
     report.value = null
     shown.value = null
@@ -136,6 +145,7 @@ export const useEvaluateStore = defineStore('evaluate', () => {
    */
   function switchDataset(root: string): void {
     if (state.value === 'running') return
+    forRoot = root
     folder.value = root
     state.value = 'idle'
     error.value = null
@@ -144,6 +154,22 @@ export const useEvaluateStore = defineStore('evaluate', () => {
     out.value = null
     done.value = 0
     total.value = 0
+    const last = recallForm<{ out: string }>(EVAL_MEMORY, root)?.out
+    if (last) void restore(root, last)
+  }
+
+  /** Shows the dataset's last evaluation again (after a reload), quietly nothing when it is gone. */
+  async function restore(root: string, at: string): Promise<void> {
+    try {
+      const saved = await client().call('eval:results', { out: at })
+      if (forRoot !== root || state.value !== 'idle') return
+      out.value = at
+      report.value = saved
+      state.value = 'done'
+      done.value = total.value = saved.images
+    } catch {
+      /* its folder was removed or is no longer reachable: the panel starts empty */
+    }
   }
 
   /** Shows one image side by side (null closes the view). */
