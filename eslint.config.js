@@ -2,7 +2,7 @@ import tseslint from 'typescript-eslint'
 import vue from 'eslint-plugin-vue'
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'coverage/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'coverage/**', '.work/**'] },
   ...tseslint.configs.recommended,
   ...vue.configs['flat/recommended'],
   {

@@ -1,7 +1,7 @@
 /**
  * Object F1@0.5 and AP50 of trained runs on their own seeded validation split (the DSB2018
  * recipe's 24 images), for every post-processing setting that suits each run's target. Each
- * image is predicted once per run (whole, at its original resolution, as `eval` does) and then
+ * image is predicted once per run (at its original resolution, as `eval` does: whole up to 1024×1024 px) and then
  * post-processed every way.
  *
  * Usage: npx tsx bench/instances.ts RUN_DIR... [--data DIR] [--tta] [--json FILE] [--markdown]

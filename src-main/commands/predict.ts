@@ -55,7 +55,7 @@ export function registerPredictCommand(program: Command): void {
     )
     .option(
       '--tile <n>',
-      'largest tile side in pixels (default 512, or the run patch size if larger; 0 = whole image)',
+      'largest tile side in pixels; default: whole images up to 1024×1024 px, tiles of 512 (or the run patch size if larger) beyond; 0 = always whole',
       num
     )
     .option('--overlap <n>', 'pixels shared by neighbouring tiles', num, d.overlap)

@@ -8,7 +8,10 @@ import { path } from './common'
 
 /** How a folder is predicted and what is written for each image. */
 const predictSettings = {
-  /** Largest tile side in pixels (default: 512, or the run's patch size if larger); 0 = whole image. */
+  /**
+   * Largest tile side in pixels; default: whole images up to 1024×1024 px, tiles of 512 (or the
+   * run's patch size if larger) beyond; 0 = always whole.
+   */
   tile: z.number().int().min(0).optional(),
   /** Pixels shared by neighbouring tiles. */
   overlap: z.number().int().min(0).default(32),

@@ -9,7 +9,7 @@ import { type Sample, scanDataset } from '../../data/dataset'
 import { initBackend, type BackendName } from '../backend/init-backend'
 import { accumulate, createConfusion, scores } from '../metrics'
 import { normalizeImage } from '../normalize'
-import { loadPredictor, type LoadedPredictor } from '../infer/load-predictor'
+import { autoTile, loadPredictor, type LoadedPredictor } from '../infer/load-predictor'
 import { predictImage } from '../infer/predict-image'
 import { appliedPostprocess, type PostprocessSettings } from '../infer/predict-folder'
 import { foregroundProbability, type ProbabilityMap } from '../postprocess/postprocess'
@@ -82,7 +82,10 @@ function isLabelled(root: string, s: Sample): boolean {
   )
 }
 
-/** Predict a sample whole at its original resolution (resize runs: at their training scale). */
+/**
+ * Predict a sample at its original resolution as Predict does: whole up to `WHOLE_IMAGE_PIXELS`,
+ * in tiles beyond (resize runs: whole, at their training scale).
+ */
 export async function predictSample(
   predictor: LoadedPredictor,
   raw: AnyImage,
@@ -91,7 +94,8 @@ export async function predictSample(
   const { config } = predictor
   const image = normalizeImage(raw, config.channels)
   const scale = config.resize ? config.size / Math.sqrt(raw.width * raw.height) : 1
-  return predictImage(predictor, image, { tile: 0, scale, tta })
+  const tile = config.resize ? 0 : autoTile(raw.width, raw.height, predictor.tile)
+  return predictImage(predictor, image, { tile, scale, tta })
 }
 
 /** Class (or 0/1 foreground) per pixel of a prediction, as eval scores it. */

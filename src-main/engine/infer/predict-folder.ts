@@ -24,14 +24,14 @@ import { normalizeImage } from '../normalize'
 import { postprocess, type PostprocessResult } from '../postprocess/postprocess'
 import { DEFAULT_SEEDS, type SeedOptions } from '../postprocess/instance-maps'
 import { DEFAULT_SPLIT, type SplitOptions } from '../postprocess/split-touching'
-import type { LoadedPredictor } from './load-predictor'
+import { autoTile, type LoadedPredictor } from './load-predictor'
 import { DEFAULT_TILE_OPTIONS, predictImage } from './predict-image'
 
 /** Options of a batch prediction over a folder. */
 export interface PredictFolderOptions {
   input: string
   out: string
-  /** Tile side (default: the run's patch size); 0 = whole image. */
+  /** Tile side (default: whole up to `WHOLE_IMAGE_PIXELS`, else the predictor's tile); 0 = whole. */
   tile?: number
   overlap?: number
   batchSize?: number
@@ -196,11 +196,13 @@ async function processImage(
 ): Promise<ImageRecord> {
   const unit = normalizeImage(raw, predictor.channels)
   const size = predictor.config.size
+  const scale = o.scale ?? 1
+  const auto = () => autoTile(raw.width * scale, raw.height * scale, predictor.tile)
   const map = await predictImage(predictor, unit, {
-    tile: predictor.config.resize ? 0 : (o.tile ?? predictor.tile),
+    tile: predictor.config.resize ? 0 : (o.tile ?? auto()),
     overlap: o.overlap ?? DEFAULT_TILE_OPTIONS.overlap,
     batchSize: o.batchSize ?? DEFAULT_TILE_OPTIONS.batchSize,
-    scale: o.scale ?? 1,
+    scale,
     resizeTo: predictor.config.resize && o.scale === undefined ? [size, size] : undefined,
     tta: o.tta,
     signal: o.signal

@@ -86,10 +86,11 @@ export const OPTIONAL_FIELDS: OptionalField[] = [
   {
     key: 'tile',
     label: 'Tile (px)',
-    title: 'Largest tile side in pixels; 0 = whole image',
+    title:
+      'Largest tile side in pixels (0 = always the whole image); by default images up to 1024×1024 px go whole, larger ones in 512 px tiles',
     min: 0,
     step: 32,
-    placeholder: '512'
+    placeholder: 'auto'
   }
 ]
 /** The model's chosen value of a field, if it has one. */
