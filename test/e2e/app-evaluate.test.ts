@@ -112,6 +112,10 @@ describe('app: evaluate with the model chosen for the dataset', () => {
     await page.locator(`[data-testid="eval-models"] [data-path="${run}"]`).click()
     await page.getByTestId('eval-target-folder').check()
     await expect(page.getByTestId('eval-folder').inputValue()).resolves.toBe(camvid)
+    // the panel says so before the click
+    await expect(page.getByTestId('eval-misfit').textContent()).resolves.toMatch(
+      /is a binary model and this dataset's labels are classes: Evaluate will refuse them/
+    )
     await page.getByTestId('eval-start').click()
     const error = page.getByTestId('eval-error')
     await error.waitFor()
