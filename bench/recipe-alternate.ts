@@ -3,7 +3,7 @@
  * base 16, batch 8, 96 px, the app's makeBatch and trainStep) with one engine option off and on,
  * alternated step by step in one process so both see the same machine load. Prints the median
  * wall and CPU milliseconds per step of each. Toggles: `training-kernels` (BatchNormTrain + ReLU),
- * `winograd`, `fma` (the relaxed-SIMD build of our module), `pointwise` (1×1 head gradients),
+ * `winograd`, `f6` (F(6×6) tiles where they pay, against F(4×4) only), `fma` (the relaxed-SIMD build of our module), `pointwise` (1×1 head gradients),
  * `early-release`, and `all` (every option of the fourth pass at once).
  */
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -32,6 +32,8 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const TOGGLES: Record<string, (on: boolean) => void> = {
   'training-kernels': (on) => void (trainingKernelOptions.enabled = on),
   winograd: (on) => void (winogradOptions.enabled = on),
+  /** F(6×6) tiles where they pay (on) against F(4×4) tiles everywhere (off). */
+  f6: (on) => void (winogradOptions.tile = on ? 'auto' : 4),
   fma: (on) => void (nativeOptions.fma = on),
   pointwise: (on) => void (pointwiseOptions.enabled = on),
   'early-release': (on) => void (earlyReleaseOptions.enabled = on),

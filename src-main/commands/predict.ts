@@ -11,7 +11,12 @@ import { checkPredictOutput } from '../data/export/output-check'
 import { initBackend } from '../engine/backend/init-backend'
 import { resolveModel } from '../engine/builtin-models'
 import { loadPredictor } from '../engine/infer/load-predictor'
-import { folderOptions, type PredictProgress, predictFolder } from '../engine/infer/predict-folder'
+import {
+  checkFolderTiling,
+  folderOptions,
+  type PredictProgress,
+  predictFolder
+} from '../engine/infer/predict-folder'
 import {
   finishPredictionRecord,
   recordedSettings,
@@ -105,6 +110,7 @@ export function registerPredictCommand(program: Command): void {
       process.stderr.write(`backend ${backend.name}\n`)
       const modelDir = resolveModel(o.model)
       const predictor = await loadPredictor(modelDir)
+      checkFolderTiling(predictor, folderOptions(o))
       const controller = new AbortController()
       process.once('SIGINT', () => {
         process.stderr.write('\nstopping after this image (finished images are kept)...\n')

@@ -2,7 +2,7 @@ import { writeClassTable } from '../data/export/class-table'
 import { initBackend } from '../engine/backend/init-backend'
 import { resolveModel } from '../engine/builtin-models'
 import { loadPredictor } from '../engine/infer/load-predictor'
-import { folderOptions, predictFolder } from '../engine/infer/predict-folder'
+import { checkFolderTiling, folderOptions, predictFolder } from '../engine/infer/predict-folder'
 import {
   finishPredictionRecord,
   recordedSettings,
@@ -26,6 +26,7 @@ export const runPredictJob: JobRunner<Extract<JobSpec, { kind: 'predict' }>> = a
   ctx.send({ type: 'backend', ...report })
   const modelDir = resolveModel(model)
   const predictor = await loadPredictor(modelDir)
+  checkFolderTiling(predictor, folderOptions(options))
   const { input, out } = options
   const record = await startPredictionRecord({
     model: modelDir,

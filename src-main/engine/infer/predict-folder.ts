@@ -25,7 +25,7 @@ import { postprocess, type PostprocessResult } from '../postprocess/postprocess'
 import { DEFAULT_SEEDS, type SeedOptions } from '../postprocess/instance-maps'
 import { DEFAULT_SPLIT, type SplitOptions } from '../postprocess/split-touching'
 import { autoTile, type LoadedPredictor } from './load-predictor'
-import { DEFAULT_TILE_OPTIONS, predictImage } from './predict-image'
+import { checkTiling, DEFAULT_TILE_OPTIONS, predictImage } from './predict-image'
 
 /** Options of a batch prediction over a folder. */
 export interface PredictFolderOptions {
@@ -235,6 +235,18 @@ async function processImage(
 }
 
 /**
+ * Throws when the tile and overlap given leave no room (every image would fail): checked before
+ * anything is written. Without a tile the predictor's own (used for large images) is checked.
+ */
+export function checkFolderTiling(
+  predictor: LoadedPredictor,
+  o: Pick<PredictFolderOptions, 'tile' | 'overlap'>
+): void {
+  if (predictor.config.resize) return
+  checkTiling(predictor, o.tile ?? predictor.tile, o.overlap ?? DEFAULT_TILE_OPTIONS.overlap)
+}
+
+/**
  * Predict every image of a folder (its `images/` for a dataset root whose images are there) and
  * export masks (and instances, overlays, CSVs as asked).
  * Images already exported with the same settings are skipped; unreadable ones are reported. An
@@ -246,6 +258,7 @@ export async function predictFolder(
 ): Promise<PredictSummary> {
   const started = Date.now()
   const o = { ...DEFAULT_PREDICT, ...options }
+  checkFolderTiling(predictor, o)
   const post = settingsFor(predictor, o)
   const fingerprint = createHash('sha256')
     .update(

@@ -84,6 +84,24 @@ function dihedralMean(x: tf.Tensor4D, run: (t: tf.Tensor4D) => tf.Tensor): tf.Te
 }
 
 /**
+ * Throws when `overlap` leaves no room in tiles of `tile` px (rounded down to the model's
+ * divisor, as prediction rounds them): every image would fail. A tile of 0 (whole) always fits.
+ */
+export function checkTiling(
+  predictor: Pick<Predictor, 'divisor'>,
+  tile: number,
+  overlap: number
+): void {
+  if (tile <= 0) return
+  const maxTile = Math.max(
+    predictor.divisor,
+    Math.floor(tile / predictor.divisor) * predictor.divisor
+  )
+  const o = Math.max(0, Math.round(overlap))
+  if (o >= maxTile) throw new Error(`overlap ${o} must be smaller than the tile ${maxTile}`)
+}
+
+/**
  * Predict a whole image of any size by overlap-tile inference (Ronneberger 2015): mirror-pad the
  * edges, run tiles of the model's size in batches, and blend overlapping tiles with a window that
  * ignores each tile's cut-off border. Returns probabilities at the input's size.
@@ -109,8 +127,7 @@ export async function predictImage(
   const whole = o.tile <= 0
   const overlap = whole ? 0 : Math.max(0, Math.round(o.overlap))
   const maxTile = Math.max(divisor, Math.floor(o.tile / divisor) * divisor)
-  if (!whole && overlap >= maxTile)
-    throw new Error(`overlap ${overlap} must be smaller than the tile ${maxTile}`)
+  if (!whole) checkTiling(predictor, o.tile, overlap)
   const tileW = whole ? roundUp(width) : fitTile(width, maxTile, overlap, divisor)
   const tileH = whole ? roundUp(height) : fitTile(height, maxTile, overlap, divisor)
   const batchSize = Math.max(1, Math.min(o.batchSize, Math.floor(BATCH_PIXELS / (tileW * tileH))))

@@ -63,6 +63,8 @@ export const useExportStore = defineStore('export', () => {
   const error = ref<string | null>(null)
   const summary = ref<PredictResult | null>(null)
   const results = ref<ResultRow[]>([])
+  /** Images the running or last prediction could not process, with the reason. */
+  const failures = ref<{ image: string; reason: string }[]>([])
   const overlays = ref<Record<string, string>>({})
   /** The output was typed or chosen by the user (else it follows the input's default). */
   const outChosen = ref(false)
@@ -81,12 +83,21 @@ export const useExportStore = defineStore('export', () => {
           ...results.value,
           { image: event.item, objects: event.objects, status: event.status }
         ]
+        if (event.status === 'failed')
+          failures.value = [
+            ...failures.value,
+            { image: event.item, reason: event.reason ?? 'unknown reason' }
+          ]
         break
       case 'done':
         if (event.result.kind !== 'predict') break
         jobId.value = null
         summary.value = event.result
-        state.value = event.result.cancelled ? 'cancelled' : 'done'
+        state.value = event.result.cancelled
+          ? 'cancelled'
+          : event.result.images > 0 && event.result.failed === event.result.images
+            ? 'failed'
+            : 'done'
         void loadResults()
         break
       case 'error':
@@ -103,6 +114,7 @@ export const useExportStore = defineStore('export', () => {
     error.value = null
     summary.value = null
     results.value = []
+    failures.value = []
     overlays.value = {}
     done.value = 0
     total.value = 0
@@ -267,6 +279,7 @@ export const useExportStore = defineStore('export', () => {
     error,
     summary,
     results,
+    failures,
     overlays,
     outChosen,
     record,

@@ -1,4 +1,5 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Command } from 'commander'
@@ -98,6 +99,24 @@ describe('predict command', () => {
       await readFile(join(tmp, 'in-predictions', 'prediction.json'), 'utf8')
     )
     expect(record.input).toBe(join(tmp, 'in'))
+  })
+
+  it('refuses an overlap that leaves no room in the tiles before writing anything', async () => {
+    const program = new Command().exitOverride()
+    registerPredictCommand(program)
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
+    const out = join(tmp, 'no-room')
+    try {
+      const args = ['predict', '--model', join(tmp, 'run'), '--input', join(tmp, 'in')]
+      await expect(
+        program.parseAsync([...args, '--out', out, '--tile', '64', '--overlap', '64'], {
+          from: 'user'
+        })
+      ).rejects.toThrow('overlap 64 must be smaller than the tile 64')
+    } finally {
+      err.mockRestore()
+    }
+    expect(existsSync(out)).toBe(false)
   })
 
   it('refuses an output folder holding the predictions of another input, naming both', async () => {

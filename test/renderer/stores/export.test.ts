@@ -54,4 +54,58 @@ describe('export store: the Predict panel’s advanced settings', () => {
     expect(exp.error).toBe(refusal.message)
     expect(exp.results).toEqual([{ image: 'a.png', objects: 3 }])
   })
+
+  it('lists the images that failed, and says failed when every image did', async () => {
+    const api = fakeApi({
+      'folder:choose': { path: '/in' },
+      'predict:start': { jobId: 'p1' },
+      'predict:results': []
+    })
+    setApi(api)
+    const exp = useExportStore()
+    exp.runDir = '/runs/r1'
+    exp.setInput('/in')
+    await exp.start()
+    for (const [done, item] of [
+      [1, 'a.png'],
+      [2, 'b.png']
+    ] as const)
+      api.emit('job:event', {
+        jobId: 'p1',
+        kind: 'predict',
+        event: {
+          type: 'progress',
+          done,
+          total: 2,
+          item,
+          status: 'failed',
+          reason: 'overlap 64 must be smaller than the tile 64'
+        }
+      })
+    api.emit('job:event', {
+      jobId: 'p1',
+      kind: 'predict',
+      event: {
+        type: 'done',
+        result: {
+          kind: 'predict',
+          out: '/in-predictions',
+          images: 2,
+          done: 0,
+          skipped: 0,
+          failed: 2,
+          objects: 0,
+          seconds: 1,
+          imagesPerSecond: 0,
+          cancelled: false,
+          problems: []
+        }
+      }
+    })
+    expect(exp.state).toBe('failed')
+    expect(exp.failures).toEqual([
+      { image: 'a.png', reason: 'overlap 64 must be smaller than the tile 64' },
+      { image: 'b.png', reason: 'overlap 64 must be smaller than the tile 64' }
+    ])
+  })
 })

@@ -134,15 +134,19 @@ const LABELS: Record<string, string> = {
 
 /**
  * What is wrong with each setting the prediction schema refuses (as the host would refuse it),
- * by option name: `Threshold: Too big: expected number to be <=1`.
+ * by option name: `Threshold: Too big: expected number to be <=1`; and an overlap that leaves
+ * no room in the tiles.
  */
 export function optionProblems(options: ExportOptions): Record<string, string> {
   const parsed = predictOptions.safeParse({ ...options, model: 'm', input: 'i', out: 'o' })
   const problems: Record<string, string> = {}
-  if (parsed.success) return problems
-  for (const issue of parsed.error.issues) {
-    const key = String(issue.path[0])
-    problems[key] ??= `${LABELS[key] ?? key}: ${issue.message}`
-  }
+  if (!parsed.success)
+    for (const issue of parsed.error.issues) {
+      const key = String(issue.path[0])
+      problems[key] ??= `${LABELS[key] ?? key}: ${issue.message}`
+    }
+  const { tile, overlap } = options
+  if (tile && tile > 0 && overlap >= tile)
+    problems.overlap ??= `${LABELS.overlap}: must be smaller than the tile (${tile} px)`
   return problems
 }

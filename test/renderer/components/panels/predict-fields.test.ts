@@ -22,6 +22,9 @@ describe('Predict panel settings', () => {
     expect(bad.threshold).toMatch(/^Threshold: .*1/)
     expect(bad.minSize).toMatch(/^Min object \(px\): /)
     expect(bad.batch).toMatch(/^Tiles per pass: /)
+    const tiles = optionProblems({ ...DEFAULT_EXPORT_OPTIONS, tile: 64, overlap: 64 })
+    expect(tiles).toEqual({ overlap: 'Overlap (px): must be smaller than the tile (64 px)' })
+    expect(optionProblems({ ...DEFAULT_EXPORT_OPTIONS, tile: 0, overlap: 64 })).toEqual({})
   })
 
   it('keeps each post-processing field to the kinds of model that use it', () => {
