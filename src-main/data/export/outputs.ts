@@ -10,7 +10,8 @@ import {
   PHYSICAL_HEADER
 } from './csv'
 import type { ObjectMeasurement } from './measure'
-import { drawOutlines } from './overlay'
+import { drawClasses, drawOutlines } from './overlay'
+import { defaultClassColor } from '../../../src-preload/project'
 
 /** What an export writes per image. */
 export interface ExportSettings {
@@ -90,6 +91,8 @@ export interface ImageResult {
   /** 0/1 foreground, or class indices when `classMask`. */
   mask: Uint8Array
   classMask: boolean
+  /** Class k's display colour (class masks' overlays). */
+  classColour?: (k: number) => readonly [number, number, number]
   labels?: Int32Array
   record: ImageRecord
 }
@@ -120,6 +123,12 @@ export async function writeImageOutputs(
     )
   }
   if (s.overlay && r.labels) await writeImage(paths.overlay, drawOutlines(r.image, r.labels), 'png')
+  else if (s.overlay && r.classMask)
+    await writeImage(
+      paths.overlay,
+      drawClasses(r.image, r.mask, r.classColour ?? defaultClassColor),
+      'png'
+    )
   await writeFileAtomic(paths.record, JSON.stringify(r.record))
 }
 

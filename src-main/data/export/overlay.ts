@@ -61,3 +61,27 @@ export function drawOutlines(image: AnyImage, labels: ArrayLike<number>): RawIma
   }
   return { data: rgb, width, height, channels: 3, bitDepth: 8 }
 }
+
+/** How much of a class's colour a class overlay mixes into each pixel. */
+export const CLASS_OVERLAY_ALPHA = 0.45
+
+/**
+ * The image in 8-bit RGB with every pixel tinted by its class's colour (`colours[k]` for class
+ * k), as the editor shows a class label.
+ */
+export function drawClasses(
+  image: AnyImage,
+  classes: ArrayLike<number>,
+  colours: (k: number) => readonly [number, number, number]
+): RawImage {
+  const { width, height } = image
+  const rgb = toDisplayRgb(image)
+  for (let p = 0; p < width * height; p++) {
+    const colour = colours(classes[p])
+    for (let c = 0; c < 3; c++)
+      rgb[p * 3 + c] = Math.round(
+        rgb[p * 3 + c] * (1 - CLASS_OVERLAY_ALPHA) + colour[c] * CLASS_OVERLAY_ALPHA
+      )
+  }
+  return { data: rgb, width, height, channels: 3, bitDepth: 8 }
+}

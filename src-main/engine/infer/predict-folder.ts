@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { definedOnly } from '../../../src-preload/options/common'
+import { defaultClassColor } from '../../../src-preload/project'
 import {
   type ModelPostprocess,
   POSTPROCESS_FALLBACK,
@@ -139,19 +140,17 @@ export function settingsFor(
 
 /**
  * The post-processing a prediction runs with, as records list it: threshold, smallest object and
- * the split setting of the model's target (h for binary models, seed level for instance models).
+ * the split setting of the model's target (h for binary models, seed level for instance models);
+ * nothing for a multi-class model (each pixel takes its most likely class).
  */
 export function appliedPostprocess(
   predictor: LoadedPredictor,
   given: Partial<PostprocessSettings> = {}
 ): ModelPostprocess {
+  if (predictor.target === 'classes') return {}
   const post = settingsFor(predictor, given)
   const split =
-    predictor.target === 'binary'
-      ? { h: post.splitOptions.h }
-      : predictor.target === 'classes'
-        ? {}
-        : { seedLevel: post.seeds.level }
+    predictor.target === 'binary' ? { h: post.splitOptions.h } : { seedLevel: post.seeds.level }
   return { threshold: post.threshold, minSize: post.minSize, ...split }
 }
 
@@ -228,6 +227,8 @@ async function processImage(
     image: raw,
     mask: result.mask,
     classMask,
+    classColour: (k) =>
+      predictor.config.project?.classes.find((c) => c.index === k)?.color ?? defaultClassColor(k),
     labels,
     record
   })

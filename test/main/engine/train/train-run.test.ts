@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises'
+import { readdir, readFile, rm } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -8,6 +8,12 @@ import { hasCheckpoint } from '../../../../src-main/engine/train/checkpoint'
 import { readLog, readRunConfig, loadRun } from '../../../../src-main/engine/run-store'
 import { trainRun } from '../../../../src-main/engine/train/train-run'
 import { tf } from '../../../../src-main/engine/backend/tf'
+import { CLASS_OVERLAY_ALPHA } from '../../../../src-main/data/export/overlay'
+import { readImage } from '../../../../src-main/data/image-io'
+import { loadPredictor } from '../../../../src-main/engine/infer/load-predictor'
+import { folderOptions, predictFolder } from '../../../../src-main/engine/infer/predict-folder'
+import { recordedSettings } from '../../../../src-main/engine/infer/prediction-record'
+import { predictOptions } from '../../../../src-preload/options/predict'
 import { copyCamvid, copyDsb, copyIsbi } from '../copy-datasets'
 
 const small = { size: 64, base: 8, depth: 3, batch: 8 }
@@ -140,6 +146,33 @@ describe('trainRun on real data', () => {
     for (const v of scored) expect(v).toBeGreaterThanOrEqual(0)
     expect(evaluated.classNames?.slice(0, 3)).toEqual(['Sky', 'Building', 'Pole'])
     expect(evaluated.classNames).toHaveLength(11)
+    // predicting: class masks, overlays tinted by the classes' colours, no threshold recorded
+    const predictor = await loadPredictor(out)
+    const options = predictOptions.parse({
+      model: out,
+      input: cam,
+      out: `${cam}-pred`,
+      overlay: true
+    })
+    expect(Object.keys(recordedSettings(options, predictor))).not.toContain('threshold')
+    await predictFolder(predictor, folderOptions(options))
+    predictor.model.dispose()
+    dirs.push(`${cam}-pred`)
+    const stem = (await readdir(join(cam, 'images')))[0].replace(/\.png$/, '')
+    const [image, classes, overlay] = await Promise.all([
+      readImage(join(cam, 'images', `${stem}.png`)),
+      readImage(join(`${cam}-pred`, 'masks', `${stem}.png`)),
+      readImage(join(`${cam}-pred`, 'overlays', `${stem}.png`))
+    ])
+    const p = 1234
+    const k = classes.data[p]
+    const colour = (await readRunConfig(out)).project!.classes.find((c) => c.index === k)!.color
+    for (let c = 0; c < 3; c++)
+      expect(overlay.data[p * 3 + c]).toBe(
+        Math.round(
+          image.data[p * 3 + c] * (1 - CLASS_OVERLAY_ALPHA) + colour[c] * CLASS_OVERLAY_ALPHA
+        )
+      )
     const { model, config } = await loadRun(out)
     expect(model.outputs[0].shape).toEqual([null, null, null, 11])
     expect(config.foreground).toMatch(/class indices 0..10/)
