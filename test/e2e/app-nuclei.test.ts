@@ -80,8 +80,11 @@ describe('app: nuclei with the shipped model, no training', () => {
       'true'
     )
     await expect(page.getByTestId('predict-start').isDisabled()).resolves.toBe(true)
+    await expect(page.getByTestId('predict-threshold-problem').textContent()).resolves.toBe(
+      'Threshold must be at most 1'
+    )
     await expect(page.getByTestId('predict-blocked').textContent()).resolves.toMatch(
-      /^\s*Threshold: .*1/
+      /^\s*Threshold must be at most 1\s*$/
     )
     await expect(page.getByTestId('result-row').count()).resolves.toBe(4)
     await shots(page, '01b-threshold-out-of-range', SHOTS)

@@ -132,10 +132,30 @@ const LABELS: Record<string, string> = {
   batch: 'Tiles per pass'
 }
 
+/** A schema issue about a number, in the form's words ("at most 1", "a whole number"). */
+function inWords(issue: {
+  code: string
+  message: string
+  minimum?: unknown
+  maximum?: unknown
+  inclusive?: boolean
+  expected?: string
+}): string {
+  if (issue.code === 'too_big')
+    return issue.inclusive === false
+      ? `less than ${issue.maximum}`
+      : `at most ${String(issue.maximum)}`
+  if (issue.code === 'too_small')
+    return issue.inclusive === false
+      ? `more than ${issue.minimum}`
+      : `at least ${String(issue.minimum)}`
+  if (issue.code === 'invalid_type' && issue.expected === 'int') return 'a whole number'
+  return issue.message
+}
+
 /**
  * What is wrong with each setting the prediction schema refuses (as the host would refuse it),
- * by option name: `Threshold: Too big: expected number to be <=1`; and an overlap that leaves
- * no room in the tiles.
+ * by option name: `Threshold must be at most 1`; and an overlap that leaves no room in the tiles.
  */
 export function optionProblems(options: ExportOptions): Record<string, string> {
   const parsed = predictOptions.safeParse({ ...options, model: 'm', input: 'i', out: 'o' })
@@ -143,10 +163,10 @@ export function optionProblems(options: ExportOptions): Record<string, string> {
   if (!parsed.success)
     for (const issue of parsed.error.issues) {
       const key = String(issue.path[0])
-      problems[key] ??= `${LABELS[key] ?? key}: ${issue.message}`
+      problems[key] ??= `${LABELS[key] ?? key} must be ${inWords(issue)}`
     }
   const { tile, overlap } = options
   if (tile && tile > 0 && overlap >= tile)
-    problems.overlap ??= `${LABELS.overlap}: must be smaller than the tile (${tile} px)`
+    problems.overlap ??= `${LABELS.overlap} must be smaller than the tile (${tile} px)`
   return problems
 }

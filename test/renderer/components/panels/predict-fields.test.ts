@@ -19,11 +19,16 @@ describe('Predict panel settings', () => {
       batch: 0
     })
     expect(Object.keys(bad).sort()).toEqual(['batch', 'minSize', 'threshold'])
-    expect(bad.threshold).toMatch(/^Threshold: .*1/)
-    expect(bad.minSize).toMatch(/^Min object \(px\): /)
-    expect(bad.batch).toMatch(/^Tiles per pass: /)
+    expect(bad).toEqual({
+      threshold: 'Threshold must be at most 1',
+      minSize: 'Min object (px) must be a whole number',
+      batch: 'Tiles per pass must be at least 1'
+    })
+    expect(optionProblems({ ...DEFAULT_EXPORT_OPTIONS, scale: 0 })).toEqual({
+      scale: 'Scale must be more than 0'
+    })
     const tiles = optionProblems({ ...DEFAULT_EXPORT_OPTIONS, tile: 64, overlap: 64 })
-    expect(tiles).toEqual({ overlap: 'Overlap (px): must be smaller than the tile (64 px)' })
+    expect(tiles).toEqual({ overlap: 'Overlap (px) must be smaller than the tile (64 px)' })
     expect(optionProblems({ ...DEFAULT_EXPORT_OPTIONS, tile: 0, overlap: 64 })).toEqual({})
   })
 
