@@ -198,12 +198,12 @@ const pageArg = z.strictObject({
 })
 const folderListArg = z.strictObject({ dir: path.optional() })
 /**
- * What a chosen folder is for: read (a dataset, a predict input) or written (an output, made if
- * missing; never inside the dataset of `input`, the folder it will hold predictions of).
+ * What a chosen folder is for: read (a dataset, a predict input, a model) or written (an output,
+ * made if missing; never inside the dataset of `input`, the folder it will hold predictions of).
  */
 const folderChooseArg = z.strictObject({
   path,
-  purpose: z.enum(['dataset', 'input', 'output']),
+  purpose: z.enum(['dataset', 'input', 'output', 'model']),
   input: path.optional()
 })
 const evalPredictionArg = z.strictObject({ out: path, id: z.string().min(1) })

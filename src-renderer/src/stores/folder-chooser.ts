@@ -5,11 +5,11 @@
  */
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { FolderListing } from '../../../src-preload/contract'
+import type { ChannelArg, FolderListing } from '../../../src-preload/contract'
 import { client, errorText, useAppStore } from './app'
 
-/** What the folder is for (outputs are made when missing). */
-export type FolderPurpose = 'dataset' | 'input' | 'output'
+/** What the folder is for (outputs are made when missing), as `folder:choose` takes it. */
+export type FolderPurpose = ChannelArg<'folder:choose'>['purpose']
 
 /** A request to choose a folder. */
 export interface FolderRequest {
