@@ -163,5 +163,17 @@ describe('label types in training', () => {
     }
     expect(fits(true)).toBe(true)
     expect(fits(false)).toBe(false)
+
+    // Predict says when a model was trained on other images than these (colour CamVid, grey ISBI)
+    await page.getByTestId('tab-predict').click()
+    await page.locator(`[data-testid="predict-models"] [data-path="${runDir}"]`).click()
+    await expect(page.getByTestId('predict-channels').count()).resolves.toBe(0)
+    await page
+      .locator('[data-testid="predict-models"] [data-path*="camvid-segnet"]')
+      .first()
+      .click()
+    await expect(page.getByTestId('predict-channels').textContent()).resolves.toMatch(
+      /trained on colour images; these are greyscale and will be converted to colour/
+    )
   })
 })
