@@ -51,8 +51,8 @@ export const useLibraryStore = defineStore('library', () => {
   /**
    * The model Predict and Evaluate use: the one last chosen for the open dataset while it can
    * predict (or before the list is read), else the newest ready model that fits the dataset's
-   * labels, preferring one that takes the images' channel count (1 grey, 3 colour), then a
-   * trained or added one over a built-in one; else none.
+   * labels, preferring one that takes the images' channel count (1 grey, 3 colour), then one
+   * trained on this dataset, then a trained or added one over a built-in one; else none.
    */
   const selected = computed<string | null>(() => {
     const pick = picked.value
@@ -60,7 +60,9 @@ export const useLibraryStore = defineStore('library', () => {
     const fitting = models.value.filter((m) => m.status === 'ready' && fits(m))
     const channels = useDatasetStore().channels
     const rank = (m: ModelEntry) =>
-      (channels && m.channels && m.channels !== channels ? 2 : 0) + (m.source === 'builtin' ? 1 : 0)
+      (channels && m.channels && m.channels !== channels ? 4 : 0) +
+      (m.dataset === root.value ? 0 : 2) +
+      (m.source === 'builtin' ? 1 : 0)
     const best = fitting.reduce<ModelEntry | null>(
       (a, m) => (!a || rank(m) < rank(a) ? m : a),
       null

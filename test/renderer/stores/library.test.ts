@@ -140,6 +140,24 @@ describe('the model Predict and Evaluate use', () => {
     expect(library.selected).toBe('/m/colour')
   })
 
+  it('prefers a model trained on the open dataset over a newer one trained elsewhere', async () => {
+    const api = host()
+    let models = [
+      entry('/m/elsewhere', 'binary', { dataset: '/data/other' }),
+      entry('/m/builtin', 'binary', { source: 'builtin', dataset: null }),
+      entry('/m/own', 'binary', { dataset: '/data/cells' })
+    ]
+    api['models:list'] = async () => models as never
+    setApi(api)
+    await useLibraryStore().load()
+    await useDatasetStore().open('/data/cells')
+    await vi.waitFor(() => expect(useProjectStore().labelType).toBe('binary'))
+    expect(useExportStore().runDir).toBe('/m/own')
+    models = models.slice(0, 2)
+    await useLibraryStore().load()
+    expect(useLibraryStore().selected).toBe('/m/elsewhere')
+  })
+
   it('forgets the previous dataset’s evaluation and points the folder at the new one', async () => {
     setApi(host())
     const ds = useDatasetStore()
