@@ -3,6 +3,7 @@
  * base 16, batch 8, 96 px, the app's makeBatch and trainStep) with one engine option off and on,
  * alternated step by step in one process so both see the same machine load. Prints the median
  * wall and CPU milliseconds per step of each. Toggles: `training-kernels` (BatchNormTrain + ReLU),
+ * `bn-relu` (the ReLU applied by the batch norm kernel before it, against its own kernel),
  * `winograd`, `f6` (F(6×6) tiles where they pay, against F(4×4) only), `fma` (the relaxed-SIMD build of our module), `pointwise` (1×1 head gradients),
  * `early-release`, and `all` (every option of the fourth pass at once).
  */
@@ -13,6 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { initBackend } from '../src-main/engine/backend/init-backend'
 import { tf } from '../src-main/engine/backend/tf'
 import { trainingKernelOptions } from '../src-main/engine/kernels/batch-norm-train'
+import { fusedReluOptions } from '../src-main/engine/models/batch-norm-layer'
 import { earlyReleaseOptions } from '../src-main/engine/backend/early-release'
 import { nativeOptions } from '../src-main/engine/kernels/native-module'
 import { pointwiseOptions } from '../src-main/engine/kernels/pointwise-grad'
@@ -31,6 +33,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
 const TOGGLES: Record<string, (on: boolean) => void> = {
   'training-kernels': (on) => void (trainingKernelOptions.enabled = on),
+  'bn-relu': (on) => void (fusedReluOptions.enabled = on),
   winograd: (on) => void (winogradOptions.enabled = on),
   /** F(6×6) tiles where they pay (on) against F(4×4) tiles everywhere (off). */
   f6: (on) => void (winogradOptions.tile = on ? 'auto' : 4),

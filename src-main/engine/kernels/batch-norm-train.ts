@@ -6,17 +6,24 @@
  * row (one pass), then y = (x − mean)·k + offset; it returns the batch mean and (biased) variance
  * too, for the moving averages. Backward, from x alone: Σ dy and Σ dy·x̂ per channel (one pass),
  * then dx = γ·rs·(dy − Σdy/N − x̂·Σ(dy·x̂)/N) in one more. Both threads share every pass.
+ * With the attribute `relu`, the kernel is batch norm followed by ReLU: the apply pass clamps at 0,
+ * and the backward passes mask dy where (x − mean)·k + offset ≤ 0, recomputed from x as the forward
+ * pass formed it, so neither the normalised activations nor a separate ReLU pass are needed.
  */
 import { tf } from '../backend/tf'
 import { nativeModule, runSplit, threadCount, withScratch, type Native } from './native-module'
 import { heap, offsetOf, type WasmBackendLike } from './wasm-heap'
 
-/** Kernel: inputs x (NHWC), scale, offset ([C]); outputs y, batch mean, batch variance. */
+/**
+ * Kernel: inputs x (NHWC), scale, offset ([C]); attributes varianceEpsilon and relu; outputs y
+ * (ReLU applied when `relu`), batch mean, batch variance.
+ */
 export const BATCH_NORM_TRAIN = 'BatchNormTrain'
-/** Kernel: inputs x, dy, mean, variance, scale; outputs dx, dscale, doffset. */
+/** Kernel: inputs x, dy, mean, variance, scale, offset; outputs dx, dscale, doffset. */
 export const BATCH_NORM_TRAIN_GRAD = 'BatchNormTrainGrad'
 
 type Args = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: unknown }
+type Attrs = { varianceEpsilon: number; relu?: boolean }
 
 /** Off: training-mode batch norm and ReLU take tfjs's own paths (for side-by-side timings). */
 export const trainingKernelOptions = { enabled: true }
@@ -61,7 +68,7 @@ function partSums(
 function batchNormTrain(args: Args): tf.TensorInfo[] {
   const { backend, native } = setup(args)
   const { x, scale, offset } = args.inputs as Record<'x' | 'scale' | 'offset', tf.TensorInfo>
-  const eps = (args.attrs as { varianceEpsilon: number }).varianceEpsilon
+  const { varianceEpsilon: eps, relu } = args.attrs as Attrs
   const { rows, channels, grain } = geometry(x)
   const y = backend.makeOutput(x.shape, 'float32')
   const mean = backend.makeOutput([channels], 'float32')
@@ -85,31 +92,36 @@ function batchNormTrain(args: Args): tf.TensorInfo[] {
       f[k0 + c] = f[g0 + c] / Math.sqrt(f[v0 + c] + eps)
     }
     const applyArgs = [at(x), channels, at(mean), k, at(offset), at(y)]
-    runSplit(native, 'bn_apply', applyArgs, rows, 1, grain)
+    runSplit(native, relu === true ? 'bn_apply_relu' : 'bn_apply', applyArgs, rows, 1, grain)
   })
   return [y, mean, variance]
 }
 
 function batchNormTrainGrad(args: Args): tf.TensorInfo[] {
   const { backend, native } = setup(args)
-  const inputs = args.inputs as Record<'x' | 'dy' | 'mean' | 'variance' | 'scale', tf.TensorInfo>
-  const { x, dy, mean, variance, scale } = inputs
-  const eps = (args.attrs as { varianceEpsilon: number }).varianceEpsilon
+  type Name = 'x' | 'dy' | 'mean' | 'variance' | 'scale' | 'offset'
+  const { x, dy, mean, variance, scale, offset } = args.inputs as Record<Name, tf.TensorInfo>
+  const { varianceEpsilon: eps, relu } = args.attrs as Attrs
   const { rows, channels, grain } = geometry(x)
   const dx = backend.makeOutput(x.shape, 'float32')
   const dscale = backend.makeOutput([channels], 'float32')
   const doffset = backend.makeOutput([channels], 'float32')
   const parts = threadCount(native)
   const sumBytes = parts * 2 * channels * 8
-  withScratch(native, sumBytes + 4 * channels * 4, (scratch) => {
-    const [rs, k1, k2, k3] = [0, 1, 2, 3].map((i) => scratch + sumBytes + i * channels * 4)
+  withScratch(native, sumBytes + 5 * channels * 4, (scratch) => {
+    const [rs, k1, k2, k3, k] = [0, 1, 2, 3, 4].map((i) => scratch + sumBytes + i * channels * 4)
     const at = (t: tf.TensorInfo) => offsetOf(backend, t)
     let f = heap(backend)
     const [v0, g0] = [at(variance) / 4, at(scale) / 4]
-    for (let c = 0; c < channels; c++) f[rs / 4 + c] = 1 / Math.sqrt(f[v0 + c] + eps)
+    for (let c = 0; c < channels; c++) {
+      f[rs / 4 + c] = 1 / Math.sqrt(f[v0 + c] + eps)
+      // The forward pass's factor, formed the same way, so the ReLU mask matches it exactly.
+      f[k / 4 + c] = f[g0 + c] / Math.sqrt(f[v0 + c] + eps)
+    }
     new Float64Array(f.buffer, scratch, parts * 2 * channels).fill(0)
-    const sumArgs = [at(x), at(dy), channels, at(mean), rs, scratch]
-    runSplit(native, 'bn_train_sums', sumArgs, rows, 1, grain)
+    const masked = relu === true ? [k, at(offset)] : []
+    const sumArgs = [at(x), at(dy), channels, at(mean), rs, ...masked, scratch]
+    runSplit(native, relu === true ? 'bn_relu_sums' : 'bn_train_sums', sumArgs, rows, 1, grain)
     const [sumDy, sumDyXhat] = partSums(backend, scratch, parts, 2, channels)
     f = heap(backend)
     for (let c = 0; c < channels; c++) {
@@ -121,8 +133,8 @@ function batchNormTrainGrad(args: Args): tf.TensorInfo[] {
       f[k2 / 4 + c] = (-gr * r * sumDyXhat[c]) / rows
       f[k3 / 4 + c] = (-gr * sumDy[c]) / rows
     }
-    const dxArgs = [at(x), at(dy), channels, at(mean), k1, k2, k3, at(dx)]
-    runSplit(native, 'bn_train_dx', dxArgs, rows, 1, grain)
+    const dxArgs = [at(x), at(dy), channels, at(mean), ...masked, k1, k2, k3, at(dx)]
+    runSplit(native, relu === true ? 'bn_relu_dx' : 'bn_train_dx', dxArgs, rows, 1, grain)
   })
   return [dx, dscale, doffset]
 }
@@ -162,18 +174,21 @@ export function batchNormTrainFits(x: tf.Tensor): boolean {
 
 let registered = false
 
-/** Registers BatchNormTrain's gradient (once): dx, dscale and doffset from x and the statistics. */
+/**
+ * Registers BatchNormTrain's gradient (once): dx, dscale and doffset from x, the statistics and the
+ * offset (which, with `relu`, says where the ReLU passed).
+ */
 export function registerBatchNormTrainGradient(): void {
   if (registered) return
   registered = true
   tf.registerGradient({
     kernelName: BATCH_NORM_TRAIN,
-    inputsToSave: ['x', 'scale'],
+    inputsToSave: ['x', 'scale', 'offset'],
     outputsToSave: [false, true, true],
     gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
-      const [x, scale, mean, variance] = saved
+      const [x, scale, offset, mean, variance] = saved
       const g = Array.isArray(dy) ? dy[0] : dy
-      const inputs = { x, dy: g, mean, variance, scale }
+      const inputs = { x, dy: g, mean, variance, scale, offset }
       const [dx, dscale, doffset] = tf
         .engine()
         .runKernel(BATCH_NORM_TRAIN_GRAD, inputs, attrs) as tf.Tensor[]

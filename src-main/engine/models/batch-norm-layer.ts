@@ -15,6 +15,12 @@ interface BatchNormFields {
   movingVariance: tf.LayerVariable
 }
 
+/** Outputs of batch norm layers that applied the ReLU following them (training mode only). */
+export const reluApplied = new WeakSet<tf.Tensor>()
+
+/** Off: fused layers leave the ReLU to its own layer again (for side-by-side timings). */
+export const fusedReluOptions = { enabled: true }
+
 /**
  * tfjs's own BatchNormalization class, from the serialization registry (tfjs exports only a factory;
  * the registry types its entries as bare serializables).
@@ -26,10 +32,14 @@ const Stock = tf.serialization.SerializationMap.getMap().classNameMap
  * tfjs's BatchNormalization, saved and loaded under the same class name with the same config and
  * weights, whose training-mode call runs as one `BatchNormTrain` kernel with a closed-form
  * gradient where that kernel fits (wasm backend, last-axis statistics, centre and scale);
- * everything else (inference, other backends) is tfjs's own code.
+ * everything else (inference, other backends) is tfjs's own code. With `reluAfter` (set by
+ * `fuseBatchNormRelu`, not saved) that kernel applies the ReLU layer that follows too, and its
+ * output is marked so that the ReLU layer passes it on.
  */
 export class BatchNorm extends Stock {
   static override className = 'BatchNormalization'
+
+  reluAfter = false
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: tf.serialization.ConfigDict): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs
@@ -40,10 +50,11 @@ export class BatchNorm extends Stock {
       return super.call(inputs, kwargs) as tf.Tensor
     }
     if (!batchNormTrainFits(x)) return super.call(inputs, kwargs) as tf.Tensor
-    return tf.tidy(() => {
+    const relu = this.reluAfter && fusedReluOptions.enabled
+    const y = tf.tidy(() => {
       const inputsMap = { x, scale: self.gamma.read(), offset: self.beta.read() }
-      const attrs = { varianceEpsilon: self.epsilon }
-      const [y, mean, variance] = tf
+      const attrs = { varianceEpsilon: self.epsilon, relu }
+      const [out, mean, variance] = tf
         .engine()
         .runKernel(BATCH_NORM_TRAIN, inputsMap, attrs) as tf.Tensor[]
       // Moving averages exactly as tfjs's layer updates them.
@@ -55,8 +66,10 @@ export class BatchNorm extends Stock {
         const orig = v.read()
         v.write(tf.sub(orig, tf.mul(tf.sub(orig, value), decay)))
       }
-      return y
+      return out
     })
+    if (relu) reluApplied.add(y)
+    return y
   }
 }
 

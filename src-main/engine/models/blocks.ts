@@ -1,4 +1,5 @@
 import { tf } from '../backend/tf'
+import { Activation } from './activation-layer'
 import { BatchNorm } from './batch-norm-layer'
 import { Conv } from './conv-layer'
 
@@ -43,7 +44,7 @@ export class Builder {
       if (this.cfg.batchNorm) {
         x = new BatchNorm({ momentum: 0.9, epsilon: 1e-5, name: `${name}_bn${k}` }).apply(x) as Sym
       }
-      x = tf.layers.activation({ activation: 'relu', name: `${name}_relu${k}` }).apply(x) as Sym
+      x = new Activation({ activation: 'relu', name: `${name}_relu${k}` }).apply(x) as Sym
     }
     if (dropout > 0) x = tf.layers.dropout({ rate: dropout, name: `${name}_drop` }).apply(x) as Sym
     return x

@@ -1,11 +1,13 @@
 import { tf } from '../backend/tf'
 import './fused-batch-norm-gradient'
 import type { ModelConfig } from './blocks'
+import { fuseBatchNormRelu } from './fuse-batch-norm-relu'
 import { createUnet } from './unet/unet'
 import { createUnetpp } from './unetpp/unetpp'
 
 export type { ModelConfig } from './blocks'
 export { BilinearUpsample } from './upsample-layer'
+export { fuseBatchNormRelu } from './fuse-batch-norm-relu'
 
 const FACTORIES: Record<ModelConfig['arch'], (cfg: ModelConfig) => tf.LayersModel> = {
   unet: createUnet,
@@ -19,7 +21,9 @@ export function createModel(cfg: ModelConfig): tf.LayersModel {
     throw new Error(`unknown model kind "${String(cfg.arch)}" (expected unet or unetpp)`)
   if (cfg.channels < 1) throw new Error(`channels must be >= 1, got ${cfg.channels}`)
   if (cfg.classes < 1) throw new Error(`classes must be >= 1, got ${cfg.classes}`)
-  return factory(cfg)
+  const model = factory(cfg)
+  fuseBatchNormRelu(model)
+  return model
 }
 
 /** Number of trainable parameters (what PyTorch's `parameters()` counts). */

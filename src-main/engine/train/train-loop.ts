@@ -15,6 +15,7 @@ import { tf } from '../backend/tf'
 import type { loadSplit } from './train-setup'
 import type { TrainCallbacks, TrainSummary } from './train-types'
 import { validate } from './validation'
+import { fuseBatchNormRelu } from '../models'
 
 /** Run epochs from the checkpoint state to `config.epochs`, saving log rows, best model and last/. */
 export async function runEpochs(
@@ -28,6 +29,7 @@ export async function runEpochs(
   cb: TrainCallbacks
 ): Promise<TrainSummary> {
   const paths = runPaths(config.out)
+  fuseBatchNormRelu(model)
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable)
   const valRefs = tilePatches(data.val, config.size, config.valTiles ?? 0)
   const perImage = config.patches

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from '../../../../src-main/engine/backend/init-backend'
 import { tf } from '../../../../src-main/engine/backend/tf'
+import { Activation } from '../../../../src-main/engine/models/activation-layer'
 import { BatchNorm } from '../../../../src-main/engine/models/batch-norm-layer'
 import { maxAbs, maxAbsDiff, randomArray } from './compare'
 
@@ -23,14 +24,19 @@ interface Result {
 /**
  * A training-mode BatchNorm + ReLU on `backend`: output, gradients of Σ w·relu(bn(x)) for x,
  * gamma and beta, and the moving mean and variance after the call. x has an offset so the
- * statistics are not centred at zero.
+ * statistics are not centred at zero. `fused`: the batch norm layer applies the ReLU (as
+ * `fuseBatchNormRelu` sets it) and a ReLU layer follows it, as in our models.
  */
-async function runOn(backend: 'wasm' | 'cpu', shape: number[]): Promise<Result[]> {
+async function runOn(backend: 'wasm' | 'cpu', shape: number[], fused = false): Promise<Result[]> {
   // (Last result: tensors left behind, which must be as many as tfjs's own layer leaves.)
   await tf.setBackend(backend)
   const channels = shape[shape.length - 1]
   const size = shape.reduce((a, b) => a * b, 1)
   const layer = new BatchNorm({ momentum: 0.9, epsilon: 1e-5 })
+  layer.reluAfter = fused
+  const reluLayer = new Activation({ activation: 'relu' })
+  const relu = (t: tf.Tensor) =>
+    fused ? (reluLayer.apply(t, { training: true }) as tf.Tensor) : tf.relu(t)
   layer.build(shape)
   const [gamma, beta] = layer.trainableWeights
   gamma.write(tf.tensor(randomArray(channels, 3).map((v) => 1 + v / 2)))
@@ -44,11 +50,11 @@ async function runOn(backend: 'wasm' | 'cpu', shape: number[]): Promise<Result[]
   const vars = [gamma.read(), beta.read()] as tf.Variable[]
   let out: tf.Tensor | null = null
   const dx = tf.grad((input: tf.Tensor) => {
-    const y = tf.relu(layer.apply(input, { training: true }) as tf.Tensor)
+    const y = relu(layer.apply(input, { training: true }) as tf.Tensor)
     return tf.sum(tf.mul(w, y))
   })(x)
   const { grads } = tf.variableGrads(() => {
-    const y = tf.relu(layer.apply(x, { training: true }) as tf.Tensor)
+    const y = relu(layer.apply(x, { training: true }) as tf.Tensor)
     out = tf.keep(y)
     return tf.sum(tf.mul(w, y)) as tf.Scalar
   }, vars)
@@ -83,6 +89,37 @@ describe('training-mode BatchNorm and ReLU on wasm', () => {
         ok: true
       })
     }
+  })
+
+  it.each(SHAPES)('with the ReLU fused into it, equals cpu for %j', async (...shape) => {
+    const wasm = await runOn('wasm', shape, true)
+    const cpu = await runOn('cpu', shape)
+    for (let i = 0; i < cpu.length; i++) {
+      const diff = maxAbsDiff(wasm[i].values, cpu[i].values)
+      expect({ what: cpu[i].name, ok: diff <= TOL * maxAbs(cpu[i].values) }).toEqual({
+        what: cpu[i].name,
+        ok: true
+      })
+    }
+  })
+
+  it('with the ReLU fused, runs one kernel forward and no ReLU kernel either way', async () => {
+    await tf.setBackend('wasm')
+    const layer = new BatchNorm({ epsilon: 1e-5 })
+    layer.reluAfter = true
+    const reluLayer = new Activation({ activation: 'relu' })
+    const x = tf.tensor(randomArray(2 * 4 * 4 * 8, 7), [2, 4, 4, 8])
+    const forward = (t: tf.Tensor) =>
+      tf.sum(reluLayer.apply(layer.apply(t, { training: true }), { training: true }) as tf.Tensor)
+    const info = await tf.profile(() => tf.grad(forward)(x))
+    const names = info.kernels.map((k) => k.name)
+    expect(names.filter((n) => n === 'BatchNormTrain').length).toBe(1)
+    expect(names).toContain('BatchNormTrainGrad')
+    expect(names.filter((n) => n.startsWith('Relu'))).toEqual([])
+    const inference = await tf.profile(() => reluLayer.apply(layer.apply(x), {}) as tf.Tensor)
+    expect(inference.kernels.map((k) => k.name)).toContain('Relu')
+    layer.weights.forEach((v) => v.dispose())
+    x.dispose()
   })
 
   it('runs the fused kernel on wasm (one BatchNormTrain, no moments chain)', async () => {
