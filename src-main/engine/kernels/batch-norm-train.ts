@@ -15,15 +15,17 @@ import { nativeModule, runSplit, threadCount, withScratch, type Native } from '.
 import { heap, offsetOf, type WasmBackendLike } from './wasm-heap'
 
 /**
- * Kernel: inputs x (NHWC), scale, offset ([C]); attributes varianceEpsilon and relu; outputs y
- * (ReLU applied when `relu`), batch mean, batch variance.
+ * Kernel: inputs x (NHWC), scale, offset, movingMean, movingVariance ([C]); attributes
+ * varianceEpsilon, momentum and relu; outputs y (ReLU applied when `relu`), batch mean, batch
+ * variance, and the moving mean and variance updated as tfjs's layer does (float32 steps
+ * m − (m − batch)·(1 − momentum)), which saves that layer's five small kernels per statistic.
  */
 export const BATCH_NORM_TRAIN = 'BatchNormTrain'
 /** Kernel: inputs x, dy, mean, variance, scale, offset; outputs dx, dscale, doffset. */
 export const BATCH_NORM_TRAIN_GRAD = 'BatchNormTrainGrad'
 
 type Args = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: unknown }
-type Attrs = { varianceEpsilon: number; relu?: boolean }
+type Attrs = { varianceEpsilon: number; relu?: boolean; momentum?: number }
 
 /** Off: training-mode batch norm and ReLU take tfjs's own paths (for side-by-side timings). */
 export const trainingKernelOptions = { enabled: true }
@@ -67,12 +69,18 @@ function partSums(
 
 function batchNormTrain(args: Args): tf.TensorInfo[] {
   const { backend, native } = setup(args)
-  const { x, scale, offset } = args.inputs as Record<'x' | 'scale' | 'offset', tf.TensorInfo>
-  const { varianceEpsilon: eps, relu } = args.attrs as Attrs
+  type Name = 'x' | 'scale' | 'offset' | 'movingMean' | 'movingVariance'
+  const { x, scale, offset, movingMean, movingVariance } = args.inputs as Record<
+    Name,
+    tf.TensorInfo
+  >
+  const { varianceEpsilon: eps, relu, momentum = 0.99 } = args.attrs as Attrs
   const { rows, channels, grain } = geometry(x)
   const y = backend.makeOutput(x.shape, 'float32')
   const mean = backend.makeOutput([channels], 'float32')
   const variance = backend.makeOutput([channels], 'float32')
+  const newMean = backend.makeOutput([channels], 'float32')
+  const newVariance = backend.makeOutput([channels], 'float32')
   const parts = threadCount(native)
   const sumBytes = parts * 2 * channels * 8
   withScratch(native, sumBytes + 2 * channels * 4, (scratch) => {
@@ -91,10 +99,21 @@ function batchNormTrain(args: Args): tf.TensorInfo[] {
       f[v0 + c] = Math.max(0, s2[c] / rows - d * d)
       f[k0 + c] = f[g0 + c] / Math.sqrt(f[v0 + c] + eps)
     }
+    const decay = Math.fround(1 - momentum)
+    for (const [moving, batch, next] of [
+      [movingMean, mean, newMean],
+      [movingVariance, variance, newVariance]
+    ]) {
+      const [m0, b0, n0] = [at(moving) / 4, at(batch) / 4, at(next) / 4]
+      for (let c = 0; c < channels; c++) {
+        const step = Math.fround(Math.fround(f[m0 + c] - f[b0 + c]) * decay)
+        f[n0 + c] = f[m0 + c] - step
+      }
+    }
     const applyArgs = [at(x), channels, at(mean), k, at(offset), at(y)]
     runSplit(native, relu === true ? 'bn_apply_relu' : 'bn_apply', applyArgs, rows, 1, grain)
   })
-  return [y, mean, variance]
+  return [y, mean, variance, newMean, newVariance]
 }
 
 function batchNormTrainGrad(args: Args): tf.TensorInfo[] {
@@ -184,7 +203,7 @@ export function registerBatchNormTrainGradient(): void {
   tf.registerGradient({
     kernelName: BATCH_NORM_TRAIN,
     inputsToSave: ['x', 'scale', 'offset'],
-    outputsToSave: [false, true, true],
+    outputsToSave: [false, true, true, false, false],
     gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
       const [x, scale, offset, mean, variance] = saved
       const g = Array.isArray(dy) ? dy[0] : dy
@@ -192,7 +211,13 @@ export function registerBatchNormTrainGradient(): void {
       const [dx, dscale, doffset] = tf
         .engine()
         .runKernel(BATCH_NORM_TRAIN_GRAD, inputs, attrs) as tf.Tensor[]
-      return { x: () => dx, scale: () => dscale, offset: () => doffset }
+      return {
+        x: () => dx,
+        scale: () => dscale,
+        offset: () => doffset,
+        movingMean: () => tf.zerosLike(mean),
+        movingVariance: () => tf.zerosLike(variance)
+      }
     }
   })
 }

@@ -51,23 +51,21 @@ export class BatchNorm extends Stock {
     }
     if (!batchNormTrainFits(x)) return super.call(inputs, kwargs) as tf.Tensor
     const relu = this.reluAfter && fusedReluOptions.enabled
-    const y = tf.tidy(() => {
-      const inputsMap = { x, scale: self.gamma.read(), offset: self.beta.read() }
-      const attrs = { varianceEpsilon: self.epsilon, relu }
-      const [out, mean, variance] = tf
-        .engine()
-        .runKernel(BATCH_NORM_TRAIN, inputsMap, attrs) as tf.Tensor[]
-      // Moving averages exactly as tfjs's layer updates them.
-      const decay = 1 - self.momentum
-      for (const [v, value] of [
-        [self.movingMean, mean],
-        [self.movingVariance, variance]
-      ] as const) {
-        const orig = v.read()
-        v.write(tf.sub(orig, tf.mul(tf.sub(orig, value), decay)))
-      }
-      return out
-    })
+    const inputsMap = {
+      x,
+      scale: self.gamma.read(),
+      offset: self.beta.read(),
+      movingMean: self.movingMean.read(),
+      movingVariance: self.movingVariance.read()
+    }
+    const attrs = { varianceEpsilon: self.epsilon, momentum: self.momentum, relu }
+    const [y, mean, variance, movingMean, movingVariance] = tf
+      .engine()
+      .runKernel(BATCH_NORM_TRAIN, inputsMap, attrs) as tf.Tensor[]
+    // The moving averages exactly as tfjs's layer updates them, formed in the kernel.
+    self.movingMean.write(movingMean)
+    self.movingVariance.write(movingVariance)
+    tf.dispose([mean, variance, movingMean, movingVariance])
     if (relu) reluApplied.add(y)
     return y
   }

@@ -68,6 +68,30 @@ export function remap(p: Patch, sx: Float32Array, sy: Float32Array): Patch {
   return { ...p, image, label, target }
 }
 
+/**
+ * Where output pixel (x, y) of a flip/quarter-turn reads from, as an offset into the source:
+ * start + x·stepX + y·stepY (each turn and flip is an affine map of the coordinates).
+ */
+function permutationSteps(
+  w: number,
+  h: number,
+  flipX: boolean,
+  flipY: boolean,
+  turns: number
+): { start: number; stepX: number; stepY: number } {
+  // Source column u = u0 + ux·x + uy·y and row v = v0 + vx·x + vy·y, per quarter turn.
+  const maps = [
+    [0, 1, 0, 0, 0, 1],
+    [0, 0, 1, h - 1, -1, 0],
+    [w - 1, -1, 0, h - 1, 0, -1],
+    [w - 1, 0, -1, 0, 1, 0]
+  ]
+  let [u0, ux, uy, v0, vx, vy] = maps[turns]
+  if (flipX) [u0, ux, uy] = [w - 1 - u0, -ux, -uy]
+  if (flipY) [v0, vx, vy] = [h - 1 - v0, -vx, -vy]
+  return { start: v0 * w + u0, stepX: vx * w + ux, stepY: vy * w + uy }
+}
+
 /** Flip (horizontal/vertical) and rotate by k quarter turns, as an exact pixel permutation. */
 export function flipRotate(p: Patch, flipX: boolean, flipY: boolean, k: number): Patch {
   const { width: w, height: h, channels: c } = p
@@ -78,20 +102,18 @@ export function flipRotate(p: Patch, flipX: boolean, flipY: boolean, k: number):
   const label = new Uint8Array(p.label.length)
   const planes = planesOf(p)
   const target = p.target ? new Float32Array(p.target.length) : undefined
-  for (let y = 0; y < oh; y++) {
-    for (let x = 0; x < ow; x++) {
-      let u = x
-      let v = y
-      if (turns === 1) [u, v] = [y, h - 1 - x]
-      else if (turns === 2) [u, v] = [w - 1 - x, h - 1 - y]
-      else if (turns === 3) [u, v] = [w - 1 - y, x]
-      if (flipX) u = w - 1 - u
-      if (flipY) v = h - 1 - v
-      const src = v * w + u
-      const dst = y * ow + x
+  const { start, stepX, stepY } = permutationSteps(w, h, flipX, flipY, turns)
+  const from = p.image
+  for (let y = 0, dst = 0; y < oh; y++) {
+    for (let x = 0, src = start + y * stepY; x < ow; x++, dst++, src += stepX) {
       label[dst] = p.label[src]
       if (target) copyPlanes(p.target!, target, planes, src, dst)
-      for (let ch = 0; ch < c; ch++) image[dst * c + ch] = p.image[src * c + ch]
+      if (c === 1) image[dst] = from[src]
+      else if (c === 3) {
+        image[dst * 3] = from[src * 3]
+        image[dst * 3 + 1] = from[src * 3 + 1]
+        image[dst * 3 + 2] = from[src * 3 + 2]
+      } else for (let ch = 0; ch < c; ch++) image[dst * c + ch] = from[src * c + ch]
     }
   }
   return { ...p, image, label, target, width: ow, height: oh }

@@ -45,9 +45,10 @@ export function makeBatch(
     let p = crop(s, ref.x, ref.y, size)
     if (augment && rng) p = augmentPatch(p, augment, rng)
     patches.push(p)
-    const std = standardize(p.image.slice(), s.mean, s.std)
-    x.set(std, i * plane * channels)
-    for (let j = 0; j < plane; j++) y[i * plane + j] = p.label[j]
+    const at = i * plane * channels
+    x.set(p.image, at)
+    standardize(x.subarray(at, at + plane * channels), s.mean, s.std)
+    y.set(p.label, i * plane)
     if (target && p.target) target.set(p.target, i * plane * INSTANCE_PLANES)
   })
   return { x, y, target, n: refs.length, size, channels, patches }

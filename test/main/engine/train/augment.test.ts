@@ -30,6 +30,45 @@ describe('augmentPatch', () => {
     }
   })
 
+  it('flips and quarter turns put every pixel where the coordinate maps say', () => {
+    for (const [w, h, c] of [
+      [5, 5, 3],
+      [6, 4, 1],
+      [4, 7, 2]
+    ]) {
+      const image = Float32Array.from({ length: w * h * c }, (_, i) => i)
+      const label = Uint8Array.from({ length: w * h }, (_, i) => i)
+      const p: Patch = { image, label, width: w, height: h, channels: c }
+      for (let k = 0; k < 4; k++) {
+        for (const [flipX, flipY] of [
+          [false, false],
+          [true, false],
+          [false, true],
+          [true, true]
+        ]) {
+          const q = flipRotate(p, flipX, flipY, k)
+          expect([q.width, q.height]).toEqual(k % 2 ? [h, w] : [w, h])
+          for (let y = 0; y < q.height; y++) {
+            for (let x = 0; x < q.width; x++) {
+              let [u, v] = [
+                [x, y],
+                [y, h - 1 - x],
+                [w - 1 - x, h - 1 - y],
+                [w - 1 - y, x]
+              ][k]
+              if (flipX) u = w - 1 - u
+              if (flipY) v = h - 1 - v
+              const dst = y * q.width + x
+              expect(q.label[dst]).toBe(v * w + u)
+              for (let ch = 0; ch < c; ch++)
+                expect(q.image[dst * c + ch]).toBe((v * w + u) * c + ch)
+            }
+          }
+        }
+      }
+    }
+  })
+
   it('affine and elastic warps keep image and label aligned', () => {
     for (let seed = 0; seed < 5; seed++) {
       const q = augmentPatch(blobs(48, seed), geometry, new Prng(seed))
