@@ -16,6 +16,7 @@ import { keepOriginal } from './original-kernels'
 import { meanConfig, sumConfig } from './reduce-leading'
 import { reluConfigs, registerReluGradient } from './relu'
 import { resizeBilinearGradConfig } from './resize-bilinear-grad'
+import { samplingConfigs } from './sampling'
 import { castConfig, identityConfig } from './share-data'
 import { concatConfig, splitVConfig } from './split-concat'
 import { tileConfig } from './tile-leading'
@@ -40,7 +41,8 @@ export const WASM_KERNELS: tf.KernelConfig[] = [
   batchNormGradSumsConfig,
   resizeBilinearGradConfig,
   ...batchNormTrainConfigs,
-  ...reluConfigs
+  ...reluConfigs,
+  ...samplingConfigs
 ]
 
 /** Registers our wasm kernels (safe to call more than once). */

@@ -1,6 +1,6 @@
 #!/bin/sh
-# Rebuilds our wasm SIMD module from filter-grad.c, winograd.c, heap-simd.c, batch-norm-train.c and
-# pointwise.c (needs clang + lld 16 or later for relaxed SIMD: apt-get install clang-16 lld-16) and
+# Rebuilds our wasm SIMD module from filter-grad.c, winograd.c, heap-simd.c, batch-norm-train.c,
+# pointwise.c and sampling.c (needs clang + lld 16 or later for relaxed SIMD: apt-get install clang-16 lld-16) and
 # embeds it in native-wasm.ts twice: plain SIMD, and with relaxed SIMD, whose GEMM micro-kernels use fused
 # multiply-adds (tile4x8.h). It runs on tfjs's heap, so it must have no data segment (checked).
 set -e
@@ -17,7 +17,7 @@ build() {
     -Wl,--export=sum_rows -Wl,--export=scale_shift_rows -Wl,--export=adam \
     -Wl,--export=channel_binary -Wl,--export=max_pool_grad_2x2 -Wl,--export=bn_grad_sums \
     -Wl,--export=copy_rows -Wl,--export=resize_bilinear_grad \
-    filter-grad.c winograd.c heap-simd.c batch-norm-train.c pointwise.c
+    filter-grad.c winograd.c heap-simd.c batch-norm-train.c pointwise.c sampling.c
   # A data segment would be written over tfjs's memory at instantiation.
   if node -e "const b=require('fs').readFileSync('$out');let i=8;while(i<b.length){const id=b[i++];let n=0,s=0,c;do{c=b[i++];n|=(c&127)<<s;s+=7}while(c&128);if(id===11)process.exit(1);i+=n}"; then :; else
     echo "$out has a data segment: not safe on the tfjs heap" >&2
