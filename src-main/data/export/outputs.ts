@@ -1,4 +1,4 @@
-import { access, mkdir, readFile } from 'node:fs/promises'
+import { access, mkdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeFileAtomic } from '../atomic-write'
 import { type AnyImage, writeImage } from '../image-io'
@@ -72,6 +72,22 @@ export async function finishedRecord(
   } catch {
     return null
   }
+}
+
+/**
+ * Remove what any earlier export wrote for an image (its record first, so that it no longer counts
+ * as finished; then masks, instances and overlay in either format), so that a failed, cancelled or
+ * re-run image never leaves another run's outputs beside this run's.
+ */
+export async function clearImageOutputs(out: string, stem: string): Promise<void> {
+  await rm(join(out, WORK_DIR, `${stem}.json`), { force: true })
+  const files = [
+    ...['masks', 'instances'].flatMap((d) =>
+      ['png', 'tif'].map((e) => join(out, d, `${stem}.${e}`))
+    ),
+    join(out, 'overlays', `${stem}.png`)
+  ]
+  await Promise.all(files.map((f) => rm(f, { force: true })))
 }
 
 /** Create the output folders the settings need. */

@@ -10,6 +10,7 @@ import {
 import { type AnyImage, readAnyImage } from '../../data/image-io'
 import {
   type ExportSettings,
+  clearImageOutputs,
   finishedRecord,
   type ImageRecord,
   listInputImages,
@@ -251,7 +252,10 @@ export function checkFolderTiling(
  * Predict every image of a folder (its `images/` for a dataset root whose images are there) and
  * export masks (and instances, overlays, CSVs as asked).
  * Images already exported with the same settings are skipped; unreadable ones are reported. An
- * output inside the input's dataset is refused first (`PredictOutputError`).
+ * image's outputs from an earlier export with other settings are removed before it is predicted,
+ * when it fails, and (for the images a cancelled run did not reach) at the end, so the folder only
+ * holds this run's outputs (and those of the same settings from before). An output inside the
+ * input's dataset is refused first (`PredictOutputError`).
  */
 export async function predictFolder(
   predictor: LoadedPredictor,
@@ -299,11 +303,13 @@ export async function predictFolder(
   const records: ImageRecord[] = []
   const counts = { done: 0, skipped: 0, failed: 0 }
   let cancelled = false
+  let reached = 0
   for (const [index, img] of images.entries()) {
     if (o.signal?.aborted) {
       cancelled = true
       break
     }
+    reached = index + 1
     const name = img.path.slice(img.path.lastIndexOf('/') + 1)
     const progress = { index: index + 1, total: images.length, image: name }
     const previous = await finishedRecord(o.out, img.stem, settings)
@@ -313,6 +319,7 @@ export async function predictFolder(
       o.onProgress?.({ ...progress, status: 'skipped', objects: previous.objects })
       continue
     }
+    await clearImageOutputs(o.out, img.stem)
     try {
       const raw = await readAnyImage(img.path)
       const record = await processImage(predictor, raw, img.path, name, img.stem, o, settings)
@@ -320,6 +327,7 @@ export async function predictFolder(
       counts.done++
       o.onProgress?.({ ...progress, status: 'done', objects: record.objects })
     } catch (err) {
+      await clearImageOutputs(o.out, img.stem)
       if (o.signal?.aborted) {
         cancelled = true
         break
@@ -329,6 +337,11 @@ export async function predictFolder(
       counts.failed++
       o.onProgress?.({ ...progress, status: 'failed', reason })
     }
+  }
+  for (const img of cancelled ? images.slice(reached) : []) {
+    const kept = await finishedRecord(o.out, img.stem, settings)
+    if (kept) records.push(kept)
+    else await clearImageOutputs(o.out, img.stem)
   }
   await writeTables(o.out, records, settings.csv)
   const seconds = (Date.now() - started) / 1000

@@ -113,6 +113,51 @@ describe('predictFolder', () => {
     expect(all.objects).toBe(second.objects)
   })
 
+  it('leaves only this run’s outputs: a cancelled re-run with other settings, a failed image', async () => {
+    const out = join(tmp, 'rerun')
+    const stems = [...FLUO_IDS].sort(naturalCompare)
+    await predictFolder(predictor, { input: input(), out, instances: true })
+    await writeFile(join(out, 'masks', 'broken.png'), 'a mask an older run left')
+    const controller = new AbortController()
+    const rerun = await predictFolder(predictor, {
+      input: input(),
+      out,
+      instances: true,
+      threshold: 0.6,
+      signal: controller.signal,
+      onProgress: (p) => p.index === 1 && controller.abort()
+    })
+    expect(rerun).toMatchObject({ done: 1, failed: 0, cancelled: true })
+    const present = async (dir: string, stem: string) =>
+      stat(join(out, dir, `${stem}.png`)).then(
+        () => true,
+        () => false
+      )
+    expect(await present('masks', 'broken')).toBe(false)
+    expect(await present('masks', stems[0])).toBe(true)
+    for (const stem of stems.slice(1)) {
+      expect([await present('masks', stem), await present('instances', stem)]).toEqual([
+        false,
+        false
+      ])
+    }
+    const counts = (await readFile(join(out, 'counts.csv'), 'utf8')).trim().split('\n').slice(1)
+    expect(counts.map((c) => c.split(',')[0])).toEqual([`${stems[0]}.png`])
+    await writeFile(join(out, 'masks', 'broken.png'), 'a mask an older run left')
+    const again = await predictFolder(predictor, { input: input(), out, instances: true })
+    expect(again).toMatchObject({ done: 3, skipped: 0, failed: 1, cancelled: false })
+    expect(await present('masks', 'broken')).toBe(false)
+    const kept = await predictFolder(predictor, {
+      input: input(),
+      out,
+      instances: true,
+      signal: AbortSignal.abort()
+    })
+    expect(kept).toMatchObject({ done: 0, cancelled: true })
+    const all = (await readFile(join(out, 'counts.csv'), 'utf8')).trim().split('\n').slice(1)
+    expect(all).toHaveLength(3)
+  })
+
   it('writes TIFF when asked', async () => {
     const out = join(tmp, 'tiff')
     const s = await predictFolder(predictor, {
