@@ -41,6 +41,14 @@ describe('app: nuclei with the shipped model, no training', () => {
     await expect(page.getByTestId('predict-h').getAttribute('placeholder')).resolves.toBe(
       `${chosen.h} (model)`
     )
+    // on a small screen with every option open, Predict stays in view without scrolling
+    const size = page.viewportSize()!
+    await page.setViewportSize({ width: 1024, height: 700 })
+    await shots(page, '00-predict-advanced-1024', SHOTS)
+    const button = (await page.getByTestId('predict-start').boundingBox())!
+    expect(button.y + button.height).toBeLessThanOrEqual(700)
+    expect(button.y).toBeGreaterThan(0)
+    await page.setViewportSize(size)
     await page.getByTestId('predict-start').click()
     await expect(stateIs(page, 'predict-state', ['done', 'failed', 'cancelled'])).resolves.toBe(
       'done'
