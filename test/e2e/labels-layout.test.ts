@@ -73,9 +73,25 @@ describe('window layout', () => {
     await page.getByTestId('toggle-label-panel').click()
     await page.getByTestId('train-panel').waitFor()
     await shot(page, 'layout-1024x700')
+    // the same width gives the same toolbar whatever came before: a stroke saved (the save
+    // button's text grows and shrinks), a reload
+    const box = (await page.getByTestId('editor-canvas').boundingBox())!
+    await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.5)
+    await page.mouse.down()
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.55, { steps: 8 })
+    await page.mouse.up()
+    await page.getByTestId('save-label').click()
+    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved')
+    const undoInline = () => page.getByTestId('undo').isVisible()
+    const inline = await undoInline()
     await page.reload()
     await page.getByTestId('train-panel').waitFor()
     expect(await page.getByTestId('dataset-browser').count()).toBe(1)
+    await page.locator('[data-testid="editor-canvas"][data-ready="true"]').waitFor()
+    await expect.poll(undoInline).toBe(inline)
+    await page.getByTestId('toggle-label-panel').click()
+    await page.getByTestId('toggle-label-panel').click()
+    await expect.poll(undoInline).toBe(inline)
     await page.close()
   })
 
