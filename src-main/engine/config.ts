@@ -22,8 +22,7 @@ export {
   type TrainResumeInput
 } from '../../src-preload/options/train'
 
-/** Per-image input normalisation, shared by training, eval and prediction. */
-export type Normalization = 'per-image-standardize'
+import type { Normalization } from './normalize'
 
 /** Saved as `config.json` in a run folder: the stable contract read by prediction and eval. */
 export interface RunConfig extends Omit<TrainConfig, 'target'> {
@@ -34,7 +33,10 @@ export interface RunConfig extends Omit<TrainConfig, 'target'> {
   channels: number
   /** The model outputs logits: sigmoid for 1 class, softmax over `classes` otherwise. */
   output: 'logits'
-  /** Scale to 0..1 by bit depth, then subtract the image mean and divide by its std. */
+  /**
+   * Scale to 0..1 by bit depth, then subtract the image mean and divide by its std (and invert
+   * bright-background images: '-polarity'). Runs made before this field: 'per-image-standardize'.
+   */
   normalization: Normalization
   /** What the foreground (class 1) is, in words, for binary runs. */
   foreground: string

@@ -87,6 +87,12 @@ const trainSettings = {
   touchSigma: z.number().positive().default(5),
   /** Binary only: foreground is the mask's zero (dark) pixels, e.g. ISBI membranes. */
   invertMask: z.boolean().default(false),
+  /**
+   * Invert each image whose background is bright (its median above its mean: brightfield,
+   * stained) after standardising it, so objects are brighter than their surroundings in every
+   * image; for datasets that mix fluorescence with brightfield or stained images.
+   */
+  polarity: z.boolean().default(false),
   /** Fraction of the images held out for validation. */
   val: z.number().min(0).max(0.9).default(0.2),
   /** random: seeded shuffle; block: a seeded contiguous run of ids (serial sections, video). */
@@ -123,6 +129,7 @@ export const INIT_INHERITED = [
   'deepSupervision',
   'classes',
   'invertMask',
+  'polarity',
   'ignoreIndex',
   'resize'
 ] as const satisfies readonly (keyof typeof trainSettings)[]

@@ -92,7 +92,7 @@ export async function predictSample(
   tta = false
 ): Promise<ProbabilityMap> {
   const { config } = predictor
-  const image = normalizeImage(raw, config.channels)
+  const image = normalizeImage(raw, config.channels, config.normalization)
   const scale = config.resize ? config.size / Math.sqrt(raw.width * raw.height) : 1
   const tile = config.resize ? 0 : autoTile(raw.width, raw.height, predictor.tile)
   return predictImage(predictor, image, { tile, scale, tta })

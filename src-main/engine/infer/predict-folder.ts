@@ -194,7 +194,7 @@ async function processImage(
   o: PredictFolderOptions & typeof DEFAULT_PREDICT,
   settings: ExportSettings
 ): Promise<ImageRecord> {
-  const unit = normalizeImage(raw, predictor.channels)
+  const unit = normalizeImage(raw, predictor.channels, predictor.config.normalization)
   const size = predictor.config.size
   const scale = o.scale ?? 1
   const auto = () => autoTile(raw.width * scale, raw.height * scale, predictor.tile)

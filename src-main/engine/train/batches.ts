@@ -47,7 +47,7 @@ export function makeBatch(
     patches.push(p)
     const at = i * plane * channels
     x.set(p.image, at)
-    standardize(x.subarray(at, at + plane * channels), s.mean, s.std)
+    standardize(x.subarray(at, at + plane * channels), s.mean, s.std, s.sign)
     y.set(p.label, i * plane)
     if (target && p.target) target.set(p.target, i * plane * INSTANCE_PLANES)
   })

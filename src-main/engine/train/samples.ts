@@ -2,7 +2,7 @@ import { readAnyImage } from '../../data/image-io'
 import { readTrainingLabel } from '../../data/label-store'
 import type { Sample } from '../../data/dataset'
 import type { Patch } from './augment'
-import { imageStats, toUnit, type UnitImage } from '../normalize'
+import { normalizationOf, toUnit, type Normalization, type UnitImage } from '../normalize'
 import type { Prng } from '../prng'
 import {
   buildInstanceTarget,
@@ -15,9 +15,13 @@ export interface LoadedSample {
   id: string
   image: UnitImage
   label: Uint8Array
-  /** Mean and std of the original image (used to standardise every patch cut from it). */
+  /**
+   * Mean, std and sign of the original image's normalisation (used to standardise every patch
+   * cut from it).
+   */
   mean: number
   std: number
+  sign: 1 | -1
   /** Instance targets: the target planes of `buildInstanceTarget`, interleaved. */
   target?: Float32Array
 }
@@ -29,6 +33,8 @@ export interface LoadOptions {
   channels: number
   classes: number
   invertMask: boolean
+  /** The run's normalisation (default 'per-image-standardize'). */
+  normalization?: Normalization
   size: number
   resize: boolean
   /** Set for instance targets: read instance ids and build the target planes with these weights. */
@@ -121,9 +127,9 @@ export async function loadSample(sample: Sample, o: LoadOptions): Promise<Loaded
     ? buildInstanceTarget(Uint16Array.from(lab.data), lab.width, lab.height, o.instances)
     : undefined
   const unit = toUnit(raw, o.channels)
-  const { mean, std } = imageStats(unit.data)
+  const stats = normalizationOf(unit.data, o.normalization ?? 'per-image-standardize')
   const fitted = fit(unit, label, target, o)
-  return { id: sample.id, ...fitted, mean, std }
+  return { id: sample.id, ...fitted, ...stats }
 }
 
 /** Cut a size x size patch at (x, y) as a fresh copy. */

@@ -194,7 +194,7 @@ async function newRun(
     version: RUN_FORMAT_VERSION,
     channels: await probeChannels(samples[0]),
     output: 'logits',
-    normalization: 'per-image-standardize',
+    normalization: cfg.polarity ? 'per-image-standardize-polarity' : 'per-image-standardize',
     foreground: describeForeground({ ...cfg, target }),
     split,
     createdAt: new Date().toISOString()
@@ -222,6 +222,7 @@ export async function loadSplit(
     channels: config.channels,
     classes: config.classes,
     invertMask: config.invertMask,
+    normalization: config.normalization,
     size: config.size,
     resize: config.resize,
     instances:

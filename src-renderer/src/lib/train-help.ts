@@ -13,6 +13,8 @@ export const TRAIN_HELP = {
   splitMode:
     'Which images are held out: random, or one contiguous block of names (serial sections, video frames, where neighbours look alike).',
   seed: 'Fixes the split, the crops and the augmentation, so a run can be repeated.',
+  polarity:
+    'Inverts each image whose background is brighter than its objects (brightfield, stained) before training and prediction, so objects are bright in every image: for folders that mix such images with fluorescence.',
   loss: 'What the model minimises. Binary: BCE, Dice or both; multi-class: cross-entropy (with ignored pixels and class weights), focal or Dice.',
   ignore: 'Label value left out of the loss and the scores (e.g. unlabelled or void pixels).',
   classWeights:

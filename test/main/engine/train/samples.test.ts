@@ -12,7 +12,8 @@ function sparse(): LoadedSample {
     image: { data: new Float32Array(w * h), width: w, height: h, channels: 1 },
     label,
     mean: 0,
-    std: 1
+    std: 1,
+    sign: 1
   }
 }
 

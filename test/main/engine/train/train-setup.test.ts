@@ -47,5 +47,19 @@ describe('training data from edited labels', () => {
       const ones = s.label.reduce((n, v) => n + v, 0)
       expect(ones).toBe(512 * 100)
     }
+    expect(config.normalization).toBe('per-image-standardize')
+    expect(loaded.map((s) => s.sign)).toEqual([1, 1])
+
+    // --polarity: recorded in config.json, and the EM images' bright background inverted
+    const inverted = await prepareRun(
+      { ...input, out: join(dir, 'run-polarity'), polarity: true },
+      false,
+      () => undefined,
+      't'
+    )
+    await inverted.lock.release()
+    expect(inverted.config.normalization).toBe('per-image-standardize-polarity')
+    const split = await loadSplit(inverted.config, inverted.samples, () => undefined)
+    expect([...split.train, ...split.val].map((s) => s.sign)).toEqual([-1, -1])
   })
 })
