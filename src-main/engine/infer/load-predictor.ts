@@ -18,7 +18,8 @@ export const DEFAULT_PREDICT_TILE = 512
 /**
  * Images up to this many pixels (after any rescaling) are predicted whole when no tile size is
  * given: the net sees all of the image, as `eval` scores it, so Predict and Evaluate find the same
- * objects (DSB2018 validation F1 0.787 whole against 0.780 in 512 px tiles, bench/README.md).
+ * objects (the first shipped nuclei model: DSB2018 validation F1 0.787 whole against 0.780 in
+ * 512 px tiles, bench/README.md).
  * Larger images go in tiles: a whole 1024×1024 image peaks near 0.9 GB with the nuclei model,
  * 512 px tiles near 0.45 GB.
  */
