@@ -87,14 +87,20 @@ describe('app: any model on any folder, corrected, fine-tuned and evaluated', ()
         join(fresh, `${id}.png`)
       )
 
-    // 1. train one short epoch
+    // 1. train one short epoch, bright-background images inverted (DSB mixes them with fluorescence)
     await openApp(page, host)
     await openDataset(page, dsb)
     await page.getByTestId('tab-train').click()
     for (const [id, value] of Object.entries(TINY)) await page.getByTestId(id).fill(value)
+    await page.getByTestId('train-polarity').check()
     await page.getByTestId('train-start').click()
     await expect(stateIs(page, 'train-state', ['done', 'failed', 'stopped'])).resolves.toBe('done')
     const runDir = (await page.getByTestId('train-run').textContent())!.trim()
+    const trained = JSON.parse(await readFile(join(runDir, 'config.json'), 'utf8'))
+    expect(trained).toMatchObject({
+      polarity: true,
+      normalization: 'per-image-standardize-polarity'
+    })
     await shots(page, '01-trained', SHOTS)
 
     // 2. reload: the library lists the model, described
@@ -218,6 +224,7 @@ describe('app: any model on any folder, corrected, fine-tuned and evaluated', ()
     const ftDir = (await page.getByTestId('train-run').textContent())!.trim()
     const ft = JSON.parse(await readFile(join(ftDir, 'config.json'), 'utf8'))
     expect(ft.init).toBe(runDir)
+    expect(ft.normalization).toBe('per-image-standardize-polarity')
     expect([...ft.split.train, ...ft.split.val].sort()).toEqual([first, second].sort())
     expect(ft.data).toBe(fresh)
     await shots(page, '09-finetuned', SHOTS)
