@@ -97,6 +97,10 @@ export function registerTrainCommand(program: Command): void {
     )
     .option('--auto-class-weights', 'median-frequency class weights from the training labels')
     .option('--invert-mask', 'foreground is the dark (zero) mask value, e.g. ISBI membranes')
+    .option(
+      '--polarity',
+      'invert each image whose background is bright (median above mean) after standardising'
+    )
     .option('--val <fraction>', 'validation fraction', num)
     .option('--split-mode <mode>', 'random, or block (a contiguous run of ids, e.g. EM sections)')
     .option('--seed <n>', 'seed for split, init, patches and augmentation', num)

@@ -93,13 +93,36 @@ describe('app: any model on any folder, corrected, fine-tuned and evaluated', ()
     await page.getByTestId('tab-train').click()
     for (const [id, value] of Object.entries(TINY)) await page.getByTestId(id).fill(value)
     await page.getByTestId('train-polarity').check()
+    // the folded options: fields appear where they apply, bad values are named, all reach the run
+    await page.getByTestId('train-more-toggle').click()
+    expect(await page.getByTestId('train-momentum').count()).toBe(0)
+    await page.getByTestId('train-optimizer').selectOption('sgd')
+    await page.getByTestId('train-momentum').fill('1.5')
+    await expect
+      .poll(() => page.getByTestId('train-more').textContent())
+      .toContain('Momentum must be at most 1')
+    await expect(page.getByTestId('train-start').getAttribute('title')).resolves.toContain(
+      'Momentum must be at most 1'
+    )
+    await page.getByTestId('train-momentum').fill('0.9')
+    await page.getByTestId('train-optimizer').selectOption('adam')
+    await page.getByTestId('train-schedule').selectOption('cosine')
+    await page.getByTestId('train-minLr').fill('0.0001')
+    await page.getByTestId('train-earlyStop').fill('3')
+    await page.getByTestId('train-valTiles').fill('8')
+    await shots(page, '00-train-more-options', SHOTS)
     await page.getByTestId('train-start').click()
     await expect(stateIs(page, 'train-state', ['done', 'failed', 'stopped'])).resolves.toBe('done')
     const runDir = (await page.getByTestId('train-run').textContent())!.trim()
     const trained = JSON.parse(await readFile(join(runDir, 'config.json'), 'utf8'))
     expect(trained).toMatchObject({
       polarity: true,
-      normalization: 'per-image-standardize-polarity'
+      normalization: 'per-image-standardize-polarity',
+      optimizer: 'adam',
+      schedule: 'cosine',
+      minLr: 0.0001,
+      earlyStop: 3,
+      valTiles: 8
     })
     await shots(page, '01-trained', SHOTS)
 

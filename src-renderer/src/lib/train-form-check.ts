@@ -19,7 +19,16 @@ export const TRAIN_FIELD_LABELS: Partial<Record<keyof TrainConfig, string>> = {
   seed: 'Seed',
   classWeights: 'Class weights',
   ignoreIndex: 'Ignored class',
-  augment: 'Augmentation'
+  augment: 'Augmentation',
+  minLr: 'Lowest rate',
+  plateauPatience: 'Patience',
+  plateauFactor: 'Rate factor',
+  momentum: 'Momentum',
+  earlyStop: 'Early stop',
+  dropout: 'Dropout',
+  objectPatches: 'On objects',
+  valTiles: 'Val tiles/img',
+  focalGamma: 'Focal gamma'
 }
 
 /** Words for the losses. */

@@ -22,7 +22,27 @@ export const TRAIN_HELP = {
   invert:
     'Binary masks whose objects are the dark (0) pixels, e.g. EM membranes: train on the inverted mask.',
   augment:
-    'Random changes applied to each training patch (image and label alike), so the model does not learn by heart.'
+    'Random changes applied to each training patch (image and label alike), so the model does not learn by heart.',
+  schedule:
+    'How the learning rate changes: constant; cosine (down to the lowest rate by the last epoch, steadier); plateau (cut when the validation loss stops improving).',
+  minLr: 'Where the cosine schedule ends, and the floor of the plateau schedule.',
+  plateauPatience: 'Epochs without a better validation loss before the rate is cut.',
+  plateauFactor: 'What the rate is multiplied by at each cut (0.5 halves it).',
+  optimizer:
+    'Adam adapts the step per weight and suits most runs; SGD and RMSprop take a momentum.',
+  momentum: 'Share of the previous step kept in the next (SGD, RMSprop).',
+  earlyStop: 'Stop after this many epochs without a better validation loss; 0 = never.',
+  dropout:
+    "Share of the deepest blocks' activations dropped while training (0 = none; 0.1–0.5 against over-fitting on few images).",
+  upsample:
+    'How the decoder doubles the size: bilinear (no weights, loads in plain TensorFlow.js) or a learned 2×2 transposed convolution.',
+  objectPatches:
+    'Share of the patches centred on a labelled pixel instead of anywhere (0..1): for sparse objects on large images.',
+  valTiles: 'Validation tiles scored per image each epoch, spread evenly; 0 = every tile.',
+  focalGamma: 'How strongly the focal loss favours hard pixels (0 = cross-entropy).',
+  batchNorm: 'Batch normalisation after each convolution (faster, steadier training).',
+  resize: 'Train on each whole image scaled to the patch size instead of native-resolution crops.',
+  deepSupervision: 'UNet++: learn from every nested decoder output, not only the last.'
 } as const
 
 /** A field of the Train form that has help. */

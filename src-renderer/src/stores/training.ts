@@ -110,7 +110,7 @@ export const useTrainingStore = defineStore('training', () => {
     }
   })
   /** Problems of the form's values, by field, in the form's words. */
-  const formErrors = computed(() => trainFormErrors({ ...toRaw(options), ...labelArgs() }))
+  const formErrors = computed(() => trainFormErrors({ ...options, ...labelArgs() }))
   /** The run Resume continues, in words (its folder name and epochs), or null. */
   const resumeTarget = computed(() => {
     if (!runDir.value) return null
