@@ -108,7 +108,7 @@ describe('app: any model on any folder, corrected, fine-tuned and evaluated', ()
     await page.getByTestId('train-optimizer').selectOption('adam')
     await page.getByTestId('train-schedule').selectOption('cosine')
     await page.getByTestId('train-minLr').fill('0.0001')
-    await page.getByTestId('train-earlyStop').fill('3')
+    await page.getByTestId('train-dropout').fill('0.1')
     await page.getByTestId('train-valTiles').fill('8')
     await shots(page, '00-train-more-options', SHOTS)
     await page.getByTestId('train-start').click()
@@ -121,7 +121,7 @@ describe('app: any model on any folder, corrected, fine-tuned and evaluated', ()
       optimizer: 'adam',
       schedule: 'cosine',
       minLr: 0.0001,
-      earlyStop: 3,
+      dropout: 0.1,
       valTiles: 8
     })
     await shots(page, '01-trained', SHOTS)
