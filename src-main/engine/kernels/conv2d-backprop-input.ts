@@ -112,6 +112,13 @@ function conv2DBackpropInput(args: Args): tf.TensorInfo {
   const p = info.padInfo
   const pads = [kh - 1 - p.top, kh - 1 - p.bottom, kw - 1 - p.left, kw - 1 - p.right]
   const [, height, width] = attrs.inputShape
+  const strides: [number, number] = [info.strideHeight, info.strideWidth]
+  const padding = [p.top, p.bottom, p.left, p.right]
+  if (attrs.dataFormat !== 'NCHW' && pointwiseFits(backend, filter.shape, strides, padding)) {
+    const out = backend.makeOutput([...attrs.inputShape], 'float32')
+    pointwiseInputGrad(backend, dy, filter, offsetOf(backend, out))
+    return out
+  }
   if (
     attrs.dataFormat !== 'NCHW' &&
     info.strideHeight === kh &&
@@ -121,13 +128,6 @@ function conv2DBackpropInput(args: Args): tf.TensorInfo {
     width === dy.shape[2] * kw
   ) {
     return nonOverlapping(backend, dy, filter, attrs.inputShape)
-  }
-  const strides: [number, number] = [info.strideHeight, info.strideWidth]
-  const padding = [p.top, p.bottom, p.left, p.right]
-  if (attrs.dataFormat !== 'NCHW' && pointwiseFits(backend, filter.shape, strides, padding)) {
-    const out = backend.makeOutput([...attrs.inputShape], 'float32')
-    pointwiseInputGrad(backend, dy, filter, offsetOf(backend, out))
-    return out
   }
   const wino = winogradShapeOf([dy.shape[0], dy.shape[1], dy.shape[2], cout], [kh, kw, cout, cin], {
     strides: attrs.strides,
