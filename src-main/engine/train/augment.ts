@@ -181,6 +181,17 @@ function maxAbs(a: Float32Array, b: Float32Array): number {
   return m
 }
 
+/** The 256 intensities of 8-bit images as `toUnit` scales them (k · (1/255) in float32). */
+const BYTE_LEVELS = Float32Array.from({ length: 256 }, (_, k) => k * (1 / 255))
+
+/**
+ * `level ** g` for each of BYTE_LEVELS, the same numbers the power gives pixel by pixel: most
+ * images are 8-bit, so a patch's gamma takes 256 powers instead of one per pixel and channel.
+ */
+function byteLevelPower(g: number): Float64Array {
+  return Float64Array.from(BYTE_LEVELS, (v) => v ** g)
+}
+
 /** Brightness, contrast and gamma jitter plus Gaussian noise on 0..1 intensities (image only). */
 function intensity(image: Float32Array, cfg: AugmentConfig, rng: Prng, jitter: boolean): void {
   if (jitter) {
@@ -188,11 +199,14 @@ function intensity(image: Float32Array, cfg: AugmentConfig, rng: Prng, jitter: b
     const c = 1 + rng.uniform(-1, 1) * cfg.contrast
     const g = Math.exp(rng.uniform(-1, 1) * cfg.gamma)
     let mean = 0
-    for (const v of image) mean += v
+    for (let i = 0; i < image.length; i++) mean += image[i]
     mean /= image.length || 1
+    const power = byteLevelPower(g)
     for (let i = 0; i < image.length; i++) {
       const v = Math.min(1, Math.max(0, image[i]))
-      image[i] = (v ** g - mean) * c + mean + b
+      const k = Math.round(v * 255)
+      const vg = BYTE_LEVELS[k] === v ? power[k] : v ** g
+      image[i] = (vg - mean) * c + mean + b
     }
   }
   if (cfg.noise > 0) for (let i = 0; i < image.length; i++) image[i] += rng.normal() * cfg.noise

@@ -105,4 +105,33 @@ describe('augmentPatch', () => {
     expect(Array.from(q.label)).toEqual(Array.from(p.label))
     expect(Array.from(q.image)).not.toEqual(Array.from(p.image))
   })
+
+  it('applies gamma jitter to 8-bit levels and to other values exactly as the per-pixel power', () => {
+    const size = 32
+    const image = new Float32Array(size * size * 3)
+    for (let i = 0; i < image.length; i++)
+      image[i] = i % 5 === 0 ? (i % 997) / 997 : (i % 256) * (1 / 255)
+    const p: Patch = {
+      image,
+      label: new Uint8Array(size * size),
+      width: size,
+      height: size,
+      channels: 3
+    }
+    const cfg = augmentSchema.parse({ flip: false, rot90: false, intensity: 1, gamma: 0.5 })
+    const q = augmentPatch(p, cfg, new Prng(3))
+    // the same draws in the order augmentPatch makes them: affine, elastic, jitter, then b, c, g
+    const rng = new Prng(3)
+    for (let k = 0; k < 3; k++) rng.next()
+    const b = rng.uniform(-1, 1) * cfg.brightness
+    const c = 1 + rng.uniform(-1, 1) * cfg.contrast
+    const g = Math.exp(rng.uniform(-1, 1) * cfg.gamma)
+    expect(Math.abs(g - 1)).toBeGreaterThan(0.01)
+    const mean = image.reduce((a, v) => a + v, 0) / image.length
+    const expected = Float32Array.from(
+      image,
+      (v) => (Math.min(1, Math.max(0, v)) ** g - mean) * c + mean + b
+    )
+    expect(Buffer.from(q.image.buffer).equals(Buffer.from(expected.buffer))).toBe(true)
+  })
 })
