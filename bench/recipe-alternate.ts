@@ -5,6 +5,7 @@
  * wall and CPU milliseconds per step of each. Toggles: `training-kernels` (BatchNormTrain + ReLU),
  * `bn-relu` (the ReLU applied by the batch norm kernel before it, against its own kernel),
  * `winograd`, `f6` (F(6×6) tiles where they pay, against F(4×4) only), `fma` (the relaxed-SIMD build of our module), `pointwise` (1×1 head gradients),
+ * `threaded-memory` (heap-simd.c's entry points split between the threads),
  * `early-release`, and `all` (every option of the fourth pass at once).
  */
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -16,6 +17,7 @@ import { tf } from '../src-main/engine/backend/tf'
 import { trainingKernelOptions } from '../src-main/engine/kernels/batch-norm-train'
 import { fusedReluOptions } from '../src-main/engine/models/batch-norm-layer'
 import { earlyReleaseOptions } from '../src-main/engine/backend/early-release'
+import { heapSimdOptions } from '../src-main/engine/kernels/heap-simd'
 import { nativeOptions } from '../src-main/engine/kernels/native-module'
 import { pointwiseOptions } from '../src-main/engine/kernels/pointwise-grad'
 import { winogradOptions } from '../src-main/engine/kernels/winograd'
@@ -39,6 +41,8 @@ const TOGGLES: Record<string, (on: boolean) => void> = {
   f6: (on) => void (winogradOptions.tile = on ? 'auto' : 4),
   fma: (on) => void (nativeOptions.fma = on),
   pointwise: (on) => void (pointwiseOptions.enabled = on),
+  /** heap-simd.c's copies, sums, Adam and pooling/resize gradients on both threads (on) or one. */
+  'threaded-memory': (on) => void (heapSimdOptions.threaded = on),
   'early-release': (on) => void (earlyReleaseOptions.enabled = on),
   /** Everything this pass added, off and on. */
   all: (on) => {

@@ -6,7 +6,7 @@
  * Adam update, several times faster than wasm's generic kernels or the same loops in JS. Without
  * the module (no threaded build, no wasm SIMD) callers fall back.
  */
-import { nativeModule, withScratch } from './native-module'
+import { nativeModule, runSplit, threadCount, withScratch, type Native } from './native-module'
 import { heap, type WasmBackendLike } from './wasm-heap'
 
 type Fn = (...args: number[]) => void
@@ -31,16 +31,81 @@ export interface HeapSimd {
   resizeBilinearGrad: Fn
 }
 
-/** Our names for the module's exports. */
-const EXPORTS: Record<keyof HeapSimd, string> = {
-  sumRows: 'sum_rows',
-  scaleShiftRows: 'scale_shift_rows',
-  adam: 'adam',
-  channelBinary: 'channel_binary',
-  maxPoolGrad2x2: 'max_pool_grad_2x2',
-  bnGradSums: 'bn_grad_sums',
-  copyRows: 'copy_rows',
-  resizeBilinearGrad: 'resize_bilinear_grad'
+/** Rows summed in float32 before they are added in float64 (ROW_BLOCK in heap-simd.c). */
+const SUM_BLOCK = 64
+
+/** Floats of work below which a call stays on one thread (waking a helper costs more). */
+const GRAIN = 32768
+
+/** Off: every entry point runs on the calling thread alone (for side-by-side timings). */
+export const heapSimdOptions = { threaded: true }
+
+/** Parts of [0, total) of at least `grain`: one (the caller alone) unless threading is on. */
+function split(
+  native: Native,
+  name: string,
+  args: number[],
+  total: number,
+  align: number,
+  grain: number
+): void {
+  if (heapSimdOptions.threaded) runSplit(native, name, args, total, align, grain)
+  else native.exports[name](...args, 0, total, 0)
+}
+
+/** Row count worth a part when each row holds `width` floats. */
+const rowsGrain = (width: number): number => Math.max(1, Math.ceil(GRAIN / Math.max(1, width)))
+
+/** The entry points on `native`, each split between the threads by runSplit. */
+function entryPoints(backend: WasmBackendLike, native: Native): HeapSimd {
+  const call = (name: string) => native.exports[name] as unknown as Fn
+  return {
+    sumRows: (x, rows, channels, out64) => {
+      const parts = threadCount(native)
+      withScratch(native, parts * channels * 8, (sums) => {
+        const f64 = new Float64Array(heap(backend).buffer, sums, parts * channels)
+        f64.fill(0)
+        split(native, 'sum_rows_part', [x, channels, sums], rows, SUM_BLOCK, rowsGrain(channels))
+        const all = new Float64Array(heap(backend).buffer, sums, parts * channels)
+        const out = new Float64Array(heap(backend).buffer, out64, channels)
+        for (let p = 0; p < parts; p++)
+          for (let c = 0; c < channels; c++) out[c] += all[p * channels + c]
+      })
+    },
+    scaleShiftRows: call('scale_shift_rows'),
+    adam: (x, m, v, g, ox, om, ov, size, ...constants) =>
+      split(native, 'adam_part', [x, m, v, g, ox, om, ov, ...constants], size, 4, GRAIN),
+    channelBinary: (op, full, per, rows, channels, perFirst, out) =>
+      split(
+        native,
+        'channel_binary_part',
+        [op, full, per, channels, perFirst, out],
+        rows,
+        1,
+        rowsGrain(channels)
+      ),
+    maxPoolGrad2x2: (x, dy, n, h, w, c, dx) =>
+      split(native, 'max_pool_grad_2x2_part', [x, dy, h, w, c, dx], n, 1, rowsGrain(h * w * c)),
+    bnGradSums: call('bn_grad_sums'),
+    copyRows: (src, srcStride, dst, dstStride, rows, width) =>
+      split(
+        native,
+        'copy_rows_part',
+        [src, srcStride, dst, dstStride, width],
+        rows,
+        1,
+        rowsGrain(width)
+      ),
+    resizeBilinearGrad: (dy, n, yh, yw, xh, xw, c, hs, ws, dx) =>
+      split(
+        native,
+        'resize_bilinear_grad_part',
+        [dy, yh, yw, xh, xw, c, hs, ws, dx],
+        n,
+        1,
+        rowsGrain(yh * yw * c)
+      )
+  }
 }
 
 const instances = new WeakMap<object, HeapSimd | null>()
@@ -50,11 +115,7 @@ export function heapSimd(backend: WasmBackendLike): HeapSimd | null {
   const known = instances.get(backend.wasm)
   if (known !== undefined) return known
   const native = nativeModule(backend)
-  const result = native
-    ? (Object.fromEntries(
-        Object.entries(EXPORTS).map(([key, name]) => [key, native.exports[name]])
-      ) as unknown as HeapSimd)
-    : null
+  const result = native ? entryPoints(backend, native) : null
   instances.set(backend.wasm, result)
   return result
 }

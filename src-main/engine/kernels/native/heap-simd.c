@@ -219,3 +219,54 @@ void resize_bilinear_grad(const float *dy, int n, int yh, int yw, int xh, int xw
     }
   }
 }
+
+// Entry points for runSplit (native-module.ts): the kernels above over a part [begin, end) of
+// their rows, images or elements, so both threads share a call. Each part computes what the
+// whole call computes there, so the result does not depend on the split, except sum_rows_part,
+// whose float64 sums go to the part's own slice out64 + part * channels (summed by the caller).
+__attribute__((export_name("sum_rows_part"))) void sum_rows_part(const float *x, int channels,
+                                                                 double *out64, int r0, int r1,
+                                                                 int part) {
+  sum_rows(x + (long)r0 * channels, r1 - r0, channels, out64 + (long)part * channels);
+}
+
+__attribute__((export_name("copy_rows_part"))) void copy_rows_part(const float *src,
+                                                                   int src_stride, float *dst,
+                                                                   int dst_stride, int width,
+                                                                   int r0, int r1, int part) {
+  (void)part;
+  copy_rows(src + (long)r0 * src_stride, src_stride, dst + (long)r0 * dst_stride, dst_stride,
+            r1 - r0, width);
+}
+
+__attribute__((export_name("channel_binary_part"))) void channel_binary_part(
+    int op, const float *full, const float *per, int channels, int per_first, float *out, int r0,
+    int r1, int part) {
+  (void)part;
+  const long at = (long)r0 * channels;
+  channel_binary(op, full + at, per, r1 - r0, channels, per_first, out + at);
+}
+
+__attribute__((export_name("adam_part"))) void adam_part(
+    const float *x, const float *m, const float *v, const float *g, float *ox, float *om,
+    float *ov, float b1, float c1, float b2, float c2, float d1, float d2, float eps, float nlr,
+    int i0, int i1, int part) {
+  (void)part;
+  adam(x + i0, m + i0, v + i0, g + i0, ox + i0, om + i0, ov + i0, i1 - i0, b1, c1, b2, c2, d1, d2,
+       eps, nlr);
+}
+
+__attribute__((export_name("max_pool_grad_2x2_part"))) void max_pool_grad_2x2_part(
+    const float *x, const float *dy, int h, int w, int c, float *dx, int b0, int b1, int part) {
+  (void)part;
+  const long image = (long)h * w * c;
+  max_pool_grad_2x2(x + b0 * image, dy + b0 * image / 4, b1 - b0, h, w, c, dx + b0 * image);
+}
+
+__attribute__((export_name("resize_bilinear_grad_part"))) void resize_bilinear_grad_part(
+    const float *dy, int yh, int yw, int xh, int xw, int c, double height_scale,
+    double width_scale, float *dx, int b0, int b1, int part) {
+  (void)part;
+  resize_bilinear_grad(dy + (long)b0 * yh * yw * c, b1 - b0, yh, yw, xh, xw, c, height_scale,
+                       width_scale, dx + (long)b0 * xh * xw * c);
+}
