@@ -5,7 +5,8 @@
  * wall and CPU milliseconds per step of each. Toggles: `training-kernels` (BatchNormTrain + ReLU),
  * `bn-relu` (the ReLU applied by the batch norm kernel before it, against its own kernel),
  * `winograd`, `f6` (F(6×6) tiles where they pay, against F(4×4) only), `fma` (the relaxed-SIMD build of our module), `pointwise` (1×1 head gradients),
- * `threaded-memory` (heap-simd.c's entry points split between the threads),
+ * `threaded-memory` (heap-simd.c's entry points split between the threads), `spin` (both sides
+ * of a split call watch before they sleep),
  * `early-release`, and `all` (every option of the fourth pass at once).
  */
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -40,6 +41,8 @@ const TOGGLES: Record<string, (on: boolean) => void> = {
   /** F(6×6) tiles where they pay (on) against F(4×4) tiles everywhere (off). */
   f6: (on) => void (winogradOptions.tile = on ? 'auto' : 4),
   fma: (on) => void (nativeOptions.fma = on),
+  /** Helpers and caller watch for 0.2 ms before they sleep (on), or sleep at once (off). */
+  spin: (on) => void (nativeOptions.spinMs = on ? 0.2 : 0),
   pointwise: (on) => void (pointwiseOptions.enabled = on),
   /** heap-simd.c's copies, sums, Adam and pooling/resize gradients on both threads (on) or one. */
   'threaded-memory': (on) => void (heapSimdOptions.threaded = on),

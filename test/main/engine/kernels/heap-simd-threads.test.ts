@@ -3,6 +3,7 @@ import { initBackend } from '../../../../src-main/engine/backend/init-backend'
 import { tf } from '../../../../src-main/engine/backend/tf'
 import { FUSED_ADAM } from '../../../../src-main/engine/kernels/adam-update'
 import { heapSimdOptions } from '../../../../src-main/engine/kernels/heap-simd'
+import { nativeOptions } from '../../../../src-main/engine/kernels/native-module'
 import { configuredWasmThreads } from '../../../../src-main/engine/kernels/threaded-wasm'
 import { randomArray } from './compare'
 
@@ -108,4 +109,15 @@ describe('heap-simd entry points split between the threads', () => {
       }
     })
   }
+
+  it('gives the same outputs when the threads sleep at once between calls (no watching)', async () => {
+    const spin = nativeOptions.spinMs
+    try {
+      nativeOptions.spinMs = 0
+      const [one, both] = await bothWays(CASES.Concat)
+      expect(Buffer.from(both[0].buffer).equals(Buffer.from(one[0].buffer))).toBe(true)
+    } finally {
+      nativeOptions.spinMs = spin
+    }
+  })
 })
