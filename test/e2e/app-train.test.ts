@@ -98,4 +98,59 @@ describe('app: train a tiny U-Net, then predict with it', () => {
     await shot(page, 'app-predicted')
     expect(browser.errors).toEqual([])
   })
+  it('trains the learned instance target chosen in the panel, with its touching weight', async () => {
+    const { host, browser, dsb } = session
+    const { page } = browser
+    await openApp(page, host)
+    await page.getByTestId('dataset-path').fill(dsb)
+    await page.getByTestId('open-dataset').click()
+    await page
+      .getByTestId('sample-row')
+      .nth(IDS.length - 1)
+      .waitFor()
+    await page.getByTestId('tab-train').click()
+    await expect(page.getByTestId('train-label-type').textContent()).resolves.toBe('Instances')
+    await expect(page.getByTestId('train-separation').inputValue()).resolves.toBe('after')
+    expect(await page.getByTestId('train-touchWeight').count()).toBe(0)
+    expect(await page.getByTestId('train-loss').count()).toBe(1)
+    await page.getByTestId('train-separation').selectOption('boundary')
+    await page.getByTestId('train-learned-note').waitFor()
+    expect(await page.getByTestId('train-loss').count()).toBe(0)
+    expect(await page.getByTestId('train-distanceCap').count()).toBe(0)
+    await page.getByTestId('train-separation').selectOption('both')
+    await page.getByTestId('train-distanceCap').waitFor()
+    await page.getByTestId('train-touchWeight').fill('0')
+    expect(await page.getByTestId('train-touchSigma').count()).toBe(0)
+    await page.getByTestId('train-touchWeight').fill('5')
+    await page.getByTestId('train-touchSigma').fill('-1')
+    await expect(
+      page.locator('[data-testid="train-labels"] [role="alert"]').textContent()
+    ).resolves.toContain('Touching fade (px) must be more than 0')
+    await page.getByTestId('train-touchSigma').fill('4')
+    for (const [id, value] of Object.entries(TINY)) await page.getByTestId(id).fill(value)
+    await shot(page, 'app-train-instances')
+    await page.getByTestId('train-start').click()
+    await page.waitForFunction(
+      () =>
+        ['done', 'failed', 'stopped'].includes(
+          document.querySelector('[data-testid="train-state"]')?.textContent?.trim() ?? ''
+        ),
+      undefined,
+      { timeout: 150_000 }
+    )
+    const err = await page.getByTestId('train-error').count()
+    expect(err ? await page.getByTestId('train-error').textContent() : null).toBeNull()
+    const runDir = (await page.getByTestId('train-run').textContent())!.trim()
+    const config = JSON.parse(await readFile(join(runDir, 'config.json'), 'utf8'))
+    expect([config.target, config.separation, config.touchWeight, config.touchSigma]).toEqual([
+      'instances',
+      'both',
+      5,
+      4
+    ])
+    await page.getByTestId('train-separation').selectOption('after')
+    expect(await page.getByTestId('train-learned-note').count()).toBe(0)
+    expect(await page.getByTestId('train-loss').count()).toBe(1)
+    expect(browser.errors).toEqual([])
+  })
 })

@@ -28,7 +28,10 @@ export const TRAIN_FIELD_LABELS: Partial<Record<keyof TrainConfig, string>> = {
   dropout: 'Dropout',
   objectPatches: 'On objects',
   valTiles: 'Val tiles/img',
-  focalGamma: 'Focal gamma'
+  focalGamma: 'Focal gamma',
+  touchWeight: 'Touching weight',
+  touchSigma: 'Touching fade (px)',
+  distanceCap: 'Distance cap (px)'
 }
 
 /** Words for the losses. */

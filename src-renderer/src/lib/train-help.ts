@@ -15,6 +15,13 @@ export const TRAIN_HELP = {
   seed: 'Fixes the split, the crops and the augmentation, so a run can be repeated.',
   polarity:
     'Inverts each image whose background is brighter than its objects (brightfield, stained) before training and prediction, so objects are bright in every image: for folders that mix such images with fluorescence.',
+  separation:
+    'Instance labels: split touching objects after prediction (a binary foreground and a distance watershed; the best on DSB2018 nuclei so far), or train the model to separate them: boundary classes (background / interior / border), the distance to the border, or both.',
+  touchWeight:
+    "Extra loss weight where two objects nearly touch (the U-Net paper's weight map), so the model learns the thin gaps between them; 0 turns it off.",
+  touchSigma: 'How fast that extra weight fades with the distance to the two objects, in pixels.',
+  distanceCap:
+    'The distance target counts at most this many pixels from the border (large objects get a core of 1s); 0 = each object scaled by its own largest distance.',
   loss: 'What the model minimises. Binary: BCE, Dice or both; multi-class: cross-entropy (with ignored pixels and class weights), focal or Dice.',
   ignore: 'Label value left out of the loss and the scores (e.g. unlabelled or void pixels).',
   classWeights:

@@ -71,7 +71,7 @@ export interface LabelSettings {
 /** Name of the Train form in the per-dataset form memory. */
 const FORM = 'train'
 /** Options that follow the dataset's project instead of the form. */
-type FromProject = 'classes' | 'ignoreIndex' | 'invertMask'
+type FromProject = 'classes' | 'ignoreIndex' | 'invertMask' | 'target'
 
 /** The training store. */
 export const useTrainingStore = defineStore('training', () => {
@@ -123,7 +123,9 @@ export const useTrainingStore = defineStore('training', () => {
 
   function labelArgs(): Pick<TrainOptions, FromProject> {
     const l = labels.value
-    return { classes: l.classes, ignoreIndex: l.ignoreIndex, invertMask: l.invertMask }
+    // the learned instance target only for instance labels (a form remembered elsewhere may hold it)
+    const target = project.labelType === 'instances' ? options.target : undefined
+    return { classes: l.classes, ignoreIndex: l.ignoreIndex, invertMask: l.invertMask, target }
   }
 
   /** Keeps the loss one the label type allows (its first one otherwise). */
@@ -148,6 +150,8 @@ export const useTrainingStore = defineStore('training', () => {
     const saved = recallForm<TrainOptions>(FORM, root) ?? {}
     const merged = { ...structuredClone(DEFAULT_TRAIN_OPTIONS), ...saved }
     merged.augment = { ...DEFAULT_TRAIN_OPTIONS.augment, ...(saved.augment ?? {}) }
+    // optional, so absent from the defaults: the previous dataset's would otherwise stay
+    merged.target = saved.target
     Object.assign(options, merged)
   }
 

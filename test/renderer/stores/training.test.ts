@@ -230,4 +230,28 @@ describe('training store', () => {
     expect(tr.options.size).toBe(128)
     expect(tr.options.augment.noise).toBe(0.03)
   })
+  it('sends the learned instance target only for instance labels, and keeps it per dataset', async () => {
+    const api = fakeApi({ 'train:start': { jobId: 'j1', runDir: '/r' }, 'train:runs': [] })
+    setApi(api)
+    const project = useProjectStore()
+    const instances = { version: 1, labelType: 'instances', invert: false, classes: [] } as const
+    project.project = { ...instances, classes: [] }
+    const tr = useTrainingStore()
+    tr.switchDataset('/dsb')
+    tr.options.target = 'instances'
+    tr.options.separation = 'distance'
+    await nextTick()
+    await tr.start('/dsb')
+    expect(api.calls.at(-1)?.arg).toMatchObject({ target: 'instances', separation: 'distance' })
+    send(api, 'j1', { type: 'done', result: result(false) })
+
+    tr.switchDataset('/other-dsb')
+    expect(tr.options.target).toBeUndefined()
+    tr.switchDataset('/dsb')
+    expect(tr.options.target).toBe('instances')
+
+    project.project = { ...instances, classes: [], labelType: 'binary' }
+    await tr.start('/dsb')
+    expect((api.calls.at(-1)?.arg as { target?: string }).target).toBeUndefined()
+  })
 })
