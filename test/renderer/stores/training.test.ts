@@ -234,7 +234,13 @@ describe('training store', () => {
     const api = fakeApi({ 'train:start': { jobId: 'j1', runDir: '/r' }, 'train:runs': [] })
     setApi(api)
     const project = useProjectStore()
-    const instances = { version: 1, labelType: 'instances', invert: false, classes: [] } as const
+    const instances = {
+      version: 1,
+      labelType: 'instances',
+      invert: false,
+      classes: [],
+      classesFrom: 'label type'
+    } as const
     project.project = { ...instances, classes: [] }
     const tr = useTrainingStore()
     tr.switchDataset('/dsb')
