@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { BACKEND_NAMES } from '../../src-preload/options/backend'
-import { DSB_SAMPLES, openApp, shot, useAppSession } from './support'
+import { DSB_SAMPLES, openApp, openDataset, shot, stateIs, useAppSession } from './support'
 
 const IDS = DSB_SAMPLES.slice(0, 4)
 const TINY: Record<string, string> = {
@@ -102,12 +102,7 @@ describe('app: train a tiny U-Net, then predict with it', () => {
     const { host, browser, dsb } = session
     const { page } = browser
     await openApp(page, host)
-    await page.getByTestId('dataset-path').fill(dsb)
-    await page.getByTestId('open-dataset').click()
-    await page
-      .getByTestId('sample-row')
-      .nth(IDS.length - 1)
-      .waitFor()
+    await openDataset(page, dsb)
     await page.getByTestId('tab-train').click()
     await expect(page.getByTestId('train-label-type').textContent()).resolves.toBe('Instances')
     await expect(page.getByTestId('train-separation').inputValue()).resolves.toBe('after')
@@ -130,16 +125,10 @@ describe('app: train a tiny U-Net, then predict with it', () => {
     for (const [id, value] of Object.entries(TINY)) await page.getByTestId(id).fill(value)
     await shot(page, 'app-train-instances')
     await page.getByTestId('train-start').click()
-    await page.waitForFunction(
-      () =>
-        ['done', 'failed', 'stopped'].includes(
-          document.querySelector('[data-testid="train-state"]')?.textContent?.trim() ?? ''
-        ),
-      undefined,
-      { timeout: 150_000 }
-    )
+    const state = await stateIs(page, 'train-state', ['done', 'failed', 'stopped'])
     const err = await page.getByTestId('train-error').count()
     expect(err ? await page.getByTestId('train-error').textContent() : null).toBeNull()
+    expect(state).toBe('done')
     const runDir = (await page.getByTestId('train-run').textContent())!.trim()
     const config = JSON.parse(await readFile(join(runDir, 'config.json'), 'utf8'))
     expect([config.target, config.separation, config.touchWeight, config.touchSigma]).toEqual([
