@@ -22,12 +22,8 @@ describe('app: train a tiny U-Net, then predict with it', () => {
     const { host, browser, dsb } = session
     const { page } = browser
     await openApp(page, host)
-    await page.getByTestId('dataset-path').fill(dsb)
-    await page.getByTestId('open-dataset').click()
-    await page
-      .getByTestId('sample-row')
-      .nth(IDS.length - 1)
-      .waitFor()
+    await openDataset(page, dsb)
+    await expect(page.getByTestId('sample-row').count()).resolves.toBe(IDS.length)
 
     await page.getByTestId('tab-train').click()
     await expect(page.getByTestId('train-data').inputValue()).resolves.toBe(dsb)

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { DSB_SAMPLES, openApp, shot, useAppSession } from './support'
+import { DSB_SAMPLES, openApp, openDataset, shot, useAppSession } from './support'
 
 const IDS = DSB_SAMPLES.slice(0, 4)
 
@@ -15,12 +15,7 @@ describe('app: open a DSB2018 folder and merge its instance masks', () => {
     await expect(page.getByTestId('host-info').textContent()).resolves.toContain('web')
     await shot(page, 'app-empty')
 
-    await page.getByTestId('dataset-path').fill(dsb)
-    await page.getByTestId('open-dataset').click()
-    await page
-      .getByTestId('sample-row')
-      .nth(IDS.length - 1)
-      .waitFor()
+    await openDataset(page, dsb)
     const ids = await page
       .getByTestId('sample-row')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))
