@@ -29,9 +29,18 @@ export type TrainOptions = Omit<TrainConfig, 'data' | 'out'>
 /** The panel's defaults: the training options' own. */
 export const DEFAULT_TRAIN_OPTIONS: Readonly<TrainOptions> = TRAIN_DEFAULTS
 
-/** The options a fine-tune sends: all but what it takes from its model (architecture, labels). */
+/**
+ * The options a fine-tune sends: all but what it takes from its model (architecture, labels,
+ * and what it learns: a form set to the learned instance target must not refuse a binary model).
+ */
 export function finetuneOptions(o: TrainOptions): Omit<TrainFinetuneInput, 'data' | 'init'> {
-  const fromModel = new Set<string>([...INIT_INHERITED, ...INIT_DEFAULTED, 'init'])
+  const fromModel = new Set<string>([
+    ...INIT_INHERITED,
+    ...INIT_DEFAULTED,
+    'init',
+    'target',
+    'separation'
+  ])
   return Object.fromEntries(Object.entries(o).filter(([k]) => !fromModel.has(k)))
 }
 

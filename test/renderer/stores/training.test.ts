@@ -230,8 +230,12 @@ describe('training store', () => {
     expect(tr.options.size).toBe(128)
     expect(tr.options.augment.noise).toBe(0.03)
   })
-  it('sends the learned instance target only for instance labels, and keeps it per dataset', async () => {
-    const api = fakeApi({ 'train:start': { jobId: 'j1', runDir: '/r' }, 'train:runs': [] })
+  it('sends the learned instance target only for instance labels and new runs, and keeps it per dataset', async () => {
+    const api = fakeApi({
+      'train:start': { jobId: 'j1', runDir: '/r' },
+      'train:finetune': { jobId: 'j2', runDir: '/r2' },
+      'train:runs': []
+    })
     setApi(api)
     const project = useProjectStore()
     const instances = {
@@ -259,5 +263,14 @@ describe('training store', () => {
     project.project = { ...instances, classes: [], labelType: 'binary' }
     await tr.start('/dsb')
     expect((api.calls.at(-1)?.arg as { target?: string }).target).toBeUndefined()
+    send(api, 'j1', { type: 'done', result: result(false) })
+
+    // a fine-tune takes what it learns from its model (the shipped one is binary)
+    project.project = { ...instances, classes: [] }
+    await tr.finetune('/dsb', 'nuclei')
+    const sent = api.calls.at(-1)
+    expect(sent?.channel).toBe('train:finetune')
+    expect(sent?.arg).not.toHaveProperty('target')
+    expect(sent?.arg).not.toHaveProperty('separation')
   })
 })
