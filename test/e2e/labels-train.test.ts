@@ -18,6 +18,7 @@ import {
   removeTemp,
   shot,
   startHost,
+  stateIs,
   type Browser
 } from './support'
 
@@ -42,15 +43,7 @@ let isbi: string
 async function trainTiny(page: Page): Promise<string> {
   for (const [id, value] of Object.entries(TINY)) await page.getByTestId(id).fill(value)
   await page.getByTestId('train-start').click()
-  await page.waitForFunction(
-    () =>
-      ['done', 'failed', 'stopped'].includes(
-        document.querySelector('[data-testid="train-state"]')?.textContent?.trim() ?? ''
-      ),
-    undefined,
-    { timeout: 180_000 }
-  )
-  return (await page.getByTestId('train-state').textContent())!.trim()
+  return stateIs(page, 'train-state', ['done', 'failed', 'stopped'], 180_000)
 }
 
 beforeAll(async () => {
