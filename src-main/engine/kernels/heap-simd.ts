@@ -63,10 +63,8 @@ function entryPoints(backend: WasmBackendLike, native: Native): HeapSimd {
     sumRows: (x, rows, channels, out64) => {
       const parts = threadCount(native)
       withScratch(native, parts * channels * 8, (sums) => {
-        const f64 = new Float64Array(heap(backend).buffer, sums, parts * channels)
-        f64.fill(0)
+        const all = new Float64Array(heap(backend).buffer, sums, parts * channels).fill(0)
         split(native, 'sum_rows_part', [x, channels, sums], rows, SUM_BLOCK, rowsGrain(channels))
-        const all = new Float64Array(heap(backend).buffer, sums, parts * channels)
         const out = new Float64Array(heap(backend).buffer, out64, channels)
         for (let p = 0; p < parts; p++)
           for (let c = 0; c < channels; c++) out[c] += all[p * channels + c]
