@@ -94,7 +94,7 @@ describe('app: train a tiny U-Net, then predict with it', () => {
     await shot(page, 'app-predicted')
     expect(browser.errors).toEqual([])
   })
-  it('trains the learned instance target chosen in the panel, with its touching weight', async () => {
+  it('trains the learned instance target chosen in the panel, with its touching weight, on 3 images', async () => {
     const { host, browser, dsb } = session
     const { page } = browser
     await openApp(page, host)
@@ -119,6 +119,14 @@ describe('app: train a tiny U-Net, then predict with it', () => {
     ).resolves.toContain('Touching fade (px) must be more than 0')
     await page.getByTestId('train-touchSigma').fill('4')
     for (const [id, value] of Object.entries(TINY)) await page.getByTestId(id).fill(value)
+    // a trial run on part of the dataset, without previews
+    await page.getByTestId('train-more-toggle').click()
+    await page.getByTestId('train-limit').fill('-2')
+    await expect(page.getByTestId('train-more').textContent()).resolves.toContain(
+      'Images used must be at least 0'
+    )
+    await page.getByTestId('train-limit').fill('3')
+    await page.getByTestId('train-previews').fill('0')
     await shot(page, 'app-train-instances')
     await page.getByTestId('train-start').click()
     const state = await stateIs(page, 'train-state', ['done', 'failed', 'stopped'])
@@ -133,6 +141,9 @@ describe('app: train a tiny U-Net, then predict with it', () => {
       5,
       4
     ])
+    expect([config.limit, config.previews]).toEqual([3, 0])
+    expect(config.split.train.length + config.split.val.length).toBe(3)
+    expect(await page.locator('[data-testid="train-previews"] canvas').count()).toBe(0)
     await page.getByTestId('train-separation').selectOption('after')
     expect(await page.getByTestId('train-learned-note').count()).toBe(0)
     expect(await page.getByTestId('train-loss').count()).toBe(1)

@@ -28,6 +28,8 @@ export const TRAIN_FIELD_LABELS: Partial<Record<keyof TrainConfig, string>> = {
   dropout: 'Dropout',
   objectPatches: 'On objects',
   valTiles: 'Val tiles/img',
+  previews: 'Previews/epoch',
+  limit: 'Images used',
   focalGamma: 'Focal gamma',
   touchWeight: 'Touching weight',
   touchSigma: 'Touching fade (px)',

@@ -46,6 +46,9 @@ export const TRAIN_HELP = {
   objectPatches:
     'Share of the patches centred on a labelled pixel instead of anywhere (0..1): for sparse objects on large images.',
   valTiles: 'Validation tiles scored per image each epoch, spread evenly; 0 = every tile.',
+  previews: 'Validation images shown below the charts after each epoch; 0 = none.',
+  limit:
+    'Train on at most this many images of the dataset (the first by name; the split is made among them); 0 = all. For a quick trial run.',
   focalGamma: 'How strongly the focal loss favours hard pixels (0 = cross-entropy).',
   batchNorm: 'Batch normalisation after each convolution (faster, steadier training).',
   resize: 'Train on each whole image scaled to the patch size instead of native-resolution crops.',
