@@ -96,6 +96,7 @@ async function choose(): Promise<{ chosen: ModelPostprocess; f1: number; fallbac
     process.stderr.write('\n')
     const fallback = r.rows.find(
       ({ settings: s }) =>
+        s.tta === POSTPROCESS_FALLBACK.tta &&
         s.threshold === POSTPROCESS_FALLBACK.threshold &&
         s.minSize === POSTPROCESS_FALLBACK.minSize &&
         (s.h ?? POSTPROCESS_FALLBACK.h) === POSTPROCESS_FALLBACK.h &&
@@ -103,12 +104,12 @@ async function choose(): Promise<{ chosen: ModelPostprocess; f1: number; fallbac
     )
     const table = r.rows.map(
       ({ settings: s, f1, ap50 }) =>
-        `| ${s.threshold} | ${s.minSize} | ${s.h ?? s.seedLevel} | ${f1.toFixed(3)} | ${ap50.toFixed(3)} |`
+        `| ${s.tta ? 'yes' : 'no'} | ${s.threshold} | ${s.minSize} | ${s.h ?? s.seedLevel} | ${f1.toFixed(3)} | ${ap50.toFixed(3)} |`
     )
     process.stderr.write(
       [
-        '| threshold | min size | h / seed level | F1@0.5 | AP50 |',
-        '|---|---|---|---|---|',
+        '| TTA | threshold | min size | h / seed level | F1@0.5 | AP50 |',
+        '|---|---|---|---|---|---|',
         ...table
       ]
         .slice(0, 12)
@@ -129,6 +130,7 @@ async function score(dir: string): Promise<ModelCard['scores']> {
   const { chosen } = tuned
   const r = await evaluateRun(dir, data, {
     ids: val,
+    tta: chosen.tta,
     postprocess: {
       threshold: chosen.threshold,
       minSize: chosen.minSize,
@@ -174,18 +176,21 @@ function describeTarget(c: typeof config): {
     'Segments cell nuclei and separates touching ones, with no training: a U-Net trained by UNet Studio on the shared DSB2018 samples'
   const { chosen: p, f1, fallbackF1 } = tuned
   const grid = DEFAULT_GRID
-  const how = `Chosen on the validation split (saved as \`postprocess\` in config.json, used by predict and eval unless overridden) among thresholds ${grid.threshold.join('/')}, smallest objects ${grid.minSize.join('/')} px and`
-  const fallback = `F1@0.5 ${f1.toFixed(3)} with these settings, ${fallbackF1.toFixed(3)} with the fallback ones (threshold ${POSTPROCESS_FALLBACK.threshold}, ${POSTPROCESS_FALLBACK.minSize} px`
+  const tta = p.tta
+    ? ' Each image is predicted as the mean of its 8 flips and transposes (test-time augmentation, 8× the time; `--no-tta` or the unticked box turns it off).'
+    : ''
+  const how = `Chosen on the validation split (saved as \`postprocess\` in config.json, used by predict and eval unless overridden) with and without test-time augmentation, among thresholds ${grid.threshold.join('/')}, smallest objects ${grid.minSize.join('/')} px and`
+  const fallback = `F1@0.5 ${f1.toFixed(3)} with these settings, ${fallbackF1.toFixed(3)} with the fallback ones (no TTA, threshold ${POSTPROCESS_FALLBACK.threshold}, ${POSTPROCESS_FALLBACK.minSize} px`
   if (c.target === 'instances')
     return {
       description: `${intro}, predicting each nucleus (background / interior / boundary classes plus each nucleus’s normalised distance to its border).`,
       loss: `3-class cross-entropy and foreground Dice plus distance BCE, weighted ${c.touchWeight}× more (σ ${c.touchSigma} px) where two nuclei nearly touch`,
-      postprocess: `foreground = 1 − P(background) ≥ ${p.threshold}, holes filled, objects under ${p.minSize} px dropped; one seed per 4-connected region where the predicted distance is ≥ ${p.seedLevel}; seeds flood the inverted distance over the foreground (watershed). ${how} seed levels ${grid.seedLevel.join('/')}: ${fallback}, seed level ${DEFAULT_SEEDS.level}).`
+      postprocess: `foreground = 1 − P(background) ≥ ${p.threshold}, holes filled, objects under ${p.minSize} px dropped; one seed per 4-connected region where the predicted distance is ≥ ${p.seedLevel}; seeds flood the inverted distance over the foreground (watershed).${tta} ${how} seed levels ${grid.seedLevel.join('/')}: ${fallback}, seed level ${DEFAULT_SEEDS.level}).`
     }
   return {
     description: `${intro}, predicting the nuclei’s foreground; touching nuclei are split by a watershed on the distance to the background.`,
     loss: 'binary cross-entropy plus Dice on the foreground',
-    postprocess: `foreground probability ≥ ${p.threshold}, holes filled, objects under ${p.minSize} px dropped; touching objects split by a watershed on the distance transform of the foreground, seeded at its h-maxima (h ${p.h} px). ${how} peak heights h ${grid.h.join('/')} px: ${fallback}, h ${POSTPROCESS_FALLBACK.h}).`
+    postprocess: `foreground probability ≥ ${p.threshold}, holes filled, objects under ${p.minSize} px dropped; touching objects split by a watershed on the distance transform of the foreground, seeded at its h-maxima (h ${p.h} px).${tta} ${how} peak heights h ${grid.h.join('/')} px: ${fallback}, h ${POSTPROCESS_FALLBACK.h}).`
   }
 }
 

@@ -318,7 +318,7 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
     'predict:find': async ({ input }, ctx) => ({
       found: await predictionsOf(await guard(ctx, input, 'input folder'))
     }),
-    'eval:start': async ({ model, data, split = 'val', out, backend }, ctx) => {
+    'eval:start': async ({ model, data, split = 'val', out, tta, gallery, backend }, ctx) => {
       const run = await modelDir(ctx, model)
       const config = await readRunConfig(run)
       if (!data && !existsSync(config.data))
@@ -332,7 +332,9 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
       await checkEvalFit(run, src)
       await mkdir(dest, { recursive: true })
       await allow.add(dest)
-      const options = { model: run, data: src, split, out: dest, backend }
+      const pictures = gallery ? await guard(ctx, gallery, 'gallery folder') : undefined
+      if (pictures) await mkdir(pictures, { recursive: true }).then(() => allow.add(pictures))
+      const options = { model: run, data: src, split, out: dest, tta, gallery: pictures, backend }
       return { jobId: launch(ctx, { kind: 'eval', options }), out: dest }
     },
     'eval:results': async ({ out }, ctx) => {

@@ -137,6 +137,8 @@ export interface EvalReport {
   f1Components?: number
   /** How objects were made: threshold, smallest object, split setting (with instance ground truth). */
   postprocess?: ModelPostprocess
+  /** Whether each image's prediction averaged its 8 flips and transposes (absent in older reports). */
+  tta?: boolean
   skipped: { file: string; reason: string }[]
   /** Per image, worst first (by F1 with instances, else by IoU). */
   perImage: EvalImageRow[]

@@ -21,7 +21,11 @@ export function registerEvalCommand(program: Command): void {
       "val: the run's validation images (default); all: every labelled image"
     )
     .option('--out <dir>', 'write eval.json and each image prediction (predictions/<id>.png) here')
-    .option('--tta', 'test-time augmentation: average 8 flips/transposes (8x slower)')
+    .option(
+      '--tta',
+      "test-time augmentation: average 8 flips/transposes (8x slower; default: the model's choice, else off)"
+    )
+    .option('--no-tta', "no test-time augmentation, whatever the model's choice")
     .option('--gallery <dir>', 'write <id>.png per image: original | prediction | label | outlines')
     .option('--backend <name>', backendList())
     .option('--json', 'print {"iou","dice",...} as the last stdout line')

@@ -66,7 +66,11 @@ export function registerPredictCommand(program: Command): void {
     .option('--overlap <n>', 'pixels shared by neighbouring tiles', num, d.overlap)
     .option('--batch <n>', 'tiles per forward pass', num, d.batch)
     .option('--scale <s>', 'resize images by this factor before inference', num)
-    .option('--tta', 'test-time augmentation: average 8 flips/transposes (8x slower)')
+    .option(
+      '--tta',
+      "test-time augmentation: average 8 flips/transposes (8x slower; default: the model's choice, else off)"
+    )
+    .option('--no-tta', "no test-time augmentation, whatever the model's choice")
     .option(
       '--threshold <p>',
       `foreground probability threshold (default: the model's chosen one, else ${POSTPROCESS_FALLBACK.threshold})`,

@@ -19,8 +19,8 @@ export const evalOptions = z.strictObject({
   split: z.enum(EVAL_SPLITS).default('val'),
   /** Folder for `eval.json` and each image's prediction (for the side-by-side view). */
   out: path.optional(),
-  /** Test-time augmentation: average the 8 flips and transposes (8× slower). */
-  tta: z.boolean().default(false),
+  /** Test-time augmentation: average the 8 flips and transposes (8× slower); default: the model's choice, else off. */
+  tta: z.boolean().optional(),
   /** Folder for `<id>.png`: original | prediction | label | predicted outlines. */
   gallery: path.optional(),
   backend: backendName.optional()

@@ -19,8 +19,11 @@ const predictSettings = {
   batch: z.number().int().min(1).default(8),
   /** Resize images by this factor before inference (the map is resized back). */
   scale: z.number().positive().optional(),
-  /** Test-time augmentation: average the probabilities of the 8 flips and transposes (8× slower). */
-  tta: z.boolean().default(false),
+  /**
+   * Test-time augmentation: average the probabilities of the 8 flips and transposes (8× slower);
+   * default: the model's choice, else off.
+   */
+  tta: z.boolean().optional(),
   /** Foreground probability threshold (default: the model's chosen one, else 0.5). */
   threshold: z.number().min(0).max(1).optional(),
   /** Objects smaller than this many pixels are dropped (default: the model's, else 10). */
@@ -52,14 +55,18 @@ export const modelPostprocess = z.strictObject({
   threshold: predictSettings.threshold,
   minSize: predictSettings.minSize,
   h: predictSettings.h,
-  seedLevel: predictSettings.seedLevel
+  seedLevel: predictSettings.seedLevel,
+  tta: predictSettings.tta
 })
 
 /** A model's chosen post-processing (every field optional). */
 export type ModelPostprocess = z.output<typeof modelPostprocess>
 
-/** Threshold, smallest object and split peak h when neither the user nor the model chose one. */
-export const POSTPROCESS_FALLBACK = { threshold: 0.5, minSize: 10, h: 2 } as const
+/**
+ * Threshold, smallest object, split peak h and test-time augmentation when neither the user nor the
+ * model chose them.
+ */
+export const POSTPROCESS_FALLBACK = { threshold: 0.5, minSize: 10, h: 2, tta: false } as const
 
 /** A batch prediction: the trained run, the input and output folders, and the settings. */
 export const predictOptions = z.strictObject({

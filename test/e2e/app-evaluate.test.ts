@@ -1,12 +1,14 @@
 /**
  * Evaluate through the web host in Chromium: the model is preselected and shared with Predict,
- * the tab and the choice survive a reload, the panel fits 1024 wide, another dataset resets the
- * scores, and a binary model is refused by name on CamVid's class-index masks.
+ * the tab and the choice survive a reload, test-time augmentation reaches the report, the panel
+ * fits 1024 wide, another dataset resets the scores, and a binary model is refused by name on CamVid's class-index masks.
  */
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { readFile } from 'node:fs/promises'
+import { basename, join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
+import { runEvaluation } from '../../src-main/engine/eval/run-eval'
 import { trainRun } from '../../src-main/engine/train/train-run'
 import { copyFlatDataset, DSB_SAMPLES, openApp, openDataset, shot, useAppSession } from './support'
 
@@ -49,8 +51,22 @@ describe('app: evaluate with the model chosen for the dataset', () => {
 
     // scores fit the panel at 1024 wide; a row click does not shift it sideways
     await page.setViewportSize({ width: 1024, height: 700 })
+    await page.getByTestId('eval-tta').check()
     await page.getByTestId('eval-start').click()
     await page.getByTestId('eval-table').waitFor({ timeout: 120_000 })
+    // test-time augmentation reached the engine: the report says so, with the CLI's figures
+    const saved = JSON.parse(
+      await readFile(join(run, 'eval', `val-${basename(dsb)}`, 'eval.json'), 'utf8')
+    )
+    expect(saved.tta).toBe(true)
+    const cli = await runEvaluation({ model: run, split: 'val', tta: true })
+    await expect(page.getByTestId('eval-iou').textContent()).resolves.toBe(cli.iou.toFixed(3))
+    await expect(page.getByTestId('eval-summary').textContent()).resolves.toContain(
+      'test-time augmentation'
+    )
+    await expect(page.getByTestId('eval-postprocess').textContent()).resolves.toMatch(
+      /objects: threshold [\d.]+ · min object \d+ px · split peak h [\d.]+ px/
+    )
     const body = page.locator('.side .body')
     const widths = () =>
       body.evaluate((el) => ({

@@ -199,8 +199,10 @@ describe('handlers: train and predict jobs', () => {
     expect(ftConfig).toMatchObject({ init: runDir, size: 32, base: 4, depth: 2 })
     expect([...ftConfig.split.train, ...ftConfig.split.val].sort()).toEqual([...ids].sort())
 
-    // evaluate the first run on its validation split; each image's prediction reads back
-    const ev = await h['eval:start']({ model: runDir }, ctx)
+    // evaluate the first run on its validation split, with TTA and a gallery; each image's
+    // prediction reads back
+    const gallery = join(runDir, 'gallery')
+    const ev = await h['eval:start']({ model: runDir, tta: true, gallery }, ctx)
     expect(ev.out).toBe(join(runDir, 'eval', `val-${data.split('/').pop()}`))
     expect(await jobEnd(ev.jobId)).toMatchObject({
       type: 'done',
@@ -208,6 +210,8 @@ describe('handlers: train and predict jobs', () => {
     })
     const report = await h['eval:results']({ out: ev.out }, ctx)
     expect(report.perImage).toHaveLength(1)
+    expect(report.tta).toBe(true)
+    expect(await readdir(gallery)).toEqual([`${report.perImage[0].id}.png`])
     const pred = await h['eval:prediction']({ out: ev.out, id: report.perImage[0].id }, ctx)
     expect(pred).toMatchObject({ kind: 'instances', bitDepth: 16, width: 256, height: 256 })
   })

@@ -1,7 +1,8 @@
 /**
- * Choose a model's post-processing on labelled instance images: predict each image once, then
- * score every setting of a small grid (threshold × smallest object × split peak h, or × seed
- * level for instance targets) by mean object F1@0.5, AP50 breaking ties. The result is what a
+ * Choose a model's post-processing on labelled instance images: predict each image once per
+ * test-time augmentation setting, then score every setting of a small grid (TTA × threshold ×
+ * smallest object × split peak h, or × seed level for instance targets) by mean object F1@0.5,
+ * AP50 breaking ties, then the cheaper setting (no TTA). The result is what a
  * model's config.json `postprocess` holds (`npm run model:nuclei` writes it for the shipped one).
  */
 import type { ModelPostprocess } from '../../../src-preload/options/predict'
@@ -16,6 +17,8 @@ import { predictSample } from './evaluate'
 
 /** The values tried for each setting. */
 export interface PostprocessGrid {
+  /** Test-time augmentation off and/or on (each image is predicted once per value). */
+  tta: boolean[]
   threshold: number[]
   minSize: number[]
   /** Binary targets: split peak h (px). */
@@ -29,6 +32,7 @@ export interface PostprocessGrid {
  * nucleus under 20 px and 2% under 30, so larger cut-offs would tune to this data's scale.
  */
 export const DEFAULT_GRID: PostprocessGrid = {
+  tta: [false, true],
   threshold: [0.4, 0.5, 0.6],
   minSize: [10, 20, 30],
   h: [1, 2, 3],
@@ -58,8 +62,10 @@ export function gridSettings(
     predictor.target === 'binary'
       ? grid.h.map((h) => ({ h }))
       : grid.seedLevel.map((seedLevel) => ({ seedLevel }))
-  return grid.threshold.flatMap((threshold) =>
-    grid.minSize.flatMap((minSize) => split.map((s) => ({ threshold, minSize, ...s })))
+  return grid.tta.flatMap((tta) =>
+    grid.threshold.flatMap((threshold) =>
+      grid.minSize.flatMap((minSize) => split.map((s) => ({ threshold, minSize, ...s, tta })))
+    )
   )
 }
 
@@ -96,18 +102,24 @@ export async function choosePostprocess(
   const settings = gridSettings(predictor, grid)
   const sums = settings.map(() => ({ f1: 0, ap: 0 }))
   for (const [i, sample] of samples.entries()) {
-    const map = await predictSample(predictor, await readAnyImage(sample.imagePath))
+    const raw = await readAnyImage(sample.imagePath)
     const gt = (await readLabel(sample, 'instances')).data
-    settings.forEach((s, k) => {
-      const { f1, ap } = scoreOne(predictor, map, gt, s)
-      sums[k].f1 += f1
-      sums[k].ap += ap
-    })
+    for (const tta of grid.tta) {
+      const map = await predictSample(predictor, raw, tta)
+      settings.forEach((s, k) => {
+        if (s.tta !== tta) return
+        const { f1, ap } = scoreOne(predictor, map, gt, s)
+        sums[k].f1 += f1
+        sums[k].ap += ap
+      })
+    }
     onImage?.(i + 1, samples.length)
   }
   const n = samples.length
   const rows = settings
     .map((s, k) => ({ settings: s, f1: sums[k].f1 / n, ap50: sums[k].ap / n }))
-    .sort((a, b) => b.f1 - a.f1 || b.ap50 - a.ap50)
+    .sort(
+      (a, b) => b.f1 - a.f1 || b.ap50 - a.ap50 || Number(a.settings.tta) - Number(b.settings.tta)
+    )
   return { chosen: rows[0], rows, images: n }
 }

@@ -1,3 +1,4 @@
+import { definedOnly } from '../../../src-preload/options/common'
 import type { ModelPostprocess } from '../../../src-preload/options/predict'
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
@@ -11,7 +12,11 @@ import { accumulate, createConfusion, scores } from '../metrics'
 import { normalizeImage } from '../normalize'
 import { autoTile, loadPredictor, type LoadedPredictor } from '../infer/load-predictor'
 import { predictImage } from '../infer/predict-image'
-import { appliedPostprocess, type PostprocessSettings } from '../infer/predict-folder'
+import {
+  appliedPostprocess,
+  settingsFor,
+  type PostprocessSettings
+} from '../infer/predict-folder'
 import { foregroundProbability, type ProbabilityMap } from '../postprocess/postprocess'
 import { argmaxClasses } from '../postprocess/threshold'
 import { InstanceScorer } from './instance-eval'
@@ -51,6 +56,8 @@ export interface EvalResult {
   f1Components?: number
   /** How objects were made from the predictions (with instance ground truth). */
   postprocess?: ModelPostprocess
+  /** Whether each prediction averaged the 8 flips and transposes (given, else the model's choice). */
+  tta: boolean
   /** Each scored image, in the order scored. */
   perImage: EvalImageScore[]
 }
@@ -67,7 +74,7 @@ export interface EvalRunOptions {
   predictions?: string
   /** Post-processing of instances (default: predict's). */
   postprocess?: Partial<PostprocessSettings>
-  /** Test-time augmentation (8 flips and transposes averaged). */
+  /** Test-time augmentation (8 flips and transposes averaged); default: the model's choice, else off. */
   tta?: boolean
   /** Write `<gallery>/<id>.png`: original | prediction | label | predicted outlines. */
   gallery?: string
@@ -163,14 +170,16 @@ export async function evaluateRun(
     if (opts.gallery) await mkdir(opts.gallery, { recursive: true })
     const total = createConfusion(classes)
     const perImage: EvalImageScore[] = []
-    const instances = new InstanceScorer(predictor, opts.postprocess)
+    const given = { ...opts.postprocess, ...definedOnly({ tta: opts.tta }) }
+    const { tta } = settingsFor(predictor, given)
+    const instances = new InstanceScorer(predictor, given)
     for (const sample of samples) {
       try {
         const raw = await readAnyImage(sample.imagePath)
         const label = await readEffectiveLabel(dataDir, sample)
         if (label.width !== raw.width || label.height !== raw.height)
           throw new Error('label size differs from image')
-        const map = await predictSample(predictor, raw, opts.tta)
+        const map = await predictSample(predictor, raw, tta)
         const pred = predictedClasses(predictor, map)
         const truth = new Uint8Array(pred.length)
         for (let i = 0; i < pred.length; i++) {
@@ -229,8 +238,9 @@ export async function evaluateRun(
         f1,
         ap50,
         f1Components,
-        postprocess: appliedPostprocess(predictor, opts.postprocess)
+        postprocess: appliedPostprocess(predictor, given)
       }),
+      tta,
       perImage
     }
   } finally {

@@ -131,6 +131,7 @@ export async function runEvaluation(
     meanImageIou: r.meanImageIou,
     perClassIou: r.perClassIou,
     images: r.images,
+    tta: r.tta,
     ...(r.f1 !== undefined && {
       f1: r.f1,
       ap50: r.ap50,

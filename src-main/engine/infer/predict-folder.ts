@@ -112,8 +112,10 @@ export interface PredictSummary {
   problems: { file: string; reason: string }[]
 }
 
-/** The post-processing settings of a prediction. */
+/** The post-processing settings of a prediction, and whether its maps average flips (TTA). */
 export interface PostprocessSettings {
+  /** Test-time augmentation: each map is the mean over the 8 flips and transposes. */
+  tta: boolean
   threshold: number
   minSize: number
   split: boolean
@@ -131,6 +133,7 @@ export function settingsFor(
 ): PostprocessSettings {
   const chosen = predictor.config.postprocess ?? {}
   return {
+    tta: given.tta ?? chosen.tta ?? POSTPROCESS_FALLBACK.tta,
     threshold: given.threshold ?? chosen.threshold ?? POSTPROCESS_FALLBACK.threshold,
     minSize: given.minSize ?? chosen.minSize ?? POSTPROCESS_FALLBACK.minSize,
     split: given.split ?? DEFAULT_PREDICT.split,
@@ -140,19 +143,20 @@ export function settingsFor(
 }
 
 /**
- * The post-processing a prediction runs with, as records list it: threshold, smallest object and
- * the split setting of the model's target (h for binary models, seed level for instance models);
- * nothing for a multi-class model (each pixel takes its most likely class).
+ * The post-processing a prediction runs with, as records list it: test-time augmentation,
+ * threshold, smallest object and the split setting of the model's target (h for binary models,
+ * seed level for instance models); only TTA for a multi-class model (each pixel takes its most
+ * likely class).
  */
 export function appliedPostprocess(
   predictor: LoadedPredictor,
   given: Partial<PostprocessSettings> = {}
 ): ModelPostprocess {
-  if (predictor.target === 'classes') return {}
   const post = settingsFor(predictor, given)
+  if (predictor.target === 'classes') return { tta: post.tta }
   const split =
     predictor.target === 'binary' ? { h: post.splitOptions.h } : { seedLevel: post.seeds.level }
-  return { threshold: post.threshold, minSize: post.minSize, ...split }
+  return { threshold: post.threshold, minSize: post.minSize, ...split, tta: post.tta }
 }
 
 /**
@@ -262,9 +266,9 @@ export async function predictFolder(
   options: PredictFolderOptions
 ): Promise<PredictSummary> {
   const started = Date.now()
-  const o = { ...DEFAULT_PREDICT, ...options }
-  checkFolderTiling(predictor, o)
-  const post = settingsFor(predictor, o)
+  checkFolderTiling(predictor, options)
+  const post = settingsFor(predictor, options)
+  const o = { ...DEFAULT_PREDICT, ...options, tta: post.tta }
   const fingerprint = createHash('sha256')
     .update(
       JSON.stringify([
@@ -274,7 +278,7 @@ export async function predictFolder(
         o.tile,
         o.overlap,
         o.scale,
-        o.tta ?? false,
+        post.tta,
         post.threshold,
         post.minSize,
         post.split,

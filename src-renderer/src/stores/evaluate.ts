@@ -27,6 +27,11 @@ export const useEvaluateStore = defineStore('evaluate', () => {
   })
   const target = ref<EvalTarget>('val')
   const folder = ref('')
+  /**
+   * Test-time augmentation (each image predicted as the mean of its 8 flips and transposes);
+   * undefined: the model's choice.
+   */
+  const tta = ref<boolean | undefined>(undefined)
   const jobId = ref<string | null>(null)
   const state = ref<'idle' | 'running' | 'done' | 'failed'>('idle')
   const done = ref(0)
@@ -96,8 +101,8 @@ export const useEvaluateStore = defineStore('evaluate', () => {
     try {
       const arg =
         target.value === 'val'
-          ? { model: model.value, split: 'val' as const }
-          : { model: model.value, data: folder.value, split: 'all' as const }
+          ? { model: model.value, split: 'val' as const, tta: tta.value }
+          : { model: model.value, data: folder.value, split: 'all' as const, tta: tta.value }
       const r = await client().call('eval:start', arg)
       jobId.value = r.jobId
       out.value = r.out
@@ -119,6 +124,7 @@ export const useEvaluateStore = defineStore('evaluate', () => {
     model.value = o.model
     target.value = o.split === 'val' ? 'val' : 'folder'
     if (o.split === 'all' && o.data) folder.value = o.data
+    tta.value = o.tta
     forRoot = useDatasetStore().root ?? forRoot
     out.value = o.out ?? null
     report.value = null
@@ -181,6 +187,7 @@ export const useEvaluateStore = defineStore('evaluate', () => {
     model,
     target,
     folder,
+    tta,
     jobId,
     state,
     done,

@@ -95,7 +95,8 @@ export const OPTIONAL_FIELDS: OptionalField[] = [
 ]
 /** The model's chosen value of a field, if it has one. */
 function chosenValue(f: OptionalField, chosen: ModelPostprocess): number | undefined {
-  return f.key in chosen ? chosen[f.key as keyof ModelPostprocess] : undefined
+  const value = f.key in chosen ? chosen[f.key as keyof ModelPostprocess] : undefined
+  return typeof value === 'number' ? value : undefined
 }
 
 /** What an empty field shows: the model's value ("30 (model)"), else the default. */

@@ -32,20 +32,34 @@ describe('choosePostprocess', () => {
     const { samples } = await labelledSamples(DSB_ROOT, FLUO_IDS)
     expect(samples).toHaveLength(3)
     const settings = gridSettings(predictor)
-    expect(settings).toHaveLength(27)
+    expect(settings).toHaveLength(54)
     expect(settings.every((s) => s.h !== undefined && s.seedLevel === undefined)).toBe(true)
+    expect(settings.filter((s) => s.tta)).toHaveLength(27)
     const r = await choosePostprocess(predictor, samples)
     expect(r.images).toBe(3)
-    expect(r.rows).toHaveLength(27)
+    expect(r.rows).toHaveLength(54)
     for (let i = 1; i < r.rows.length; i++)
       expect(r.rows[i - 1].f1).toBeGreaterThanOrEqual(r.rows[i].f1)
     const fallback = r.rows.find(
-      (x) => x.settings.threshold === 0.5 && x.settings.minSize === 10 && x.settings.h === 2
+      (x) =>
+        !x.settings.tta &&
+        x.settings.threshold === 0.5 &&
+        x.settings.minSize === 10 &&
+        x.settings.h === 2
     )!
     expect(r.chosen.f1).toBeGreaterThanOrEqual(fallback.f1)
     // a bright-is-nucleus model still finds most nuclei of these fluorescence images
     expect(r.chosen.f1).toBeGreaterThan(0.5)
     expect(new Set(r.rows.map((x) => x.f1.toFixed(4))).size).toBeGreaterThan(1)
+    // a per-pixel model gains nothing from flips: each TTA row scores as its twin, and the
+    // cheaper setting wins the tie
+    for (const row of r.rows.filter((x) => x.settings.tta)) {
+      const twin = r.rows.find(
+        (x) => JSON.stringify(x.settings) === JSON.stringify({ ...row.settings, tta: false })
+      )!
+      expect(row.f1).toBeCloseTo(twin.f1, 6)
+    }
+    expect(r.chosen.settings.tta).toBe(false)
 
     const configPath = join(tmp, 'run', 'config.json')
     const config = JSON.parse(await readFile(configPath, 'utf8'))
@@ -60,7 +74,7 @@ describe('choosePostprocess', () => {
   it('tunes the seed level of instance models and refuses class models and empty sets', async () => {
     const instances: LoadedPredictor = { ...predictor, target: 'both' }
     const s = gridSettings(instances)
-    expect(s).toHaveLength(DEFAULT_GRID.threshold.length * DEFAULT_GRID.minSize.length * 5)
+    expect(s).toHaveLength(2 * DEFAULT_GRID.threshold.length * DEFAULT_GRID.minSize.length * 5)
     expect(s.every((x) => x.seedLevel !== undefined && x.h === undefined)).toBe(true)
     const classes: LoadedPredictor = { ...predictor, target: 'classes' }
     await expect(choosePostprocess(classes, [])).rejects.toThrow(/class models/)

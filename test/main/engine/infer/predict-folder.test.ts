@@ -207,13 +207,17 @@ describe('predictFolder', () => {
 
   it("uses the model's chosen post-processing where none is given, the user's where given", async () => {
     const chosenRun = join(tmp, 'chosen-run')
-    await writeThresholdRun(chosenRun, { postprocess: { threshold: 0.7, minSize: 400, h: 3 } })
+    await writeThresholdRun(chosenRun, {
+      postprocess: { threshold: 0.7, minSize: 400, h: 3, tta: true }
+    })
     const chosen = await loadPredictor(chosenRun)
     try {
       expect(settingsFor(chosen)).toMatchObject({ threshold: 0.7, minSize: 400 })
       expect(settingsFor(chosen).splitOptions.h).toBe(3)
       expect(settingsFor(chosen, { minSize: 5 }).minSize).toBe(5)
-      expect(settingsFor(predictor)).toMatchObject({ threshold: 0.5, minSize: 10 })
+      expect(settingsFor(predictor)).toMatchObject({ threshold: 0.5, minSize: 10, tta: false })
+      expect(settingsFor(chosen).tta).toBe(true)
+      expect(settingsFor(chosen, { tta: false }).tta).toBe(false)
       const ids = async (out: string) =>
         Promise.all(
           FLUO_IDS.map(async (id) => (await readImage(join(out, 'instances', `${id}.png`))).data)
@@ -248,7 +252,19 @@ describe('predictFolder', () => {
         { ...PREDICT_DEFAULTS, input: input(), out: byModel, minSize: 50 },
         chosen
       )
-      expect(recorded).toMatchObject({ threshold: 0.7, minSize: 50, h: 3 })
+      expect(recorded).toMatchObject({ threshold: 0.7, minSize: 50, h: 3, tta: true })
+      const withoutTta = { ...PREDICT_DEFAULTS, input: input(), out: byModel, tta: false }
+      expect(recordedSettings(withoutTta, chosen)).toMatchObject({ threshold: 0.7, tta: false })
+      // the model's TTA is part of what an export was made with: turned off, nothing is skipped
+      const again = await predictFolder(chosen, { input: input(), out: byModel, instances: true })
+      expect(again.skipped).toBe(FLUO_IDS.length)
+      const off = await predictFolder(chosen, {
+        input: input(),
+        out: byModel,
+        instances: true,
+        tta: false
+      })
+      expect([off.skipped, off.done]).toEqual([0, FLUO_IDS.length])
     } finally {
       chosen.model.dispose()
     }

@@ -1,0 +1,25 @@
+/** How a model's objects were made, in words for a results line. */
+import type { ModelPostprocess } from '../../../src-preload/options/predict'
+
+/**
+ * "threshold 0.6 · min object 30 px · split peak h 1 px" (binary models) or "… · seed level
+ * 0.5" (instance models), in the Predict fields' words; only the settings given are named.
+ */
+export function objectsMadeBy(p: ModelPostprocess): string {
+  const parts: string[] = []
+  if (p.threshold !== undefined) parts.push(`threshold ${p.threshold}`)
+  if (p.minSize !== undefined) parts.push(`min object ${p.minSize} px`)
+  if (p.h !== undefined) parts.push(`split peak h ${p.h} px`)
+  if (p.seedLevel !== undefined) parts.push(`seed level ${p.seedLevel}`)
+  return parts.join(' · ')
+}
+
+/**
+ * The test-time augmentation checkbox's title: what it does, and the model's choice while the
+ * user has made none.
+ */
+export function ttaTitle(chosen: ModelPostprocess, given: boolean | undefined): string {
+  const what = 'Average the 8 flips and transposes of each image (8× slower)'
+  if (given !== undefined || chosen.tta === undefined) return what
+  return `${what}; ${chosen.tta ? 'on' : 'off'} as chosen for this model on its validation images`
+}

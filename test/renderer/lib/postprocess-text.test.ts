@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest'
+import { objectsMadeBy, ttaTitle } from '../../../src-renderer/src/lib/postprocess-text'
+
+describe('objectsMadeBy', () => {
+  it("names a binary model's settings in the Predict fields' words", () => {
+    expect(objectsMadeBy({ threshold: 0.6, minSize: 30, h: 1 })).toBe(
+      'threshold 0.6 · min object 30 px · split peak h 1 px'
+    )
+  })
+  it("names an instance model's seed level, and only the settings given", () => {
+    expect(objectsMadeBy({ threshold: 0.5, seedLevel: 0.4 })).toBe('threshold 0.5 · seed level 0.4')
+    expect(objectsMadeBy({})).toBe('')
+  })
+  it("says the model's test-time augmentation choice until the user makes one", () => {
+    expect(ttaTitle({ tta: true }, undefined)).toMatch(/8× slower\); on as chosen for this model/)
+    expect(ttaTitle({ tta: false }, undefined)).toMatch(/; off as chosen for this model/)
+    expect(ttaTitle({ tta: true }, false)).not.toMatch(/chosen/)
+    expect(ttaTitle({}, undefined)).not.toMatch(/chosen/)
+  })
+})
