@@ -23,7 +23,8 @@ describe('app: nuclei with the shipped model, no training', () => {
     expect(chosen).toMatchObject({
       threshold: expect.any(Number),
       minSize: expect.any(Number),
-      h: expect.any(Number)
+      h: expect.any(Number),
+      tta: expect.any(Boolean)
     })
     await openApp(page, host)
     await openDataset(page, dsb, DSB_SAMPLES[0])
@@ -41,6 +42,11 @@ describe('app: nuclei with the shipped model, no training', () => {
     await expect(page.getByTestId('predict-h').getAttribute('placeholder')).resolves.toBe(
       `${chosen.h} (model)`
     )
+    // the box shows the model's test-time augmentation, and says it is the model's choice
+    await expect(page.getByTestId('predict-tta').isChecked()).resolves.toBe(chosen.tta)
+    await expect(
+      page.locator('label', { has: page.getByTestId('predict-tta') }).getAttribute('title')
+    ).resolves.toMatch(new RegExp(`; ${chosen.tta ? 'on' : 'off'} as chosen for this model`))
     // on a small screen with every option open, Predict stays in view without scrolling
     const size = page.viewportSize()!
     await page.setViewportSize({ width: 1024, height: 700 })
@@ -57,7 +63,12 @@ describe('app: nuclei with the shipped model, no training', () => {
     const record = async () => JSON.parse(await readFile(join(out, 'prediction.json'), 'utf8'))
     expect(await record()).toMatchObject({
       model: { path: NUCLEI, name: 'Nuclei (DSB2018)', labelType: 'binary' },
-      settings: { threshold: chosen.threshold, minSize: chosen.minSize, h: chosen.h },
+      settings: {
+        threshold: chosen.threshold,
+        minSize: chosen.minSize,
+        h: chosen.h,
+        tta: chosen.tta
+      },
       result: { images: 4, done: 4 }
     })
     const objects = (await record()).result.objects as number
