@@ -12,11 +12,7 @@ import { accumulate, createConfusion, scores } from '../metrics'
 import { normalizeImage } from '../normalize'
 import { autoTile, loadPredictor, type LoadedPredictor } from '../infer/load-predictor'
 import { predictImage } from '../infer/predict-image'
-import {
-  appliedPostprocess,
-  settingsFor,
-  type PostprocessSettings
-} from '../infer/predict-folder'
+import { appliedPostprocess, settingsFor, type PostprocessSettings } from '../infer/predict-folder'
 import { foregroundProbability, type ProbabilityMap } from '../postprocess/postprocess'
 import { argmaxClasses } from '../postprocess/threshold'
 import { InstanceScorer } from './instance-eval'
