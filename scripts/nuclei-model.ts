@@ -177,7 +177,7 @@ function describeTarget(c: typeof config): {
   const { chosen: p, f1, fallbackF1 } = tuned
   const grid = DEFAULT_GRID
   const tta = p.tta
-    ? ' Each image is predicted as the mean of its 8 flips and transposes (test-time augmentation, 8× the time; `--no-tta` or the unticked box turns it off).'
+    ? ' Each image is predicted as the mean of its 8 flips and transposes (test-time augmentation: the network runs 8 times per image, a prediction takes about 4× as long; `--no-tta` or the unticked box turns it off).'
     : ''
   const how = `Chosen on the validation split (saved as \`postprocess\` in config.json, used by predict and eval unless overridden) with and without test-time augmentation, among thresholds ${grid.threshold.join('/')}, smallest objects ${grid.minSize.join('/')} px and`
   const fallback = `F1@0.5 ${f1.toFixed(3)} with these settings, ${fallbackF1.toFixed(3)} with the fallback ones (no TTA, threshold ${POSTPROCESS_FALLBACK.threshold}, ${POSTPROCESS_FALLBACK.minSize} px`
