@@ -23,7 +23,7 @@ export function registerEvalCommand(program: Command): void {
     .option('--out <dir>', 'write eval.json and each image prediction (predictions/<id>.png) here')
     .option(
       '--tta',
-      "test-time augmentation: average 8 flips/transposes (8x slower; default: the model's choice, else off)"
+      "test-time augmentation: average 8 flips/transposes (the network runs 8 times, about 4x the prediction time; default: the model's choice, else off)"
     )
     .option('--no-tta', "no test-time augmentation, whatever the model's choice")
     .option('--gallery <dir>', 'write <id>.png per image: original | prediction | label | outlines')

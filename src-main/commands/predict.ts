@@ -68,7 +68,7 @@ export function registerPredictCommand(program: Command): void {
     .option('--scale <s>', 'resize images by this factor before inference', num)
     .option(
       '--tta',
-      "test-time augmentation: average 8 flips/transposes (8x slower; default: the model's choice, else off)"
+      "test-time augmentation: average 8 flips/transposes (the network runs 8 times, about 4x the prediction time; default: the model's choice, else off)"
     )
     .option('--no-tta', "no test-time augmentation, whatever the model's choice")
     .option(

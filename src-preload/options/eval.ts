@@ -19,7 +19,10 @@ export const evalOptions = z.strictObject({
   split: z.enum(EVAL_SPLITS).default('val'),
   /** Folder for `eval.json` and each image's prediction (for the side-by-side view). */
   out: path.optional(),
-  /** Test-time augmentation: average the 8 flips and transposes (8× slower); default: the model's choice, else off. */
+  /**
+   * Test-time augmentation: average the 8 flips and transposes (the network runs 8 times: about
+   * 4× the prediction time); default: the model's choice, else off.
+   */
   tta: z.boolean().optional(),
   /** Folder for `<id>.png`: original | prediction | label | predicted outlines. */
   gallery: path.optional(),

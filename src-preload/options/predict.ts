@@ -20,8 +20,8 @@ const predictSettings = {
   /** Resize images by this factor before inference (the map is resized back). */
   scale: z.number().positive().optional(),
   /**
-   * Test-time augmentation: average the probabilities of the 8 flips and transposes (8× slower);
-   * default: the model's choice, else off.
+   * Test-time augmentation: average the probabilities of the 8 flips and transposes (the network
+   * runs 8 times: about 4× the prediction time); default: the model's choice, else off.
    */
   tta: z.boolean().optional(),
   /** Foreground probability threshold (default: the model's chosen one, else 0.5). */

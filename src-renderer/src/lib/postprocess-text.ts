@@ -19,7 +19,8 @@ export function objectsMadeBy(p: ModelPostprocess): string {
  * user has made none.
  */
 export function ttaTitle(chosen: ModelPostprocess, given: boolean | undefined): string {
-  const what = 'Average the 8 flips and transposes of each image (8× slower)'
+  const what =
+    'Average the 8 flips and transposes of each image (the network runs 8 times: about 4× the prediction time)'
   if (given !== undefined || chosen.tta === undefined) return what
   return `${what}; ${chosen.tta ? 'on' : 'off'} as chosen for this model on its validation images`
 }

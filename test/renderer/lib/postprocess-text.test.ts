@@ -12,7 +12,9 @@ describe('objectsMadeBy', () => {
     expect(objectsMadeBy({})).toBe('')
   })
   it("says the model's test-time augmentation choice until the user makes one", () => {
-    expect(ttaTitle({ tta: true }, undefined)).toMatch(/8× slower\); on as chosen for this model/)
+    expect(ttaTitle({ tta: true }, undefined)).toMatch(
+      /about 4× the prediction time\); on as chosen for this model/
+    )
     expect(ttaTitle({ tta: false }, undefined)).toMatch(/; off as chosen for this model/)
     expect(ttaTitle({ tta: true }, false)).not.toMatch(/chosen/)
     expect(ttaTitle({}, undefined)).not.toMatch(/chosen/)
