@@ -120,6 +120,8 @@ export const useTrainingStore = defineStore('training', () => {
   })
   /** Problems of the form's values, by field, in the form's words. */
   const formErrors = computed(() => trainFormErrors({ ...options, ...labelArgs() }))
+  /** The form's problem with `field`, or '' (what a field shows under itself). */
+  const fieldError = (field: string): string => formErrors.value[field] ?? ''
   /** The run Resume continues, in words (its folder name and epochs), or null. */
   const resumeTarget = computed(() => {
     if (!runDir.value) return null
@@ -478,6 +480,7 @@ export const useTrainingStore = defineStore('training', () => {
     switchDataset,
     labels,
     formErrors,
+    fieldError,
     resumeTarget,
     startProblem
   }
