@@ -82,8 +82,8 @@ const config = await readRunConfig(run)
 const val = config.split.val
 
 /**
- * The post-processing chosen on the validation split (threshold × smallest object × split
- * setting, bench/README.md "Choosing the post-processing"), and the fallback's F1 beside it.
+ * The post-processing chosen on the validation split (threshold × smallest object × object
+ * probability floor × split setting, bench/README.md "Choosing the post-processing"), and the fallback's F1 beside it.
  */
 async function choose(): Promise<{ chosen: ModelPostprocess; f1: number; fallbackF1: number }> {
   await initBackend()
@@ -99,17 +99,18 @@ async function choose(): Promise<{ chosen: ModelPostprocess; f1: number; fallbac
         s.tta === POSTPROCESS_FALLBACK.tta &&
         s.threshold === POSTPROCESS_FALLBACK.threshold &&
         s.minSize === POSTPROCESS_FALLBACK.minSize &&
+        (s.minScore ?? 0) === POSTPROCESS_FALLBACK.minScore &&
         (s.h ?? POSTPROCESS_FALLBACK.h) === POSTPROCESS_FALLBACK.h &&
         (s.seedLevel ?? DEFAULT_SEEDS.level) === DEFAULT_SEEDS.level
     )
     const table = r.rows.map(
       ({ settings: s, f1, ap50 }) =>
-        `| ${s.tta ? 'yes' : 'no'} | ${s.threshold} | ${s.minSize} | ${s.h ?? s.seedLevel} | ${f1.toFixed(3)} | ${ap50.toFixed(3)} |`
+        `| ${s.tta ? 'yes' : 'no'} | ${s.threshold} | ${s.minSize} | ${s.minScore ?? 0} | ${s.h ?? s.seedLevel} | ${f1.toFixed(3)} | ${ap50.toFixed(3)} |`
     )
     process.stderr.write(
       [
-        '| TTA | threshold | min size | h / seed level | F1@0.5 | AP50 |',
-        '|---|---|---|---|---|---|',
+        '| TTA | threshold | min size | min score | h / seed level | F1@0.5 | AP50 |',
+        '|---|---|---|---|---|---|---|',
         ...table
       ]
         .slice(0, 12)
@@ -134,6 +135,7 @@ async function score(dir: string): Promise<ModelCard['scores']> {
     postprocess: {
       threshold: chosen.threshold,
       minSize: chosen.minSize,
+      minScore: chosen.minScore,
       splitOptions: chosen.h === undefined ? undefined : { h: chosen.h },
       seeds: chosen.seedLevel === undefined ? undefined : { level: chosen.seedLevel }
     },
@@ -179,18 +181,21 @@ function describeTarget(c: typeof config): {
   const tta = p.tta
     ? ' Each image is predicted as the mean of its 8 flips and transposes (test-time augmentation: the network runs 8 times per image, a prediction takes about 4× as long; `--no-tta` or the unticked box turns it off).'
     : ''
-  const how = `Chosen on the validation split (saved as \`postprocess\` in config.json, used by predict and eval unless overridden) with and without test-time augmentation, among thresholds ${grid.threshold.join('/')}, smallest objects ${grid.minSize.join('/')} px and`
-  const fallback = `F1@0.5 ${f1.toFixed(3)} with these settings, ${fallbackF1.toFixed(3)} with the fallback ones (no TTA, threshold ${POSTPROCESS_FALLBACK.threshold}, ${POSTPROCESS_FALLBACK.minSize} px`
+  const floor = p.minScore
+    ? ` Objects whose mean foreground probability is under ${p.minScore} are then dropped (faint debris and outlines).`
+    : ''
+  const how = `Chosen on the validation split (saved as \`postprocess\` in config.json, used by predict and eval unless overridden) with and without test-time augmentation, among thresholds ${grid.threshold.join('/')}, smallest objects ${grid.minSize.join('/')} px, object probability floors ${grid.minScore.join('/')} and`
+  const fallback = `F1@0.5 ${f1.toFixed(3)} with these settings, ${fallbackF1.toFixed(3)} with the fallback ones (no TTA, threshold ${POSTPROCESS_FALLBACK.threshold}, ${POSTPROCESS_FALLBACK.minSize} px, no floor`
   if (c.target === 'instances')
     return {
       description: `${intro}, predicting each nucleus (background / interior / boundary classes plus each nucleus’s normalised distance to its border).`,
       loss: `3-class cross-entropy and foreground Dice plus distance BCE, weighted ${c.touchWeight}× more (σ ${c.touchSigma} px) where two nuclei nearly touch`,
-      postprocess: `foreground = 1 − P(background) ≥ ${p.threshold}, holes filled, objects under ${p.minSize} px dropped; one seed per 4-connected region where the predicted distance is ≥ ${p.seedLevel}; seeds flood the inverted distance over the foreground (watershed).${tta} ${how} seed levels ${grid.seedLevel.join('/')}: ${fallback}, seed level ${DEFAULT_SEEDS.level}).`
+      postprocess: `foreground = 1 − P(background) ≥ ${p.threshold}, holes filled, objects under ${p.minSize} px dropped; one seed per 4-connected region where the predicted distance is ≥ ${p.seedLevel}; seeds flood the inverted distance over the foreground (watershed).${floor}${tta} ${how} seed levels ${grid.seedLevel.join('/')}: ${fallback}, seed level ${DEFAULT_SEEDS.level}).`
     }
   return {
     description: `${intro}, predicting the nuclei’s foreground; touching nuclei are split by a watershed on the distance to the background.`,
     loss: 'binary cross-entropy plus Dice on the foreground',
-    postprocess: `foreground probability ≥ ${p.threshold}, holes filled, objects under ${p.minSize} px dropped; touching objects split by a watershed on the distance transform of the foreground, seeded at its h-maxima (h ${p.h} px).${tta} ${how} peak heights h ${grid.h.join('/')} px: ${fallback}, h ${POSTPROCESS_FALLBACK.h}).`
+    postprocess: `foreground probability ≥ ${p.threshold}, holes filled, objects under ${p.minSize} px dropped; touching objects split by a watershed on the distance transform of the foreground, seeded at its h-maxima (h ${p.h} px).${floor}${tta} ${how} peak heights h ${grid.h.join('/')} px: ${fallback}, h ${POSTPROCESS_FALLBACK.h}).`
   }
 }
 

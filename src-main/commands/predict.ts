@@ -81,6 +81,11 @@ export function registerPredictCommand(program: Command): void {
       `drop objects smaller than n pixels (default: the model's, else ${POSTPROCESS_FALLBACK.minSize})`,
       num
     )
+    .option(
+      '--min-score <p>',
+      `drop objects whose mean foreground probability is under p, after splitting (default: the model's, else ${POSTPROCESS_FALLBACK.minScore} = keep all)`,
+      num
+    )
     .option('--no-split', 'plain connected components (do not split touching objects)')
     .option(
       '--h <px>',

@@ -28,6 +28,11 @@ const predictSettings = {
   threshold: z.number().min(0).max(1).optional(),
   /** Objects smaller than this many pixels are dropped (default: the model's, else 10). */
   minSize: z.number().int().min(0).optional(),
+  /**
+   * Objects whose mean foreground probability is below this are dropped, after splitting: faint
+   * debris and outlines go (default: the model's, else 0 = keep all).
+   */
+  minScore: z.number().min(0).max(1).optional(),
   /** Split touching objects (distance watershed for binary runs, seeds for instance runs). */
   split: z.boolean().default(true),
   /** Split, binary runs: minimal dynamic of a distance peak, in pixels (default: the model's, else 2). */
@@ -54,6 +59,7 @@ const predictSettings = {
 export const modelPostprocess = z.strictObject({
   threshold: predictSettings.threshold,
   minSize: predictSettings.minSize,
+  minScore: predictSettings.minScore,
   h: predictSettings.h,
   seedLevel: predictSettings.seedLevel,
   tta: predictSettings.tta
@@ -63,10 +69,16 @@ export const modelPostprocess = z.strictObject({
 export type ModelPostprocess = z.output<typeof modelPostprocess>
 
 /**
- * Threshold, smallest object, split peak h and test-time augmentation when neither the user nor the
- * model chose them.
+ * Threshold, smallest object, object probability floor, split peak h and test-time augmentation
+ * when neither the user nor the model chose them.
  */
-export const POSTPROCESS_FALLBACK = { threshold: 0.5, minSize: 10, h: 2, tta: false } as const
+export const POSTPROCESS_FALLBACK = {
+  threshold: 0.5,
+  minSize: 10,
+  minScore: 0,
+  h: 2,
+  tta: false
+} as const
 
 /** A batch prediction: the trained run, the input and output folders, and the settings. */
 export const predictOptions = z.strictObject({

@@ -42,6 +42,8 @@ export interface PredictFolderOptions {
   tta?: boolean
   threshold?: number
   minSize?: number
+  /** Drop objects whose mean foreground probability is below this (0 = keep all). */
+  minScore?: number
   /** Split touching objects (distance watershed for binary runs, seeds for instance runs). */
   split?: boolean
   splitOptions?: SplitOptions
@@ -77,6 +79,7 @@ export function folderOptions(
     tta: o.tta,
     threshold: o.threshold,
     minSize: o.minSize,
+    minScore: o.minScore,
     split: o.split,
     splitOptions: o.h === undefined ? undefined : { h: o.h },
     seeds: o.seedLevel === undefined ? undefined : { level: o.seedLevel },
@@ -118,6 +121,8 @@ export interface PostprocessSettings {
   tta: boolean
   threshold: number
   minSize: number
+  /** Objects whose mean foreground probability is below this are dropped (0 = keep all). */
+  minScore: number
   split: boolean
   splitOptions: SplitOptions
   seeds: SeedOptions
@@ -136,6 +141,7 @@ export function settingsFor(
     tta: given.tta ?? chosen.tta ?? POSTPROCESS_FALLBACK.tta,
     threshold: given.threshold ?? chosen.threshold ?? POSTPROCESS_FALLBACK.threshold,
     minSize: given.minSize ?? chosen.minSize ?? POSTPROCESS_FALLBACK.minSize,
+    minScore: given.minScore ?? chosen.minScore ?? POSTPROCESS_FALLBACK.minScore,
     split: given.split ?? DEFAULT_PREDICT.split,
     splitOptions: { ...DEFAULT_SPLIT, ...definedOnly({ h: chosen.h }), ...given.splitOptions },
     seeds: { ...DEFAULT_SEEDS, ...definedOnly({ level: chosen.seedLevel }), ...given.seeds }
@@ -144,9 +150,9 @@ export function settingsFor(
 
 /**
  * The post-processing a prediction runs with, as records list it: test-time augmentation,
- * threshold, smallest object and the split setting of the model's target (h for binary models,
- * seed level for instance models); only TTA for a multi-class model (each pixel takes its most
- * likely class).
+ * threshold, smallest object, object probability floor and the split setting of the model's
+ * target (h for binary models, seed level for instance models); only TTA for a multi-class model
+ * (each pixel takes its most likely class).
  */
 export function appliedPostprocess(
   predictor: LoadedPredictor,
@@ -156,7 +162,13 @@ export function appliedPostprocess(
   if (predictor.target === 'classes') return { tta: post.tta }
   const split =
     predictor.target === 'binary' ? { h: post.splitOptions.h } : { seedLevel: post.seeds.level }
-  return { threshold: post.threshold, minSize: post.minSize, ...split, tta: post.tta }
+  return {
+    threshold: post.threshold,
+    minSize: post.minSize,
+    minScore: post.minScore,
+    ...split,
+    tta: post.tta
+  }
 }
 
 /**
@@ -174,6 +186,7 @@ export function postprocessFor(
     target: predictor.target,
     threshold: o.threshold,
     minSize: o.minSize,
+    minScore: o.minScore,
     fillHoles: !predictor.config.invertMask,
     instances: o.split ? 'split' : 'components',
     split: o.splitOptions,
@@ -281,6 +294,7 @@ export async function predictFolder(
         post.tta,
         post.threshold,
         post.minSize,
+        post.minScore,
         post.split,
         post.splitOptions,
         post.seeds,

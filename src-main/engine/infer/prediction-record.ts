@@ -39,7 +39,8 @@ export function recordedSettings(
   const skip = new Set(['model', 'input', 'out', 'backend'])
   // a multi-class model takes each pixel's most likely class: no threshold, objects or splitting
   if (predictor.target === 'classes')
-    for (const k of ['threshold', 'minSize', 'split', 'h', 'seedLevel', 'instances']) skip.add(k)
+    for (const k of ['threshold', 'minSize', 'minScore', 'split', 'h', 'seedLevel', 'instances'])
+      skip.add(k)
   return {
     ...Object.fromEntries(Object.entries(o).filter(([k]) => !skip.has(k))),
     ...appliedPostprocess(predictor, folderOptions(o))

@@ -12,6 +12,7 @@ import {
   instancesFromMap,
   type SeedOptions
 } from './instance-maps'
+import { dropFaintObjects } from './object-score'
 import { type SplitOptions, splitTouching } from './split-touching'
 import { argmaxClasses, thresholdMap } from './threshold'
 
@@ -37,6 +38,11 @@ export interface PostprocessOptions {
   target?: TargetKind
   threshold?: number
   minSize?: number
+  /**
+   * Objects whose mean foreground probability is below this are dropped, after splitting
+   * (0 = keep all).
+   */
+  minScore?: number
   fillHoles?: boolean
   instances?: InstanceMode
   connectivity?: Connectivity
@@ -51,6 +57,7 @@ export const DEFAULT_POSTPROCESS: Required<Omit<PostprocessOptions, 'split' | 's
   target: 'binary',
   threshold: 0.5,
   minSize: 0,
+  minScore: 0,
   fillHoles: true,
   instances: 'components',
   connectivity: 8
@@ -79,9 +86,9 @@ export function postprocess(
   let fg = channels === 1 || instanceKind ? thresholdMap(probability, o.threshold) : foreground(map)
   if (o.fillHoles) fg = fillHoles(fg, w, h, o.connectivity)
   if (o.minSize > 0) fg = removeSmallObjects(fg, w, h, o.minSize, o.connectivity)
-  if (o.instances === 'none') return { mask: fg }
+  if (o.instances === 'none' && o.minScore <= 0) return { mask: fg }
   let instances: LabelImage
-  if (o.instances === 'components') {
+  if (o.instances === 'components' || o.instances === 'none') {
     instances = labelComponents(fg, w, h, o.connectivity)
   } else if (instanceKind) {
     instances = instancesFromMap(map.data, instanceKind, fg, w, h, o.seeds)
@@ -90,20 +97,29 @@ export function postprocess(
     instances = splitTouching(fg, w, h, { minSize: o.minSize, ...o.split }, p)
   }
   if (o.minSize > 0) instances = relabel(instances.labels, o.minSize)
+  if (o.minScore > 0) {
+    const p = channels === 1 || instanceKind ? probability : foregroundProbability(map, o.target)
+    instances = dropFaintObjects(instances, p, o.minScore)
+  }
   for (let i = 0; i < fg.length; i++) fg[i] = instances.labels[i] ? 1 : 0
-  return { mask: fg, instances }
+  return o.instances === 'none' ? { mask: fg } : { mask: fg, instances }
 }
+
 
 /** Foreground (0/1) of a multi-channel binary map: argmax ≠ 0. */
 function foreground(map: ProbabilityMap): Uint8Array {
   return argmaxClasses(map.data, map.channels).map((c) => (c === 0 ? 0 : 1))
 }
 
-/** Foreground probability (one value per pixel) of a binary or instance map. */
+/**
+ * Foreground probability (one value per pixel) of a binary or instance map; of a multi-channel
+ * binary map, 1 − P(background).
+ */
 export function foregroundProbability(map: ProbabilityMap, kind: TargetKind): ArrayLike<number> {
-  if (kind === 'binary' || kind === 'classes') {
-    if (map.channels !== 1) throw new Error(`a ${map.channels}-channel map has no one foreground`)
-    return map.data
-  }
-  return instanceForeground(map.data, kind)
+  if (kind !== 'binary' && kind !== 'classes') return instanceForeground(map.data, kind)
+  if (map.channels === 1) return map.data
+  if (kind === 'classes') throw new Error(`a ${map.channels}-class map has no one foreground`)
+  const out = new Float32Array(map.width * map.height)
+  for (let i = 0; i < out.length; i++) out[i] = 1 - map.data[i * map.channels]
+  return out
 }

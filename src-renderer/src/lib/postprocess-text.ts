@@ -2,13 +2,15 @@
 import type { ModelPostprocess } from '../../../src-preload/options/predict'
 
 /**
- * "threshold 0.6 · min object 30 px · split peak h 1 px" (binary models) or "… · seed level
- * 0.5" (instance models), in the Predict fields' words; only the settings given are named.
+ * "threshold 0.6 · min object 30 px · min object score 0.7 · split peak h 1 px" (binary models) or
+ * "… · seed level 0.5" (instance models), in the Predict fields' words; only the settings given
+ * are named, and the score floor only when it drops anything (above 0).
  */
 export function objectsMadeBy(p: ModelPostprocess): string {
   const parts: string[] = []
   if (p.threshold !== undefined) parts.push(`threshold ${p.threshold}`)
   if (p.minSize !== undefined) parts.push(`min object ${p.minSize} px`)
+  if (p.minScore) parts.push(`min object score ${p.minScore}`)
   if (p.h !== undefined) parts.push(`split peak h ${p.h} px`)
   if (p.seedLevel !== undefined) parts.push(`seed level ${p.seedLevel}`)
   return parts.join(' · ')

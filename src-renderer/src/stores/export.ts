@@ -19,7 +19,7 @@ import { useLibraryStore } from './library'
 
 /** The prediction settings that are numbers with no default of their own (empty = the engine's). */
 export type OptionalSetting =
-  'threshold' | 'minSize' | 'h' | 'seedLevel' | 'pixelSize' | 'scale' | 'tile'
+  'threshold' | 'minSize' | 'minScore' | 'h' | 'seedLevel' | 'pixelSize' | 'scale' | 'tile'
 
 /** What to write for each image, and how: every prediction option but the folders. */
 export type ExportOptions = Omit<PredictOptions, 'model' | 'input' | 'out'>

@@ -6,6 +6,10 @@ describe('objectsMadeBy', () => {
     expect(objectsMadeBy({ threshold: 0.6, minSize: 30, h: 1 })).toBe(
       'threshold 0.6 · min object 30 px · split peak h 1 px'
     )
+    expect(objectsMadeBy({ threshold: 0.5, minSize: 20, minScore: 0.7, h: 2 })).toBe(
+      'threshold 0.5 · min object 20 px · min object score 0.7 · split peak h 2 px'
+    )
+    expect(objectsMadeBy({ threshold: 0.5, minScore: 0 })).toBe('threshold 0.5')
   })
   it("names an instance model's seed level, and only the settings given", () => {
     expect(objectsMadeBy({ threshold: 0.5, seedLevel: 0.4 })).toBe('threshold 0.5 · seed level 0.4')

@@ -44,6 +44,17 @@ export const OUTPUT_FIELDS: OptionalField[] = [
     step: 1,
     placeholder: String(POSTPROCESS_FALLBACK.minSize),
     kinds: ['binary', 'instances']
+  },
+  {
+    key: 'minScore',
+    label: 'Min object score',
+    title:
+      'Objects whose mean foreground probability is below this are dropped after splitting (0 keeps all): faint debris and outlines go',
+    min: 0,
+    max: 1,
+    step: 0.05,
+    placeholder: String(POSTPROCESS_FALLBACK.minScore),
+    kinds: ['binary', 'instances']
   }
 ]
 /** The separation, tiling and measurement settings (empty: the model's value, else the default). */

@@ -32,12 +32,13 @@ describe('choosePostprocess', () => {
     const { samples } = await labelledSamples(DSB_ROOT, FLUO_IDS)
     expect(samples).toHaveLength(3)
     const settings = gridSettings(predictor)
-    expect(settings).toHaveLength(54)
+    expect(settings).toHaveLength(162)
     expect(settings.every((s) => s.h !== undefined && s.seedLevel === undefined)).toBe(true)
-    expect(settings.filter((s) => s.tta)).toHaveLength(27)
+    expect(settings.filter((s) => s.tta)).toHaveLength(81)
+    expect(settings.filter((s) => s.minScore === 0.7)).toHaveLength(54)
     const r = await choosePostprocess(predictor, samples)
     expect(r.images).toBe(3)
-    expect(r.rows).toHaveLength(54)
+    expect(r.rows).toHaveLength(162)
     for (let i = 1; i < r.rows.length; i++)
       expect(r.rows[i - 1].f1).toBeGreaterThanOrEqual(r.rows[i].f1)
     const fallback = r.rows.find(
@@ -45,6 +46,7 @@ describe('choosePostprocess', () => {
         !x.settings.tta &&
         x.settings.threshold === 0.5 &&
         x.settings.minSize === 10 &&
+        x.settings.minScore === 0 &&
         x.settings.h === 2
     )!
     expect(r.chosen.f1).toBeGreaterThanOrEqual(fallback.f1)
@@ -69,12 +71,32 @@ describe('choosePostprocess', () => {
     expect(scored.ap50).toBeCloseTo(r.chosen.ap50, 6)
     // the scores say how their objects were made
     expect(scored.postprocess).toEqual(r.chosen.settings)
+
+    // a floored row, scored on the shared split, is what eval scores with that floor
+    const floored = r.rows.find(
+      (x) =>
+        !x.settings.tta &&
+        x.settings.threshold === 0.5 &&
+        x.settings.minSize === 10 &&
+        x.settings.minScore === 0.8 &&
+        x.settings.h === 2
+    )!
+    expect(floored.f1).not.toBeCloseTo(fallback.f1, 4)
+    const { threshold, minSize, minScore, h } = floored.settings
+    const withFloor = await evaluateRun(join(tmp, 'run'), DSB_ROOT, {
+      ids: FLUO_IDS,
+      tta: false,
+      postprocess: { threshold, minSize, minScore, splitOptions: { h: h! } }
+    })
+    expect(withFloor.f1).toBeCloseTo(floored.f1, 6)
+    expect(withFloor.ap50).toBeCloseTo(floored.ap50, 6)
   })
 
   it('tunes the seed level of instance models and refuses class models and empty sets', async () => {
     const instances: LoadedPredictor = { ...predictor, target: 'both' }
     const s = gridSettings(instances)
-    expect(s).toHaveLength(2 * DEFAULT_GRID.threshold.length * DEFAULT_GRID.minSize.length * 5)
+    const { threshold, minSize, minScore } = DEFAULT_GRID
+    expect(s).toHaveLength(2 * threshold.length * minSize.length * minScore.length * 5)
     expect(s.every((x) => x.seedLevel !== undefined && x.h === undefined)).toBe(true)
     const classes: LoadedPredictor = { ...predictor, target: 'classes' }
     await expect(choosePostprocess(classes, [])).rejects.toThrow(/class models/)
