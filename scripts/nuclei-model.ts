@@ -4,11 +4,15 @@
  * (float16 weights when they score as float32 does), scores it on the run's seeded validation
  * split and writes card.json and the README.md rendered from it.
  *
- * Usage: npm run model:nuclei [-- --data DIR] [--from-run RUN] [--work DIR] [--out DIR]
+ * Usage: npm run model:nuclei [-- --data DIR] [--from-run RUN | --rechoose] [--work DIR] [--out DIR]
+ *
+ * `--rechoose` keeps the shipped weights as they are and only chooses the post-processing again
+ * (after the grid or the post-processing changed): the card's scores are then those of the shipped
+ * weights alone, with no float32 row (the float32 weights are not kept).
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { type ModelCard, modelCardSchema } from '../src-main/engine/builtin-models'
@@ -56,6 +60,7 @@ const { values } = parseArgs({
   options: {
     data: { type: 'string', default: join(ROOT, '../shared/datasets/dsb2018') },
     'from-run': { type: 'string' },
+    rechoose: { type: 'boolean', default: false },
     work: { type: 'string', default: join(ROOT, '.work/nuclei-model') },
     out: { type: 'string', default: join(ROOT, 'resources/models/nuclei') }
   }
@@ -64,8 +69,18 @@ const data = resolve(values.data!)
 const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim()
 const trainCommand = `npm run -s cli -- train --data ../shared/datasets/dsb2018 --out <run> ${RECIPE.join(' ')}`
 
+const out = resolve(values.out!)
 let run = values['from-run'] ? resolve(values['from-run']) : join(resolve(values.work!), 'run')
-if (!values['from-run']) {
+/** The shipped model's card, when only its post-processing is chosen again. */
+const rechosen = values.rechoose
+  ? modelCardSchema.parse(JSON.parse(await readFile(join(out, 'card.json'), 'utf8')))
+  : undefined
+if (rechosen) {
+  run = join(resolve(values.work!), 'shipped')
+  await rm(run, { recursive: true, force: true })
+  await cp(out, run, { recursive: true })
+  await writeFile(join(run, 'commit.txt'), rechosen.commit + '\n')
+} else if (!values['from-run']) {
   await mkdir(run, { recursive: true })
   const dirty = git('status', '--porcelain', '--untracked-files=no') ? '+dirty' : ''
   await writeFile(join(run, 'commit.txt'), git('rev-parse', 'HEAD') + dirty + '\n')
@@ -199,12 +214,22 @@ function describeTarget(c: typeof config): {
   }
 }
 
-const out = resolve(values.out!)
-const staging = join(resolve(values.work!), 'export')
-const scoresFloat32 = await score(run)
-await writeFolderAtomic(staging, (tmp) => exportTo(tmp, true))
-const scores16 = await score(staging)
-const float16 = Math.abs(scores16.f1 - scoresFloat32.f1) <= FLOAT16_TOLERANCE
+/** The scores of the weights to ship, those of float32 weights when they differ, and which ship. */
+async function scoreWeights(): Promise<{
+  shipped: ModelCard['scores']
+  float32?: ModelCard['scores']
+  float16: boolean
+}> {
+  if (rechosen) return { shipped: await score(run), float16: rechosen.weights === 'float16' }
+  const float32 = await score(run)
+  const staging = join(resolve(values.work!), 'export')
+  await writeFolderAtomic(staging, (tmp) => exportTo(tmp, true))
+  const scores16 = await score(staging)
+  return Math.abs(scores16.f1 - float32.f1) <= FLOAT16_TOLERANCE
+    ? { shipped: scores16, float32, float16: true }
+    : { shipped: float32, float16: false }
+}
+const { shipped: scores, float32: scoresFloat32, float16 } = await scoreWeights()
 await writeFolderAtomic(out, async (tmp) => {
   await exportTo(tmp, float16)
   const sizeBytes =
@@ -232,8 +257,8 @@ await writeFolderAtomic(out, async (tmp) => {
     commit,
     weights: float16 ? 'float16' : 'float32',
     sizeBytes,
-    scores: float16 ? scores16 : scoresFloat32,
-    scoresFloat32: float16 ? scoresFloat32 : undefined
+    scores,
+    scoresFloat32
   })
   await writeFile(join(tmp, 'card.json'), JSON.stringify(card, null, 2) + '\n')
   await writeFile(join(tmp, 'README.md'), renderModelCard(card))
