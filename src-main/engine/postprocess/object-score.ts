@@ -1,10 +1,7 @@
 import { type LabelImage, relabel } from './components'
 
 /** Mean of `probability` over each object (index 0, the background, is 0). */
-export function objectScores(
-  instances: LabelImage,
-  probability: ArrayLike<number>
-): Float64Array {
+export function objectScores(instances: LabelImage, probability: ArrayLike<number>): Float64Array {
   const sum = new Float64Array(instances.count + 1)
   const area = new Float64Array(instances.count + 1)
   const { labels } = instances

@@ -105,7 +105,6 @@ export function postprocess(
   return o.instances === 'none' ? { mask: fg } : { mask: fg, instances }
 }
 
-
 /** Foreground (0/1) of a multi-channel binary map: argmax ≠ 0. */
 function foreground(map: ProbabilityMap): Uint8Array {
   return argmaxClasses(map.data, map.channels).map((c) => (c === 0 ? 0 : 1))

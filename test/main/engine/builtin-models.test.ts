@@ -76,7 +76,10 @@ describe('the shipped nuclei model', () => {
     })
     expect(r.images).toBe(SAMPLE_IDS.length)
     for (const id of SAMPLE_IDS) expect(f1[id]).toBeCloseTo(nuclei.scores.perImageF1[id], 9)
-    // their mean F1 on the card is 0.874 (with the model's chosen post-processing)
+    // their mean F1 on the card is 0.857 (with the model's chosen post-processing)
     expect(r.f1).toBeGreaterThan(0.84)
+    // the card's split F1 (its per-image F1s, three of them scored again just above) meets the goal
+    expect(nuclei.scores.f1).toBeGreaterThanOrEqual(0.85)
+    expect(nuclei.postprocess).toMatch(/mean foreground probability is under 0\.7/)
   })
 })
