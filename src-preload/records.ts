@@ -42,6 +42,8 @@ export interface ModelEntry {
   channels: number | null
   /** Best validation IoU of the run's log, null when it has none. */
   bestValIou: number | null
+  /** Shipped models: object F1@0.5 on their validation split, from their model card. */
+  cardF1: number | null
   /** Epochs finished (log rows). */
   epochs: number
   /** The model it was fine-tuned from, if any. */

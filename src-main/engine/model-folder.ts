@@ -55,12 +55,18 @@ export function labelTypeOf(config: { classes?: number; target?: unknown }): Mod
   return 'binary'
 }
 
-/** A shipped model's title from its `card.json`, if it has one. */
-async function cardTitle(runDir: string): Promise<string | null> {
+/** A shipped model's title and validation F1@0.5 from its `card.json`, if it has one. */
+async function readCard(runDir: string): Promise<{ title: string | null; f1: number | null }> {
   const file = join(runDir, 'card.json')
-  if (!existsSync(file)) return null
-  const card = JSON.parse(await readFile(file, 'utf8')) as { title?: unknown }
-  return typeof card.title === 'string' ? card.title : null
+  if (!existsSync(file)) return { title: null, f1: null }
+  const card = JSON.parse(await readFile(file, 'utf8')) as {
+    title?: unknown
+    scores?: { f1?: unknown }
+  }
+  return {
+    title: typeof card.title === 'string' ? card.title : null,
+    f1: typeof card.scores?.f1 === 'number' ? card.scores.f1 : null
+  }
 }
 
 /** The described part of a library entry: everything but where it came from. */
@@ -73,7 +79,7 @@ export async function describeModel(path: string): Promise<ModelDescription> {
   const log = await readLog(runDir)
   const vals = log.map((r) => r.val_iou).filter((v) => Number.isFinite(v))
   const dataset = typeof config.data === 'string' ? config.data : null
-  const title = await cardTitle(runDir)
+  const { title, f1: cardF1 } = await readCard(runDir)
   const name = title ?? (dataset ? `${basename(dataset)}/${basename(runDir)}` : basename(runDir))
   return {
     path: runDir,
@@ -90,6 +96,7 @@ export async function describeModel(path: string): Promise<ModelDescription> {
     classes: config.classes ?? null,
     channels: config.channels ?? null,
     bestValIou: vals.length ? Math.max(...vals) : null,
+    cardF1,
     // a shipped model has no log: it was trained for the epochs its config names
     epochs: log.length || (title ? (config.epochs ?? 0) : 0),
     init: config.init ?? null,

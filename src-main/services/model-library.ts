@@ -159,6 +159,7 @@ export class ModelLibrary {
         classes: null,
         channels: null,
         bestValIou: null,
+        cardF1: null,
         epochs: 0,
         init: null,
         postprocess: null,

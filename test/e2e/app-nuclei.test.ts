@@ -23,6 +23,7 @@ describe('app: nuclei with the shipped model, no training', () => {
     expect(chosen).toMatchObject({
       threshold: expect.any(Number),
       minSize: expect.any(Number),
+      minScore: expect.any(Number),
       h: expect.any(Number),
       tta: expect.any(Boolean)
     })
@@ -37,6 +38,9 @@ describe('app: nuclei with the shipped model, no training', () => {
     )
     await expect(page.getByTestId('predict-minSize').getAttribute('placeholder')).resolves.toBe(
       `${chosen.minSize} (model)`
+    )
+    await expect(page.getByTestId('predict-minScore').getAttribute('placeholder')).resolves.toBe(
+      `${chosen.minScore} (model)`
     )
     await page.getByTestId('predict-advanced-toggle').click()
     await expect(page.getByTestId('predict-h').getAttribute('placeholder')).resolves.toBe(
@@ -66,11 +70,16 @@ describe('app: nuclei with the shipped model, no training', () => {
       settings: {
         threshold: chosen.threshold,
         minSize: chosen.minSize,
+        minScore: chosen.minScore,
         h: chosen.h,
         tta: chosen.tta
       },
       result: { images: 4, done: 4 }
     })
+    // the results say how their objects were made
+    await expect(page.getByTestId('predict-objects-made-by').textContent()).resolves.toContain(
+      `min object ${chosen.minSize} px · min object score ${chosen.minScore} · split peak h ${chosen.h} px`
+    )
     const objects = (await record()).result.objects as number
     expect(objects).toBeGreaterThan(4 * 5)
     // these images have labels of their own: a row says it opens that label, not the prediction
@@ -88,6 +97,21 @@ describe('app: nuclei with the shipped model, no training', () => {
     )
     expect((await record()).settings).toMatchObject({ minSize: 1, threshold: chosen.threshold })
     expect((await record()).result.objects).toBeGreaterThanOrEqual(objects)
+
+    // a floor of 0.99 on the objects' mean probability drops nearly all of them
+    await page.getByTestId('predict-minScore').fill('0.99')
+    await page.getByTestId('predict-minScore').press('Tab')
+    await page.getByTestId('predict-start').click()
+    await expect(stateIs(page, 'predict-state', ['done', 'failed', 'cancelled'])).resolves.toBe(
+      'done'
+    )
+    expect((await record()).settings).toMatchObject({ minSize: 1, minScore: 0.99 })
+    expect((await record()).result.objects).toBeLessThan(objects / 2)
+    await expect(page.getByTestId('predict-objects-made-by').textContent()).resolves.toContain(
+      'min object 1 px · min object score 0.99'
+    )
+    await page.getByTestId('predict-minScore').fill('')
+    await page.getByTestId('predict-minScore').press('Tab')
 
     // a binary model has no seed level; a value out of range is flagged and nothing starts
     await expect(page.getByTestId('predict-seedLevel').isDisabled()).resolves.toBe(true)

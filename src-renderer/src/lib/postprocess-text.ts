@@ -26,3 +26,22 @@ export function ttaTitle(chosen: ModelPostprocess, given: boolean | undefined): 
   if (given !== undefined || chosen.tta === undefined) return what
   return `${what}; ${chosen.tta ? 'on' : 'off'} as chosen for this model on its validation images`
 }
+
+/**
+ * A prediction's recorded settings (`prediction.json`) in the same words, with test-time
+ * augmentation when it was on: "objects: threshold 0.5 · … · test-time augmentation"; empty when
+ * none of them was recorded (multi-class models).
+ */
+export function settingsText(settings: Record<string, unknown>): string {
+  const num = (k: string) => (typeof settings[k] === 'number' ? (settings[k] as number) : undefined)
+  const objects = objectsMadeBy({
+    threshold: num('threshold'),
+    minSize: num('minSize'),
+    minScore: num('minScore'),
+    h: num('h'),
+    seedLevel: num('seedLevel')
+  })
+  const parts = [...(objects ? [`objects: ${objects}`] : [])]
+  if (settings.tta === true) parts.push('test-time augmentation')
+  return parts.join(' · ')
+}

@@ -178,7 +178,8 @@ export const useExportStore = defineStore('export', () => {
     }
   })
 
-  async function start(): Promise<void> {
+  /** Starts a prediction with `sent` (default: every option; the panel leaves out unused ones). */
+  async function start(sent: ExportOptions = options): Promise<void> {
     if (!runDir.value || !input.value || !out.value) {
       error.value = 'Choose a model, an input folder and an output folder'
       return
@@ -195,7 +196,7 @@ export const useExportStore = defineStore('export', () => {
           input: input.value
         })
       const r = await client().call('predict:start', {
-        ...structuredClone(toRaw(options)),
+        ...structuredClone(toRaw(sent)),
         model: runDir.value,
         input: input.value,
         out: out.value

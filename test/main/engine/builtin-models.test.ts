@@ -10,6 +10,7 @@ import {
   resolveModel
 } from '../../../src-main/engine/builtin-models'
 import { evaluateRun } from '../../../src-main/engine/eval/evaluate'
+import { describeModel } from '../../../src-main/engine/model-folder'
 import { renderModelCard } from '../../../src-main/engine/model-card'
 import { readRunConfig } from '../../../src-main/engine/run-store'
 import { DSB_ROOT } from './postprocess/helpers'
@@ -31,7 +32,7 @@ describe('the shipped nuclei model', () => {
   })
   afterAll(() => rm(tmp, { recursive: true, force: true }))
 
-  it('is listed by name with what the model library shows', () => {
+  it('is listed by name with what the model library shows', async () => {
     expect(listBuiltinModels().map((m) => m.name)).toContain('nuclei')
     expect(nuclei).toMatchObject({
       title: 'Nuclei (DSB2018)',
@@ -40,6 +41,10 @@ describe('the shipped nuclei model', () => {
       channels: 3
     })
     expect(nuclei.scores.images).toBe(24)
+    // the model library shows the card's F1 (a shipped model has no training log)
+    const entry = await describeModel(nuclei.dir)
+    expect(entry).toMatchObject({ name: 'Nuclei (DSB2018)', cardF1: nuclei.scores.f1 })
+    expect(entry.bestValIou).toBeNull()
     expect(resolveModel('nuclei')).toBe(nuclei.dir)
     expect(() => resolveModel('no-such-model')).toThrow(/built-in: nuclei/)
   })

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { objectsMadeBy, ttaTitle } from '../../../src-renderer/src/lib/postprocess-text'
+import {
+  objectsMadeBy,
+  settingsText,
+  ttaTitle
+} from '../../../src-renderer/src/lib/postprocess-text'
 
 describe('objectsMadeBy', () => {
   it("names a binary model's settings in the Predict fields' words", () => {
@@ -22,5 +26,20 @@ describe('objectsMadeBy', () => {
     expect(ttaTitle({ tta: false }, undefined)).toMatch(/; off as chosen for this model/)
     expect(ttaTitle({ tta: true }, false)).not.toMatch(/chosen/)
     expect(ttaTitle({}, undefined)).not.toMatch(/chosen/)
+  })
+  it('says how a recorded prediction made its objects, and nothing for a multi-class one', () => {
+    const settings = {
+      overlap: 32,
+      threshold: 0.5,
+      minSize: 20,
+      minScore: 0.7,
+      h: 2,
+      tta: true,
+      format: 'png'
+    }
+    expect(settingsText(settings)).toBe(
+      'objects: threshold 0.5 · min object 20 px · min object score 0.7 · split peak h 2 px · test-time augmentation'
+    )
+    expect(settingsText({ overlap: 32, tta: false })).toBe('')
   })
 })

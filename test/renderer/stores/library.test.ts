@@ -26,6 +26,7 @@ function entry(path: string, labelType: 'binary' | 'classes' | 'instances', more
     classes: labelType === 'classes' ? 3 : 1,
     channels: 3,
     bestValIou: 0.5,
+    cardF1: null,
     epochs: 2,
     init: null,
     postprocess: null,

@@ -166,11 +166,27 @@ function inWords(issue: {
 }
 
 /**
+ * The options a model of kind `kind` is sent: without the values typed in fields it does not use
+ * (they are disabled for it, and must neither block nor reach the prediction).
+ */
+export function usedOptions(options: ExportOptions, kind: ModelLabelType | null): ExportOptions {
+  const used = { ...options }
+  for (const f of [...OUTPUT_FIELDS, ...OPTIONAL_FIELDS])
+    if (!fieldApplies(f, kind)) delete used[f.key]
+  return used
+}
+
+/**
  * What is wrong with each setting the prediction schema refuses (as the host would refuse it),
  * by option name: `Threshold must be at most 1`; and an overlap that leaves no room in the tiles.
+ * Fields the chosen model (of kind `kind`) does not use are not checked.
  */
-export function optionProblems(options: ExportOptions): Record<string, string> {
-  const parsed = predictOptions.safeParse({ ...options, model: 'm', input: 'i', out: 'o' })
+export function optionProblems(
+  options: ExportOptions,
+  kind: ModelLabelType | null = null
+): Record<string, string> {
+  const used = usedOptions(options, kind)
+  const parsed = predictOptions.safeParse({ ...used, model: 'm', input: 'i', out: 'o' })
   const problems: Record<string, string> = {}
   if (!parsed.success)
     for (const issue of parsed.error.issues) {

@@ -3,7 +3,8 @@ import {
   fieldApplies,
   optionProblems,
   OPTIONAL_FIELDS,
-  OUTPUT_FIELDS
+  OUTPUT_FIELDS,
+  usedOptions
 } from '@renderer/components/panels/predict-fields'
 import { DEFAULT_EXPORT_OPTIONS } from '@renderer/stores/export'
 
@@ -41,5 +42,22 @@ describe('Predict panel settings', () => {
     expect(fieldApplies(field('seedLevel'), 'instances')).toBe(true)
     expect(fieldApplies(field('tile'), 'classes')).toBe(true)
     expect(fieldApplies(field('h'), null)).toBe(true)
+    expect(fieldApplies(field('minScore'), 'binary')).toBe(true)
+    expect(fieldApplies(field('minScore'), 'classes')).toBe(false)
+  })
+
+  it('neither checks nor sends what a model does not use', () => {
+    const typed = { ...DEFAULT_EXPORT_OPTIONS, minScore: 1.5, threshold: 0.6, scale: 0.5 }
+    // a value out of range blocks a binary model, not a multi-class one (its field is disabled)
+    expect(optionProblems(typed, 'binary')).toEqual({
+      minScore: 'Min object score must be at most 1'
+    })
+    expect(optionProblems(typed, 'classes')).toEqual({})
+    const sent = usedOptions(typed, 'classes')
+    expect(sent).not.toHaveProperty('minScore')
+    expect(sent).not.toHaveProperty('threshold')
+    expect(sent.scale).toBe(0.5)
+    expect(usedOptions(typed, 'binary')).toEqual(typed)
+    expect(usedOptions(typed, 'instances')).toEqual(typed)
   })
 })
