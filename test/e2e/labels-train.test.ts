@@ -99,6 +99,14 @@ describe('label types in training', () => {
     await page.getByTestId('predict-advanced-toggle').click()
     for (const id of ['predict-threshold', 'predict-minSize', 'predict-split', 'predict-h'])
       await expect(page.getByTestId(id).isDisabled()).resolves.toBe(true)
+    // ...and shows nothing that would apply: empty fields, unticked boxes
+    await expect(page.getByTestId('predict-minScore').isDisabled()).resolves.toBe(true)
+    await expect(page.getByTestId('predict-minScore').inputValue()).resolves.toBe('')
+    await expect(page.getByTestId('predict-minScore').getAttribute('placeholder')).resolves.toBe(
+      'not used'
+    )
+    for (const id of ['predict-instances', 'predict-split'])
+      await expect(page.getByTestId(id).isChecked()).resolves.toBe(false)
     await expect(page.getByTestId('predict-tile').isDisabled()).resolves.toBe(false)
     await shot(page, 'labels-camvid-predict-fields')
     await page.getByTestId('tab-train').click()

@@ -30,13 +30,25 @@ export const useFolderChooserStore = defineStore('folder-chooser', () => {
   const error = ref<string | null>(null)
   let settle: (path: string | null) => void = () => undefined
 
-  /** Lists `dir` (falling back to the home folder when it cannot be listed). */
+  /** Browse calls made, so that only the newest one's answer is shown. */
+  let browsing = 0
+
+  /**
+   * Lists `dir` (falling back to the home folder when it cannot be listed). The path field takes
+   * the listed folder unless the user typed in it while the listing was on its way; an answer
+   * overtaken by a newer browse is dropped.
+   */
   async function browse(dir?: string): Promise<void> {
+    const call = ++browsing
+    const typed = path.value
     try {
-      listing.value = await client().call('folder:list', dir ? { dir } : {})
-      path.value = listing.value.dir
+      const listed = await client().call('folder:list', dir ? { dir } : {})
+      if (call !== browsing) return
+      listing.value = listed
+      if (path.value === typed) path.value = listed.dir
       error.value = null
     } catch (err) {
+      if (call !== browsing) return
       error.value = errorText(err)
       if (!listing.value) listing.value = await client().call('folder:list', {})
     }
