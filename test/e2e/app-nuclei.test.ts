@@ -98,13 +98,20 @@ describe('app: nuclei with the shipped model, no training', () => {
     expect((await record()).settings).toMatchObject({ minSize: 1, threshold: chosen.threshold })
     expect((await record()).result.objects).toBeGreaterThanOrEqual(objects)
 
-    // a floor of 0.99 on the objects' mean probability drops nearly all of them
+    // a floor of 0.99 on the objects' mean probability drops nearly all of them; on a small
+    // screen the outcome is scrolled into view below Predict
+    await page.setViewportSize({ width: 1024, height: 700 })
     await page.getByTestId('predict-minScore').fill('0.99')
     await page.getByTestId('predict-minScore').press('Tab')
     await page.getByTestId('predict-start').click()
     await expect(stateIs(page, 'predict-state', ['done', 'failed', 'cancelled'])).resolves.toBe(
       'done'
     )
+    const outcome = (await page.getByTestId('predict-objects-made-by').boundingBox())!
+    expect(outcome.y).toBeGreaterThan(0)
+    expect(outcome.y + outcome.height).toBeLessThanOrEqual(700)
+    await shots(page, '01a-floor-0.99', SHOTS)
+    await page.setViewportSize(size)
     expect((await record()).settings).toMatchObject({ minSize: 1, minScore: 0.99 })
     expect((await record()).result.objects).toBeLessThan(objects / 2)
     await expect(page.getByTestId('predict-objects-made-by').textContent()).resolves.toContain(
