@@ -98,7 +98,8 @@ const val = config.split.val
 
 /**
  * The post-processing chosen on the validation split (threshold × smallest object × object
- * probability floor × split setting, bench/README.md "Choosing the post-processing"), and the fallback's F1 beside it.
+ * probability floor × split setting, bench/README.md "Choosing the post-processing"), and the
+ * fallback's F1 beside it.
  */
 async function choose(): Promise<{ chosen: ModelPostprocess; f1: number; fallbackF1: number }> {
   await initBackend()

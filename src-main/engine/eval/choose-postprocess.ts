@@ -3,8 +3,8 @@
  * test-time augmentation setting, then score every setting of a small grid (TTA × threshold ×
  * smallest object × object probability floor × split peak h, or × seed level for instance
  * targets) by mean object F1@0.5, AP50 breaking ties, then the cheaper setting (no TTA), then the
- * lower floor. The result is what a
- * model's config.json `postprocess` holds (`npm run model:nuclei` writes it for the shipped one).
+ * lower floor. The result is what a model's config.json `postprocess` holds (`npm run
+ * model:nuclei` writes it for the shipped one).
  */
 import type { ModelPostprocess } from '../../../src-preload/options/predict'
 import { readAnyImage } from '../../data/image-io'

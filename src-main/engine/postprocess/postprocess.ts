@@ -82,7 +82,7 @@ export function postprocess(
     }
   }
   const instanceKind = o.target === 'binary' ? null : o.target
-  const probability = instanceKind ? instanceForeground(map.data, instanceKind) : map.data
+  const probability = foregroundProbability(map, o.target)
   let fg = channels === 1 || instanceKind ? thresholdMap(probability, o.threshold) : foreground(map)
   if (o.fillHoles) fg = fillHoles(fg, w, h, o.connectivity)
   if (o.minSize > 0) fg = removeSmallObjects(fg, w, h, o.minSize, o.connectivity)
@@ -97,10 +97,7 @@ export function postprocess(
     instances = splitTouching(fg, w, h, { minSize: o.minSize, ...o.split }, p)
   }
   if (o.minSize > 0) instances = relabel(instances.labels, o.minSize)
-  if (o.minScore > 0) {
-    const p = channels === 1 || instanceKind ? probability : foregroundProbability(map, o.target)
-    instances = dropFaintObjects(instances, p, o.minScore)
-  }
+  if (o.minScore > 0) instances = dropFaintObjects(instances, probability, o.minScore)
   for (let i = 0; i < fg.length; i++) fg[i] = instances.labels[i] ? 1 : 0
   return o.instances === 'none' ? { mask: fg } : { mask: fg, instances }
 }
