@@ -41,7 +41,7 @@ export function settingsText(settings: Record<string, unknown>): string {
     h: num('h'),
     seedLevel: num('seedLevel')
   })
-  const parts = [...(objects ? [`objects: ${objects}`] : [])]
+  const parts = objects ? [`objects: ${objects}`] : []
   if (settings.tta === true) parts.push('test-time augmentation')
   return parts.join(' · ')
 }
