@@ -8,8 +8,8 @@
  * split's images in two halves (alternate images), the post-processing chosen on each half with
  * `choosePostprocess`'s default grid, with and without its floors, and scored on the other half.
  *
- * Usage: npx tsx bench/object-floor.ts RUN_DIR|nuclei [--data DIR (default: the shared DSB2018)] [--no-tta]
- *        [--floors 0,0.6,0.7,0.8,0.85,0.9] [--h 2] [--halves]
+ * Usage: npx tsx bench/object-floor.ts RUN_DIR|nuclei [--data DIR (default: the shared DSB2018)]
+ *        [--no-tta] [--floors 0,0.6,0.7,0.8,0.85,0.9] [--h 2] [--halves]
  */
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
