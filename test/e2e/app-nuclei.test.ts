@@ -7,11 +7,22 @@
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
+import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { DSB_SAMPLES, openApp, openDataset, ROOT, shots, stateIs, useAppSession } from './support'
 
 const SHOTS = '/tmp/shots-nuclei'
 const NUCLEI = join(ROOT, 'resources/models/nuclei')
+
+/** The element is on screen (1024×700): the panel scrolled it into view once it was there. */
+async function expectInView(page: Page, testid: string): Promise<void> {
+  await expect
+    .poll(async () => {
+      const box = await page.getByTestId(testid).boundingBox()
+      return box !== null && box.y > 0 && box.y + box.height <= 700
+    })
+    .toBe(true)
+}
 
 describe('app: nuclei with the shipped model, no training', () => {
   const session = useAppSession(DSB_SAMPLES.slice(0, 4), { builtins: true })
@@ -58,11 +69,12 @@ describe('app: nuclei with the shipped model, no training', () => {
     const button = (await page.getByTestId('predict-start').boundingBox())!
     expect(button.y + button.height).toBeLessThanOrEqual(700)
     expect(button.y).toBeGreaterThan(0)
-    await page.setViewportSize(size)
     await page.getByTestId('predict-start').click()
     await expect(stateIs(page, 'predict-state', ['done', 'failed', 'cancelled'])).resolves.toBe(
       'done'
     )
+    await expectInView(page, 'predict-objects-made-by')
+    await page.setViewportSize(size)
     const out = `${dsb}-predictions`
     const record = async () => JSON.parse(await readFile(join(out, 'prediction.json'), 'utf8'))
     expect(await record()).toMatchObject({
@@ -107,9 +119,7 @@ describe('app: nuclei with the shipped model, no training', () => {
     await expect(stateIs(page, 'predict-state', ['done', 'failed', 'cancelled'])).resolves.toBe(
       'done'
     )
-    const outcome = (await page.getByTestId('predict-objects-made-by').boundingBox())!
-    expect(outcome.y).toBeGreaterThan(0)
-    expect(outcome.y + outcome.height).toBeLessThanOrEqual(700)
+    await expectInView(page, 'predict-objects-made-by')
     await shots(page, '01a-floor-0.99', SHOTS)
     await page.setViewportSize(size)
     expect((await record()).settings).toMatchObject({ minSize: 1, minScore: 0.99 })
