@@ -7,6 +7,7 @@ import { registerMergeCommand } from './commands/merge'
 import { registerModelsCommand } from './commands/models'
 import { registerPredictCommand } from './commands/predict'
 import { registerTrainCommand } from './commands/train'
+import { registerTuneCommand } from './commands/tune'
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
 const program = new Command('unet-studio')
@@ -18,6 +19,7 @@ registerPredictCommand(program)
 registerInfoCommand(program)
 registerMergeCommand(program)
 registerModelsCommand(program)
+registerTuneCommand(program)
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`error: ${(err as Error)?.message ?? String(err)}\n`)

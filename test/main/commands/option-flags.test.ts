@@ -8,6 +8,8 @@ import { EVAL_OPTION_NAMES } from '../../../src-preload/options/eval'
 import { MERGE_OPTION_NAMES } from '../../../src-preload/options/merge'
 import { PREDICT_OPTION_NAMES } from '../../../src-preload/options/predict'
 import { TRAIN_OPTION_NAMES } from '../../../src-preload/options/train'
+import { TUNE_OPTION_NAMES } from '../../../src-preload/options/tune'
+import { registerTuneCommand, TUNE_CLI_ONLY_FLAGS } from '../../../src-main/commands/tune'
 import { EVAL_CLI_ONLY_FLAGS, registerEvalCommand } from '../../../src-main/commands/eval'
 import { MERGE_CLI_ONLY_FLAGS, registerMergeCommand } from '../../../src-main/commands/merge'
 import { PREDICT_CLI_ONLY_FLAGS, registerPredictCommand } from '../../../src-main/commands/predict'
@@ -52,6 +54,13 @@ const COMMANDS = [
     options: MERGE_OPTION_NAMES,
     withoutFlag: [],
     cliOnly: MERGE_CLI_ONLY_FLAGS
+  },
+  {
+    name: 'tune',
+    register: registerTuneCommand,
+    options: TUNE_OPTION_NAMES,
+    withoutFlag: [],
+    cliOnly: TUNE_CLI_ONLY_FLAGS
   },
   {
     name: 'eval',
