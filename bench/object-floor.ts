@@ -49,12 +49,13 @@ async function crossHalves(): Promise<void> {
     const other = halves[1 - k]
     for (const minScore of [[0], DEFAULT_GRID.minScore]) {
       const grid = { ...DEFAULT_GRID, minScore }
-      const chosen = (await choosePostprocess(predictor, half, grid, progress)).chosen
+      const chosen = (await choosePostprocess(predictor, data, half, grid, progress)).chosen
       const fixed = Object.fromEntries(
         Object.entries(chosen.settings).map(([key, v]) => [key, [v]])
       ) as unknown as typeof grid
-      const there = (await choosePostprocess(predictor, other, { ...grid, ...fixed }, progress))
-        .chosen
+      const there = (
+        await choosePostprocess(predictor, data, other, { ...grid, ...fixed }, progress)
+      ).chosen
       const s = chosen.settings
       const text = `TTA ${s.tta ? 'on' : 'off'}, ${s.threshold}, ${s.minSize} px, floor ${s.minScore}, h ${s.h ?? s.seedLevel}`
       process.stderr.write('\n')
@@ -71,6 +72,7 @@ if (values.halves) {
 }
 const r = await choosePostprocess(
   predictor,
+  data,
   samples,
   {
     ...DEFAULT_GRID,

@@ -106,7 +106,7 @@ async function choose(): Promise<{ chosen: ModelPostprocess; f1: number; fallbac
   const predictor = await loadPredictor(run)
   try {
     const { samples } = await labelledSamples(data, val)
-    const r = await choosePostprocess(predictor, samples, DEFAULT_GRID, (done, total) =>
+    const r = await choosePostprocess(predictor, data, samples, DEFAULT_GRID, (done, total) =>
       process.stderr.write(`\rchoosing post-processing: ${done}/${total}`)
     )
     process.stderr.write('\n')

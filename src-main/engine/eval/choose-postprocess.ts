@@ -8,7 +8,7 @@
  */
 import type { ModelPostprocess } from '../../../src-preload/options/predict'
 import { readAnyImage } from '../../data/image-io'
-import { readLabel } from '../../data/labels'
+import { readEffectiveLabel } from '../../data/label-store'
 import type { Sample } from '../../data/dataset'
 import type { LoadedPredictor } from '../infer/load-predictor'
 import { postprocessFor } from '../infer/predict-folder'
@@ -114,11 +114,13 @@ function mapScorer(
 }
 
 /**
- * Predict each sample once and score every grid setting; the best mean F1 (then AP50) is chosen.
- * Samples need instance ground truth (per-object masks or id maps).
+ * Predict each sample of dataset `root` once and score every grid setting; the best mean F1 (then
+ * AP50) is chosen. Samples need instance ground truth (per-object masks, id maps, or edited
+ * instance labels: each sample's effective label, as eval reads it).
  */
 export async function choosePostprocess(
   predictor: LoadedPredictor,
+  root: string,
   samples: Sample[],
   grid: PostprocessGrid = DEFAULT_GRID,
   onImage?: (done: number, total: number) => void
@@ -129,7 +131,7 @@ export async function choosePostprocess(
   const sums = settings.map(() => ({ f1: 0, ap: 0 }))
   for (const [i, sample] of samples.entries()) {
     const raw = await readAnyImage(sample.imagePath)
-    const gt = (await readLabel(sample, 'instances')).data
+    const gt = (await readEffectiveLabel(root, sample, { kind: 'instances' })).data
     for (const tta of grid.tta) {
       const score = mapScorer(predictor, await predictSample(predictor, raw, tta), gt)
       settings.forEach((s, k) => {

@@ -64,7 +64,7 @@ export async function tuneRun(
   const predictor = await loadPredictor(runDir)
   try {
     const grid = { ...DEFAULT_GRID, tta: o.tta ? [false, true] : [false] }
-    const r = await choosePostprocess(predictor, withInstances, grid, onImage)
+    const r = await choosePostprocess(predictor, data, withInstances, grid, onImage)
     const fresh = await readRunConfig(runDir)
     await writeRunConfig(runDir, { ...fresh, postprocess: r.chosen.settings })
     return {

@@ -36,7 +36,7 @@ describe('choosePostprocess', () => {
     expect(settings.every((s) => s.h !== undefined && s.seedLevel === undefined)).toBe(true)
     expect(settings.filter((s) => s.tta)).toHaveLength(81)
     expect(settings.filter((s) => s.minScore === 0.7)).toHaveLength(54)
-    const r = await choosePostprocess(predictor, samples)
+    const r = await choosePostprocess(predictor, DSB_ROOT, samples)
     expect(r.images).toBe(3)
     expect(r.rows).toHaveLength(162)
     for (let i = 1; i < r.rows.length; i++)
@@ -99,7 +99,7 @@ describe('choosePostprocess', () => {
     expect(s).toHaveLength(2 * threshold.length * minSize.length * minScore.length * 5)
     expect(s.every((x) => x.seedLevel !== undefined && x.h === undefined)).toBe(true)
     const classes: LoadedPredictor = { ...predictor, target: 'classes' }
-    await expect(choosePostprocess(classes, [])).rejects.toThrow(/class models/)
-    await expect(choosePostprocess(predictor, [])).rejects.toThrow(/no labelled images/)
+    await expect(choosePostprocess(classes, DSB_ROOT, [])).rejects.toThrow(/class models/)
+    await expect(choosePostprocess(predictor, DSB_ROOT, [])).rejects.toThrow(/no labelled images/)
   })
 })

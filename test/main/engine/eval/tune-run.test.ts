@@ -1,13 +1,15 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { resolveModel } from '../../../../src-main/engine/builtin-models'
 import { evaluateRun } from '../../../../src-main/engine/eval/evaluate'
 import { tuneRun } from '../../../../src-main/engine/eval/tune-run'
+import { writeImage } from '../../../../src-main/data/image-io'
+import { editedLabelPath } from '../../../../src-main/data/label-store'
 import { SHARED } from '../../data/support'
-import { DSB_ROOT } from '../postprocess/helpers'
-import { FLUO_IDS, writeThresholdRun } from '../infer/fixture-run'
+import { DSB_ROOT, readDsbInstances } from '../postprocess/helpers'
+import { copyImages, FLUO_IDS, writeThresholdRun } from '../infer/fixture-run'
 
 describe('tune: a run’s post-processing chosen and saved', () => {
   let tmp: string
@@ -36,6 +38,37 @@ describe('tune: a run’s post-processing chosen and saved', () => {
     const again = await tuneRun({ model: run, tta: false })
     expect(again.before).toEqual(r.chosen.settings)
     expect(again.chosen.settings).toEqual(r.chosen.settings)
+  })
+
+  it('takes edited instance labels: a binary-mask folder whose labels were separated in the app', async () => {
+    // the three images with binary masks (touching nuclei merged), then each label edited into
+    // separated objects (a 16-bit id map, as the editor saves instance labels)
+    const data = join(tmp, 'flat')
+    await copyImages(join(data, 'images'))
+    await mkdir(join(data, 'masks'))
+    for (const id of FLUO_IDS) {
+      const { labels, width, height } = await readDsbInstances(id)
+      const mask = Uint8Array.from(labels, (v) => (v ? 255 : 0))
+      await writeImage(join(data, 'masks', `${id}.png`), {
+        data: mask,
+        width,
+        height,
+        channels: 1,
+        bitDepth: 8
+      })
+    }
+    await expect(tuneRun({ model: run, data, tta: false })).rejects.toThrow(/has instance labels/)
+    for (const id of FLUO_IDS) {
+      const { labels, width, height } = await readDsbInstances(id)
+      const path = editedLabelPath(data, id)
+      await mkdir(dirname(path), { recursive: true })
+      const ids = Uint16Array.from(labels)
+      await writeImage(path, { data: ids, width, height, channels: 1, bitDepth: 16 })
+    }
+    const edited = await tuneRun({ model: run, data, tta: false })
+    const own = await tuneRun({ model: run, tta: false })
+    expect(edited.images).toBe(3)
+    expect(edited.chosen).toEqual(own.chosen)
   })
 
   it('refuses binary masks, built-in models and bad options, naming the reason', async () => {
