@@ -337,6 +337,23 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
       const options = { model: run, data: src, split, out: dest, tta, gallery: pictures, backend }
       return { jobId: launch(ctx, { kind: 'eval', options }), out: dest }
     },
+    'tune:start': async ({ model, data, tta, backend }, ctx) => {
+      const run = await modelDir(ctx, model)
+      if ((await shipped).includes(run))
+        throw new Error(
+          `${run}: a built-in model; its post-processing is chosen when it is built (npm run model:nuclei)`
+        )
+      const config = await readRunConfig(run)
+      if (!data && !existsSync(config.data))
+        throw new Error(
+          `the validation images of ${run} are not on this machine (it was trained on ${config.data}): tune on a folder of instance labels instead`
+        )
+      // without a folder, the run's own validation images of the dataset it was trained on
+      const src = data ? await guard(ctx, data, 'dataset') : undefined
+      if (!src) await allow.add(config.data)
+      const options = { model: run, data: src, tta, backend }
+      return { jobId: launch(ctx, { kind: 'tune', options }) }
+    },
     'eval:results': async ({ out }, ctx) => {
       const report = await readEvalReport(await guard(ctx, out, 'evaluation folder'))
       await allow.add(report.data).catch(() => null)

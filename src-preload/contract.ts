@@ -12,6 +12,7 @@ import { JOB_KINDS, jobEvent, jobSpec } from './job-events'
 import type { BackendName } from './options/backend'
 import { issuesText, OptionsError, path } from './options/common'
 import { evalOptions } from './options/eval'
+import { tuneOptions } from './options/tune'
 import { mergeStart } from './options/merge'
 import { predictOptions } from './options/predict'
 import { augmentSchema, trainFinetune, trainStart } from './options/train'
@@ -314,6 +315,11 @@ export const channels = {
    * `data`; `eval.json` and the predictions go to `out` (default `<run>/eval/<split>-<data>`).
    */
   'eval:start': channel<typeof evalOptions, { jobId: string; out: string }>(evalOptions),
+  /**
+   * Starts choosing a trained run's post-processing on instance labels (its validation images, or
+   * `data`'s); the result is saved as `postprocess` in the run's config.json.
+   */
+  'tune:start': channel<typeof tuneOptions, { jobId: string }>(tuneOptions),
   /** An evaluation's `eval.json`. */
   'eval:results': channel<typeof outArg, EvalReport>(outArg),
   /** One image's prediction of an evaluation, as a label (for the side-by-side view). */

@@ -8,11 +8,12 @@ import { z } from 'zod'
 import { BACKEND_NAMES } from './options/backend'
 import { EVAL_SPLITS, evalOptions } from './options/eval'
 import { MERGE_MODES, mergeOptions } from './options/merge'
-import { predictOptions } from './options/predict'
+import { modelPostprocess, predictOptions } from './options/predict'
 import { trainConfig, trainResume } from './options/train'
+import { tuneOptions } from './options/tune'
 
 /** What runs as a job. */
-export const JOB_KINDS = ['merge', 'train', 'predict', 'eval'] as const
+export const JOB_KINDS = ['merge', 'train', 'predict', 'eval', 'tune'] as const
 /** What runs as a job. */
 export type JobKind = (typeof JOB_KINDS)[number]
 
@@ -24,7 +25,8 @@ export const jobSpec = z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('train'), resume: z.literal(true), options: trainResume })
   ]),
   z.strictObject({ kind: z.literal('predict'), options: predictOptions }),
-  z.strictObject({ kind: z.literal('eval'), options: evalOptions })
+  z.strictObject({ kind: z.literal('eval'), options: evalOptions }),
+  z.strictObject({ kind: z.literal('tune'), options: tuneOptions })
 ])
 /** What a job runs. */
 export type JobSpec = z.output<typeof jobSpec>
@@ -190,12 +192,28 @@ export const evalResult = z.strictObject({
 /** What an evaluation job returns. */
 export type EvalResult = z.infer<typeof evalResult>
 
+/** What a tuning job returns: the post-processing chosen and saved in the run's config.json. */
+export const tuneResult = z.strictObject({
+  kind: z.literal('tune'),
+  model: z.string(),
+  data: z.string(),
+  backend: backendReport,
+  images: count,
+  chosen: z.strictObject({ settings: modelPostprocess, f1: z.number(), ap50: z.number() }),
+  /** What the run had before (null: nothing chosen, the fallback applied). */
+  before: modelPostprocess.nullable(),
+  seconds
+})
+/** What a tuning job returns. */
+export type TuneResult = z.infer<typeof tuneResult>
+
 /** What a job returns, by kind. */
 export const jobResult = z.discriminatedUnion('kind', [
   trainResult,
   predictResult,
   mergeResult,
-  evalResult
+  evalResult,
+  tuneResult
 ])
 /** What a job returns, by kind. */
 export type JobResult = z.infer<typeof jobResult>

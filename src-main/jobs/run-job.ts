@@ -13,5 +13,7 @@ export async function runJob(spec: JobSpec, ctx: JobContext): Promise<JobResult>
       return (await import('./predict-job')).runPredictJob(spec, ctx)
     case 'eval':
       return (await import('./eval-job')).runEvalJob(spec, ctx)
+    case 'tune':
+      return (await import('./tune-job')).runTuneJob(spec, ctx)
   }
 }

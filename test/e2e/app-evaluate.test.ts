@@ -95,6 +95,30 @@ describe('app: evaluate with the model chosen for the dataset', () => {
     await expect(page.getByTestId('eval-iou').textContent()).resolves.toBe(iou)
     await expect(page.getByTestId('eval-row').count()).resolves.toBe(rows)
     await expect(page.getByTestId('eval-state').textContent()).resolves.toBe('done')
+    // the post-processing is chosen on these images for this model, saved, and Predict shows it
+    await page.getByTestId('tune-start').click()
+    await page.getByTestId('tune-result').waitFor({ timeout: 120_000 })
+    const { postprocess } = JSON.parse(await readFile(join(run, 'config.json'), 'utf8'))
+    expect(postprocess).toMatchObject({
+      threshold: expect.any(Number),
+      minSize: expect.any(Number),
+      minScore: expect.any(Number),
+      h: expect.any(Number),
+      tta: expect.any(Boolean)
+    })
+    await expect(page.getByTestId('tune-result').textContent()).resolves.toMatch(
+      new RegExp(
+        `on 2 images\\): threshold ${postprocess.threshold} · min object ${postprocess.minSize} px`
+      )
+    )
+    const outcome = (await page.getByTestId('tune-result').boundingBox())!
+    expect(outcome.y + outcome.height).toBeLessThanOrEqual(701) // on screen, to a sub-pixel
+    await shot(page, '01b-tuned-1024x700', SHOTS)
+    await page.getByTestId('tab-predict').click()
+    await expect(page.getByTestId('predict-minSize').getAttribute('placeholder')).resolves.toBe(
+      `${postprocess.minSize} (model)`
+    )
+    await page.getByTestId('tab-evaluate').click()
     // the run's figures at 1024 wide: every tile readable, epochs done as Resume counts them
     await page.getByTestId('tab-train').click()
     await page.locator(`[data-testid="run-row"][data-run="${run}"] .pick`).click()

@@ -20,7 +20,7 @@ import { labelledSamples } from './evaluate'
 import { evalTargets, NothingToEvaluateError } from './run-eval'
 
 /** What `tune` chose and saved. */
-export interface TuneResult {
+export interface TuneOutcome {
   runDir: string
   data: string
   images: number
@@ -35,7 +35,7 @@ export interface TuneResult {
 export async function tuneRun(
   input: TuneOptions | TuneOptionsInput,
   onImage?: (done: number, total: number) => void
-): Promise<TuneResult> {
+): Promise<TuneOutcome> {
   const o = tuneOptions.parse(input)
   const model = resolveModel(o.model)
   if (!relative(builtinModelsDir(), resolve(model)).startsWith('..'))

@@ -1,7 +1,7 @@
 /**
  * What happens in the other stores when a dataset is opened: its project is read, and when it is
  * another dataset than before, everything that belonged to the previous one is reset (training
- * data path, charts and runs; merge, predict and evaluation results). A job still running keeps
+ * data path, charts and runs; merge, predict, evaluation and tuning results). A job still running keeps
  * its panel.
  */
 import type { DatasetInfo } from '../../../src-preload/contract'
@@ -10,6 +10,7 @@ import { useExportStore } from './export'
 import { useMergeStore } from './merge'
 import { useProjectStore } from './project'
 import { useTrainingStore } from './training'
+import { useTuneStore } from './tune'
 
 /** Brings the other stores to dataset `info` (`changed`: it is not the one open before). */
 export function switchDataset(info: Pick<DatasetInfo, 'root' | 'layout'>, changed: boolean): void {
@@ -19,4 +20,5 @@ export function switchDataset(info: Pick<DatasetInfo, 'root' | 'layout'>, change
   useMergeStore().switchDataset(info.root)
   useExportStore().switchDataset(info.root)
   useEvaluateStore().switchDataset(info.root)
+  useTuneStore().reset()
 }
