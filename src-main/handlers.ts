@@ -343,6 +343,7 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
         throw new Error(
           `${run}: a built-in model; its post-processing is chosen when it is built (npm run model:nuclei)`
         )
+      assertNotTraining(run)
       const config = await readRunConfig(run)
       if (!data && !existsSync(config.data))
         throw new Error(

@@ -15,6 +15,7 @@ import { initBackend } from '../backend/init-backend'
 import { builtinModelsDir, resolveModel } from '../builtin-models'
 import { loadPredictor } from '../infer/load-predictor'
 import { readRunConfig, writeRunConfig } from '../run-store'
+import { assertRunFree } from '../train/run-lock'
 import { choosePostprocess, DEFAULT_GRID, type GridScore } from './choose-postprocess'
 import { labelledSamples } from './evaluate'
 import { evalTargets, NothingToEvaluateError } from './run-eval'
@@ -47,6 +48,7 @@ export async function tuneRun(
     data: o.data,
     split: o.data ? 'all' : 'val'
   })
+  assertRunFree(runDir)
   const config = await readRunConfig(runDir)
   if (config.classes > 1 || config.target === 'classes')
     throw new Error(`${runDir}: a multi-class model makes no objects: nothing to tune`)
@@ -65,6 +67,7 @@ export async function tuneRun(
   try {
     const grid = { ...DEFAULT_GRID, tta: o.tta ? [false, true] : [false] }
     const r = await choosePostprocess(predictor, data, withInstances, grid, onImage)
+    assertRunFree(runDir)
     const fresh = await readRunConfig(runDir)
     await writeRunConfig(runDir, { ...fresh, postprocess: r.chosen.settings })
     return {

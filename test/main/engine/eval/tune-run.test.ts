@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { resolveModel } from '../../../../src-main/engine/builtin-models'
 import { evaluateRun } from '../../../../src-main/engine/eval/evaluate'
 import { tuneRun } from '../../../../src-main/engine/eval/tune-run'
+import { acquireRunLock } from '../../../../src-main/engine/train/run-lock'
 import { writeImage } from '../../../../src-main/data/image-io'
 import { editedLabelPath } from '../../../../src-main/data/label-store'
 import { SHARED } from '../../data/support'
@@ -76,6 +77,13 @@ describe('tune: a run’s post-processing chosen and saved', () => {
       /isbi2012-em: none of the \d+ labelled images chosen has instance labels/
     )
     await expect(tuneRun({ model: resolveModel('nuclei') })).rejects.toThrow(/a built-in model/)
+    // a run being trained is not touched: its config is the trainer's
+    const lock = await acquireRunLock(run, 'train-x')
+    try {
+      await expect(tuneRun({ model: run })).rejects.toThrow(/is being trained by job train-x/)
+    } finally {
+      await lock.release()
+    }
     await expect(tuneRun({ model: run, tta: 'yes' as unknown as boolean })).rejects.toThrow()
   })
 })
