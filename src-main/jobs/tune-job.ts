@@ -4,14 +4,18 @@ import type { JobRunner, JobSpec } from './protocol'
 
 /**
  * Choose a run's post-processing in the worker: a `progress` event per image predicted and
- * scored, the chosen settings saved in the run's config.json.
+ * scored, the chosen settings saved in the run's config.json; a stop request ends it after the
+ * image being scored, with nothing saved.
  */
 export const runTuneJob: JobRunner<Extract<JobSpec, { kind: 'tune' }>> = async (spec, ctx) => {
   const started = Date.now()
   const backend = await initBackend(spec.options.backend)
   ctx.send({ type: 'backend', ...backend })
-  const r = await tuneRun(spec.options, (done, total) =>
-    ctx.send({ type: 'progress', done, total, item: `${done}/${total}`, status: 'done' })
+  const r = await tuneRun(
+    spec.options,
+    (done, total) =>
+      ctx.send({ type: 'progress', done, total, item: `${done}/${total}`, status: 'done' }),
+    ctx.signal
   )
   return {
     kind: 'tune',

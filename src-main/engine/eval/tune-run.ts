@@ -32,10 +32,14 @@ export interface TuneOutcome {
   before: GridScore['settings'] | null
 }
 
-/** Chooses and saves a run's post-processing as `input` says. */
+/**
+ * Chooses and saves a run's post-processing as `input` says. Aborting `signal` stops it after
+ * the image being scored, with nothing saved.
+ */
 export async function tuneRun(
   input: TuneOptions | TuneOptionsInput,
-  onImage?: (done: number, total: number) => void
+  onImage?: (done: number, total: number) => void,
+  signal?: AbortSignal
 ): Promise<TuneOutcome> {
   const o = tuneOptions.parse(input)
   const model = resolveModel(o.model)
@@ -66,7 +70,14 @@ export async function tuneRun(
   const predictor = await loadPredictor(runDir)
   try {
     const grid = { ...DEFAULT_GRID, tta: o.tta ? [false, true] : [false] }
-    const r = await choosePostprocess(predictor, data, withInstances, grid, onImage)
+    const progress = (done: number, total: number): void => {
+      onImage?.(done, total)
+      if (signal?.aborted && done < total)
+        throw new Error(
+          `${runDir}: tuning stopped after ${done} of ${total} images; its post-processing is unchanged`
+        )
+    }
+    const r = await choosePostprocess(predictor, data, withInstances, grid, progress)
     assertRunFree(runDir)
     const fresh = await readRunConfig(runDir)
     await writeRunConfig(runDir, { ...fresh, postprocess: r.chosen.settings })

@@ -77,6 +77,13 @@ describe('tune: a run’s post-processing chosen and saved', () => {
       /isbi2012-em: none of the \d+ labelled images chosen has instance labels/
     )
     await expect(tuneRun({ model: resolveModel('nuclei') })).rejects.toThrow(/a built-in model/)
+    // stopped after its first image, it saves nothing
+    const saved = await readFile(join(run, 'config.json'), 'utf8')
+    const stop = new AbortController()
+    await expect(
+      tuneRun({ model: run, tta: false }, () => stop.abort(), stop.signal)
+    ).rejects.toThrow(/tuning stopped after 1 of 3 images; its post-processing is unchanged/)
+    expect(await readFile(join(run, 'config.json'), 'utf8')).toBe(saved)
     // a run being trained is not touched: its config is the trainer's
     const lock = await acquireRunLock(run, 'train-x')
     try {
