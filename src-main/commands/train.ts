@@ -81,7 +81,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--classes <n>', '1 = binary; C >= 2 = class-index masks', num)
     .option(
       '--target <kind>',
-      'binary, classes, or instances (separate touching objects); default: instances for instance masks'
+      'binary, classes, or instances (boundary/distance maps that separate touching objects); default: classes for class masks, else binary (instance masks train their foreground and are split after prediction)'
     )
     .option('--separation <kind>', 'instances: boundary, distance, or both')
     .option(

@@ -70,8 +70,9 @@ const trainSettings = {
   /** Label value ignored by multi-class losses and metrics; -1 = none. */
   ignoreIndex: z.number().int().default(-1),
   /**
-   * What the model learns: a binary mask, class indices, or instances (separating touching
-   * objects). Default: instances when the labels are instance masks, else binary / classes.
+   * What the model learns: a binary mask, class indices, or instances (boundary and distance maps
+   * separating touching objects). Default: classes for class masks, else binary (instance masks
+   * train their foreground, split after prediction: it scored better, bench/README.md).
    */
   target: z.enum(LABEL_KINDS).optional(),
   /** Instances: how touching objects are separated (boundary classes, distance, or both). */
