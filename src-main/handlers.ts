@@ -18,6 +18,7 @@ import {
 import { defaultPredictionsDir } from '../src-preload/options/predict'
 import { checkPredictOutput, datasetRootOf } from './data/export/output-check'
 import { checkEvalFit, readEvalReport } from './engine/eval/run-eval'
+import { builtinRefusal } from './engine/eval/tune-run'
 import { builtinModelDirs } from './engine/builtin-models'
 import { resolveModelFolder } from './engine/model-folder'
 import { readRunConfig } from './engine/run-store'
@@ -339,10 +340,7 @@ export function createHandlers(opts: HandlerOptions = {}): Handlers {
     },
     'tune:start': async ({ model, data, tta, backend }, ctx) => {
       const run = await modelDir(ctx, model)
-      if ((await shipped).includes(run))
-        throw new Error(
-          `${run}: a built-in model; its post-processing is chosen when it is built (npm run model:nuclei)`
-        )
+      if ((await shipped).includes(run)) throw builtinRefusal(run)
       assertNotTraining(run)
       const config = await readRunConfig(run)
       if (!data && !existsSync(config.data))

@@ -20,6 +20,13 @@ import { choosePostprocess, DEFAULT_GRID, type GridScore } from './choose-postpr
 import { labelledSamples } from './evaluate'
 import { evalTargets, NothingToEvaluateError } from './run-eval'
 
+/** Why a built-in model is not tuned (the host refuses it with the same words). */
+export function builtinRefusal(dir: string): Error {
+  return new Error(
+    `${dir}: a built-in model; its post-processing is chosen when it is built (npm run model:nuclei)`
+  )
+}
+
 /** What `tune` chose and saved. */
 export interface TuneOutcome {
   runDir: string
@@ -43,10 +50,7 @@ export async function tuneRun(
 ): Promise<TuneOutcome> {
   const o = tuneOptions.parse(input)
   const model = resolveModel(o.model)
-  if (!relative(builtinModelsDir(), resolve(model)).startsWith('..'))
-    throw new Error(
-      `${model}: a built-in model; its post-processing is chosen when it is built (npm run model:nuclei)`
-    )
+  if (!relative(builtinModelsDir(), resolve(model)).startsWith('..')) throw builtinRefusal(model)
   const { runDir, data, ids } = await evalTargets({
     model,
     data: o.data,
