@@ -5,11 +5,20 @@
  * an evaluation shows the prediction outlined over the image.
  */
 import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { cp, mkdir, readFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { DSB_SAMPLES, openApp, openDataset, ROOT, shots, stateIs, useAppSession } from './support'
+import {
+  DATASETS,
+  DSB_SAMPLES,
+  openApp,
+  openDataset,
+  ROOT,
+  shots,
+  stateIs,
+  useAppSession
+} from './support'
 
 const SHOTS = '/tmp/shots-nuclei'
 const NUCLEI = join(ROOT, 'resources/models/nuclei')
@@ -188,6 +197,39 @@ describe('app: nuclei with the shipped model, no training', () => {
     expect(existsSync(join(NUCLEI, 'eval'))).toBe(false)
     const evals = join(host.library.dir, 'evals', `nuclei-all-${basename(dsb)}`)
     expect(existsSync(join(evals, 'eval.json'))).toBe(true)
+    expect(browser.errors).toEqual([])
+  })
+
+  it('shows a new prediction in the image open in the editor, without reopening it', async () => {
+    const { host, browser, temp } = session
+    const { page } = browser
+    const folder = join(temp, 'images-only')
+    await mkdir(folder)
+    const ids = DSB_SAMPLES.slice(4, 6)
+    for (const id of ids)
+      await cp(
+        join(DATASETS, 'dsb2018/stage1_train', id, 'images', `${id}.png`),
+        join(folder, `${id}.png`)
+      )
+    await openApp(page, host)
+    await openDataset(page, folder, ids[0])
+    await page.locator(`[data-testid="sample-row"][data-id="${ids[0]}"]`).click()
+    await page
+      .locator(`[data-testid="editor-canvas"][data-ready="true"][data-sample="${ids[0]}"]`)
+      .waitFor({ timeout: 30_000 })
+    await expect(page.getByTestId('label-predicted').count()).resolves.toBe(0)
+    await page.getByTestId('tab-predict').click()
+    await page.locator(`[data-testid="predict-models"] [data-path="${NUCLEI}"]`).click()
+    await page.getByTestId('predict-start').click()
+    await expect(stateIs(page, 'predict-state', ['done', 'failed', 'cancelled'])).resolves.toBe(
+      'done'
+    )
+    // the open image now shows its prediction as an editable label, still the same image
+    await page.getByTestId('label-predicted').waitFor({ timeout: 30_000 })
+    await page
+      .locator(`[data-testid="editor-canvas"][data-ready="true"][data-sample="${ids[0]}"]`)
+      .waitFor()
+    await shots(page, '03-open-image-shows-prediction', SHOTS)
     expect(browser.errors).toEqual([])
   })
 })

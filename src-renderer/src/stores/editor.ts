@@ -239,6 +239,18 @@ export const useEditorStore = defineStore('editor', () => {
   }
 
   /**
+   * A prediction of `datasetRoot` finished: the open sample, if it is there and shows no label of
+   * its own (nothing stored, or an older prediction) and has no unsaved edits, is read again, so
+   * it shows the new prediction without being reopened.
+   */
+  async function showNewPrediction(datasetRoot: string): Promise<void> {
+    const source = labelSource.value
+    if (root.value !== datasetRoot || !sampleId.value || editorSession()?.doc.dirty) return
+    if (source !== 'empty' && source !== 'predicted') return
+    await open(datasetRoot, sampleId.value)
+  }
+
+  /**
    * Runs a change of the project that alters how labels read (label type, invert): pending edits
    * are saved first, nothing can be painted while the change is written (an edit then would be
    * read over), and the open sample is read again afterwards.
@@ -415,6 +427,7 @@ export const useEditorStore = defineStore('editor', () => {
     acceptPrediction,
     open,
     reload,
+    showNewPrediction,
     changeProject,
     close,
     applyAutoWindow,
