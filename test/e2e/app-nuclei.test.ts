@@ -230,6 +230,14 @@ describe('app: nuclei with the shipped model, no training', () => {
       .locator(`[data-testid="editor-canvas"][data-ready="true"][data-sample="${ids[0]}"]`)
       .waitFor()
     await shots(page, '03-open-image-shows-prediction', SHOTS)
+    // nothing here is labelled (predictions are not labels): Evaluate says so before any click
+    await page.getByTestId('tab-evaluate').click()
+    await page.getByTestId('eval-target-folder').check()
+    await expect(page.getByTestId('eval-folder').inputValue()).resolves.toBe(folder)
+    await expect(page.getByTestId('eval-start').isDisabled()).resolves.toBe(true)
+    await expect(page.getByTestId('eval-blocked').textContent()).resolves.toMatch(
+      /No image in this folder has a label/
+    )
     expect(browser.errors).toEqual([])
   })
 })
