@@ -16,6 +16,8 @@ export const useTuneStore = defineStore('tune', () => {
   /** The model being (or last) tuned. */
   const model = ref<string | null>(null)
   const state = ref<'idle' | 'running' | 'done' | 'failed'>('idle')
+  /** Cancel was asked for: the job stops after the image being scored. */
+  const stopping = ref(false)
   const done = ref(0)
   const total = ref(0)
   const error = ref<string | null>(null)
@@ -27,12 +29,14 @@ export const useTuneStore = defineStore('tune', () => {
       total.value = event.total
     } else if (event.type === 'done' && event.result.kind === 'tune') {
       jobId.value = null
+      stopping.value = false
       result.value = event.result
       state.value = 'done'
       // the library lists each model's chosen post-processing: Predict shows the new one
       void useLibraryStore().load()
     } else if (event.type === 'error') {
       jobId.value = null
+      stopping.value = false
       state.value = 'failed'
       error.value = event.message
     }
@@ -46,6 +50,7 @@ export const useTuneStore = defineStore('tune', () => {
    */
   async function start(run: string, data?: string, tta = true): Promise<void> {
     state.value = 'running'
+    stopping.value = false
     model.value = run
     error.value = null
     result.value = null
@@ -61,7 +66,9 @@ export const useTuneStore = defineStore('tune', () => {
   }
 
   async function cancel(): Promise<void> {
-    if (jobId.value) await client().call('job:cancel', { jobId: jobId.value })
+    if (!jobId.value) return
+    stopping.value = true
+    await client().call('job:cancel', { jobId: jobId.value })
   }
 
   /** Follows a tuning job running on the host. */
@@ -82,6 +89,7 @@ export const useTuneStore = defineStore('tune', () => {
     attach,
     lost: () => {
       jobId.value = null
+      stopping.value = false
       state.value = 'idle'
     }
   })
@@ -94,7 +102,20 @@ export const useTuneStore = defineStore('tune', () => {
     result.value = null
   }
 
-  return { jobId, model, state, done, total, error, result, start, cancel, attach, reset }
+  return {
+    jobId,
+    model,
+    state,
+    stopping,
+    done,
+    total,
+    error,
+    result,
+    start,
+    cancel,
+    attach,
+    reset
+  }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useTuneStore, import.meta.hot))
