@@ -68,7 +68,12 @@ export const useTuneStore = defineStore('tune', () => {
   async function cancel(): Promise<void> {
     if (!jobId.value) return
     stopping.value = true
-    await client().call('job:cancel', { jobId: jobId.value })
+    try {
+      await client().call('job:cancel', { jobId: jobId.value })
+    } catch (err) {
+      stopping.value = false
+      error.value = errorText(err)
+    }
   }
 
   /** Follows a tuning job running on the host. */

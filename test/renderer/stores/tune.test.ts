@@ -44,4 +44,13 @@ describe('tune store', () => {
     await tune.start('/runs/r1')
     expect([tune.state, tune.stopping]).toEqual(['running', false])
   })
+
+  it('is not left stopping when the host refuses the cancel', async () => {
+    const api = fakeApi({ 'tune:start': { jobId: 't1' }, 'job:cancel': new Error('no job t1') })
+    setApi(api)
+    const tune = useTuneStore()
+    await tune.start('/runs/r1')
+    await tune.cancel()
+    expect([tune.state, tune.stopping, tune.error]).toEqual(['running', false, 'no job t1'])
+  })
 })
