@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { readFile, writeFile } from 'node:fs/promises'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import type { Page } from 'playwright-core'
@@ -187,6 +187,20 @@ describe('label types in the editor', () => {
     await shot(page, 'labels-wrong-size')
     await openSample(page, '4')
     expect(await page.getByTestId('sample-error').count()).toBe(0)
+    // another dataset after that save: it shows as many edited images as it has edits on disk
+    await openDataset(page, dsb)
+    const rows = page.getByTestId('sample-row')
+    await page.waitForTimeout(1000)
+    const labels = join(dsb, '.unet-studio/labels')
+    const onDisk = existsSync(labels) ? (await readdir(labels)).length : 0
+    const statuses = await rows
+      .locator('[data-status]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))
+    expect(statuses.filter((s) => s === 'edited').length).toBe(onDisk)
+    const edited = page.locator('[data-testid="dataset-browser"] .c.edited')
+    if (onDisk === 0) await expect(edited.count()).resolves.toBe(0)
+    else await expect(edited.textContent()).resolves.toBe(`${onDisk} edited`)
+    await openDataset(page, isbi, '0')
   })
 
   it('closing the page right after a stroke leaves the stroke on disk', async () => {

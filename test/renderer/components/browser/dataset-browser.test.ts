@@ -1,4 +1,4 @@
-import { mount } from '@vue/test-utils'
+import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { nextTick } from 'vue'
@@ -44,6 +44,24 @@ describe('DatasetBrowser', () => {
     await row.trigger('click')
     expect(ds.selectedId).toBe('s0002')
     expect(wrapper.find('[data-id="s0002"]').classes()).toContain('selected')
+    wrapper.unmount()
+  })
+
+  it('asks for the thumbnails again when the same folder is read again (rows kept)', async () => {
+    const api = fakeApi({ 'dataset:open': datasetInfo(4), 'dataset:thumbnail': { png: 'AAAA' } })
+    setApi(api)
+    const ds = useDatasetStore()
+    await ds.open('/data/dsb')
+    const wrapper = mount(DatasetBrowser, { attachTo: document.body })
+    const shown = async () => {
+      await flushPromises()
+      return wrapper.findAll('[data-testid="sample-row"] img').length
+    }
+    expect(await shown()).toBe(4)
+    await ds.open('/data/dsb')
+    expect(await shown()).toBe(4)
+    const asked = api.calls.filter((c) => c.channel === 'dataset:thumbnail').length
+    expect(asked).toBe(8)
     wrapper.unmount()
   })
 
