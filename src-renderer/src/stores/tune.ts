@@ -21,7 +21,10 @@ export const useTuneStore = defineStore('tune', () => {
   const done = ref(0)
   const total = ref(0)
   const error = ref<string | null>(null)
+  /** The last choice made (kept while a new tuning runs, and when that one is cancelled). */
   const result = ref<TuneResult | null>(null)
+  /** How a cancelled tuning ended (not an error: the user asked for it). */
+  const notice = ref<string | null>(null)
 
   function handle(event: JobEvent): void {
     if (event.type === 'progress') {
@@ -36,9 +39,10 @@ export const useTuneStore = defineStore('tune', () => {
       void useLibraryStore().load()
     } else if (event.type === 'error') {
       jobId.value = null
+      state.value = stopping.value ? 'idle' : 'failed'
+      if (stopping.value) notice.value = event.message
+      else error.value = event.message
       stopping.value = false
-      state.value = 'failed'
-      error.value = event.message
     }
   }
 
@@ -53,7 +57,7 @@ export const useTuneStore = defineStore('tune', () => {
     stopping.value = false
     model.value = run
     error.value = null
-    result.value = null
+    notice.value = null
     done.value = 0
     total.value = 0
     try {
@@ -104,6 +108,7 @@ export const useTuneStore = defineStore('tune', () => {
     if (state.value === 'running') return
     state.value = 'idle'
     error.value = null
+    notice.value = null
     result.value = null
   }
 
@@ -112,6 +117,7 @@ export const useTuneStore = defineStore('tune', () => {
     model,
     state,
     stopping,
+    notice,
     done,
     total,
     error,

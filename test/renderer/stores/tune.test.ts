@@ -39,10 +39,49 @@ describe('tune store', () => {
     expect([tune.state, tune.stopping]).toEqual(['running', true])
     const message = '/runs/r1: tuning stopped after 2 of 4 images; its post-processing is unchanged'
     api.emit('job:event', { jobId: 't1', kind: 'tune', event: { type: 'error', message } })
-    expect([tune.state, tune.stopping, tune.error]).toEqual(['failed', false, message])
+    // asked for: said as a notice, not an error
+    expect([tune.state, tune.stopping, tune.error, tune.notice]).toEqual([
+      'idle',
+      false,
+      null,
+      message
+    ])
     // a new start is not shown as stopping
     await tune.start('/runs/r1')
-    expect([tune.state, tune.stopping]).toEqual(['running', false])
+    expect([tune.state, tune.stopping, tune.notice]).toEqual(['running', false, null])
+  })
+
+  it('keeps the last choice through a new tuning that is cancelled; a failure is an error', async () => {
+    const { api, tune } = await started(false)
+    const chosen = {
+      kind: 'tune',
+      model: '/runs/r1',
+      data: '/data/nuclei',
+      backend: { backend: 'wasm', detail: 'threaded SIMD, 2 threads' },
+      images: 4,
+      chosen: {
+        settings: { threshold: 0.5, minSize: 20, minScore: 0.7, h: 2, tta: false },
+        f1: 0.8,
+        ap50: 0.7
+      },
+      before: null,
+      seconds: 3
+    }
+    api.emit('job:event', { jobId: 't1', kind: 'tune', event: { type: 'done', result: chosen } })
+    expect(tune.result).toEqual(chosen)
+    await tune.start('/runs/r1')
+    expect(tune.result).toEqual(chosen)
+    await tune.cancel()
+    const stopped = '/runs/r1: tuning stopped after 1 of 4 images; its post-processing is unchanged'
+    api.emit('job:event', { jobId: 't1', kind: 'tune', event: { type: 'error', message: stopped } })
+    expect([tune.state, tune.result]).toEqual(['idle', chosen])
+    await tune.start('/runs/r1')
+    api.emit('job:event', {
+      jobId: 't1',
+      kind: 'tune',
+      event: { type: 'error', message: 'disk full' }
+    })
+    expect([tune.state, tune.error, tune.notice]).toEqual(['failed', 'disk full', null])
   })
 
   it('is not left stopping when the host refuses the cancel', async () => {
