@@ -33,11 +33,14 @@ export class NothingToEvaluateError extends Error {
   override name = 'NothingToEvaluateError'
 }
 
-/** Per-image rows, worst first: by object F1 when the images have instances, else by IoU. */
+/**
+ * Per-image rows, worst first: by object F1 when the images have instances, else by IoU; equal
+ * F1 (often all 0 for a young model) by IoU, then by name.
+ */
 export function worstFirst(rows: EvalImageScore[]): EvalImageRow[] {
   const key = (r: EvalImageScore) => r.f1 ?? r.iou
   return [...rows]
-    .sort((a, b) => key(a) - key(b) || a.id.localeCompare(b.id))
+    .sort((a, b) => key(a) - key(b) || a.iou - b.iou || a.id.localeCompare(b.id))
     .map((r) => ({ ...r, prediction: `${EVAL_PREDICTIONS_DIR}/${r.id}.png` }))
 }
 

@@ -8,7 +8,8 @@ import { readRunConfig } from '../../../../src-main/engine/run-store'
 import {
   NothingToEvaluateError,
   readEvalReport,
-  runEvaluation
+  runEvaluation,
+  worstFirst
 } from '../../../../src-main/engine/eval/run-eval'
 import { trainRun } from '../../../../src-main/engine/train/train-run'
 import { copyCamvid, copyDsb, copyIsbi } from '../copy-datasets'
@@ -112,5 +113,14 @@ describe('evaluation refuses labels that do not fit the model, before scoring', 
     expect(err.message).toMatch(/the folder has 3 classes \(project\.json\), the model is 20-class/)
     const onDsb = await runEvaluation({ model: classRun, data: dsb, split: 'all' }).catch((e) => e)
     expect(onDsb.message).toMatch(/not class indices; the model is 20-class/)
+  })
+})
+
+describe('worstFirst', () => {
+  it('orders by object F1, equal F1 by IoU, then by name', () => {
+    const row = (id: string, f1: number, iou: number) => ({ id, f1, iou, dice: 0 })
+    const rows = [row('a', 0, 0.35), row('b', 0.5, 0.1), row('c', 0, 0.09), row('d', 0, 0.09)]
+    expect(worstFirst(rows).map((r) => r.id)).toEqual(['c', 'd', 'a', 'b'])
+    expect(worstFirst([row('z', 0, 0.2), row('y', 0, 0.2)]).map((r) => r.id)).toEqual(['y', 'z'])
   })
 })
