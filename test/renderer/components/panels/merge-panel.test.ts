@@ -30,10 +30,12 @@ describe('MergePanel', () => {
     expect(wrapper.find('[data-testid="merge-start"]').attributes('disabled')).toBeDefined()
   })
 
-  it('says a folder of images alone has no masks, not that it has labels', async () => {
-    const wrapper = await panelFor('images-only', 0)
-    const text = wrapper.find('[data-testid="merge-na"]').text()
-    expect(text).toMatch(/This folder has no masks \(images-only\): nothing to merge/)
-    expect(text).not.toMatch(/already has one label/)
+  it('says a folder of images alone has no mask files, painted labels or not', async () => {
+    for (const labelled of [0, 2]) {
+      const wrapper = await panelFor('images-only', labelled)
+      const text = wrapper.find('[data-testid="merge-na"]').text()
+      expect(text).toMatch(/This folder has no mask files \(images only\): nothing to merge/)
+      expect(text).not.toMatch(/already has one label/)
+    }
   })
 })
