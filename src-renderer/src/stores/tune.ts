@@ -48,11 +48,8 @@ export const useTuneStore = defineStore('tune', () => {
 
   watchJob(() => jobId.value, handle)
 
-  /**
-   * Chooses `run`'s post-processing on its validation images, or on the instance labels of
-   * `data` when given; trying test-time augmentation too unless `tta` is false.
-   */
-  async function start(run: string, data?: string, tta = true): Promise<void> {
+  /** A tuning of `run` starts or is followed: its progress from zero, the last choice kept. */
+  function begin(run: string): void {
     state.value = 'running'
     stopping.value = false
     model.value = run
@@ -60,6 +57,14 @@ export const useTuneStore = defineStore('tune', () => {
     notice.value = null
     done.value = 0
     total.value = 0
+  }
+
+  /**
+   * Chooses `run`'s post-processing on its validation images, or on the instance labels of
+   * `data` when given; trying test-time augmentation too unless `tta` is false.
+   */
+  async function start(run: string, data?: string, tta = true): Promise<void> {
+    begin(run)
     try {
       const r = await client().call('tune:start', { model: run, ...(data && { data }), tta })
       jobId.value = r.jobId
@@ -83,11 +88,8 @@ export const useTuneStore = defineStore('tune', () => {
   /** Follows a tuning job running on the host. */
   function attach(job: JobInfo): void {
     if (job.spec.kind !== 'tune') return
+    begin(job.spec.options.model)
     jobId.value = job.jobId
-    model.value = job.spec.options.model
-    state.value = 'running'
-    error.value = null
-    result.value = null
     for (const event of job.events) handle(event)
   }
 

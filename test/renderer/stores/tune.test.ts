@@ -2,6 +2,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { setApi } from '../../../src-renderer/src/stores/app'
 import { useTuneStore } from '../../../src-renderer/src/stores/tune'
+import type { JobInfo } from '../../../src-preload/contract'
 import { fakeApi } from '../fake-api'
 
 describe('tune store', () => {
@@ -82,6 +83,30 @@ describe('tune store', () => {
       event: { type: 'error', message: 'disk full' }
     })
     expect([tune.state, tune.error, tune.notice]).toEqual(['failed', 'disk full', null])
+  })
+
+  it('follows a job started elsewhere as it follows its own: notice cleared, progress replayed', async () => {
+    const { api, tune } = await started(true)
+    await tune.cancel()
+    const stopped = '/runs/r1: tuning stopped after 1 of 4 images; its post-processing is unchanged'
+    api.emit('job:event', { jobId: 't1', kind: 'tune', event: { type: 'error', message: stopped } })
+    expect(tune.notice).toBe(stopped)
+    const job = {
+      jobId: 't2',
+      kind: 'tune',
+      since: '2026-12-07T18:00:00Z',
+      runDir: null,
+      spec: { kind: 'tune', options: { model: '/runs/r2', tta: true } },
+      events: [{ type: 'progress', done: 3, total: 5, item: '3/5', status: 'done' }]
+    } as unknown as JobInfo
+    tune.attach(job)
+    expect([tune.state, tune.model, tune.notice, tune.stopping]).toEqual([
+      'running',
+      '/runs/r2',
+      null,
+      false
+    ])
+    expect([tune.done, tune.total]).toEqual([3, 5])
   })
 
   it('is not left stopping when the host refuses the cancel', async () => {
