@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readLog } from '../../../../src-main/engine/run-store'
+import { readLog, type LogRow } from '../../../../src-main/engine/run-store'
 import { trainRun } from '../../../../src-main/engine/train/train-run'
 import { copyDsb } from '../copy-datasets'
 
@@ -23,9 +23,9 @@ async function train(name: string, seed: number): Promise<void> {
 
 const bytes = (name: string, file: string): Promise<Buffer> => readFile(join(dsb, name, file))
 
-/** log.csv without the seconds column (the only one that may differ between repeats). */
-async function scores(name: string): Promise<number[][]> {
-  return (await readLog(join(dsb, name))).map((r) => [r.loss, r.iou, r.val_loss, r.val_iou])
+/** log.csv's rows without the seconds column (the only one that may differ between repeats). */
+async function scores(name: string): Promise<Omit<LogRow, 'seconds'>[]> {
+  return (await readLog(join(dsb, name))).map(({ seconds: _, ...figures }) => figures)
 }
 
 describe('a seeded run repeats', () => {
