@@ -92,6 +92,8 @@ export const useTrainingStore = defineStore('training', () => {
     'idle'
   )
   const epochs = ref<EpochInfo[]>([])
+  /** The shown run scores classes (multi-class: its figures are mean IoUs). */
+  const multiClass = computed(() => epochs.value.some((e) => e.valClassIou?.length))
   const steps = ref<StepPoint[]>([])
   const status = ref<StepStatus | null>(null)
   const previews = shallowRef<PreviewImage[]>([])
@@ -255,6 +257,7 @@ export const useTrainingStore = defineStore('training', () => {
     state.value = r.stopped ? 'stopped' : 'done'
     jobId.value = null
     clearEta()
+    switchPending()
   }
 
   function fail(message: string): void {
@@ -262,6 +265,7 @@ export const useTrainingStore = defineStore('training', () => {
     error.value = message
     jobId.value = null
     clearEta()
+    switchPending()
   }
 
   /** No time is left once a job ended (done, stopped or failed). */
@@ -282,10 +286,11 @@ export const useTrainingStore = defineStore('training', () => {
   /** Follows a training job that is running on the host, redrawing its recent events. */
   function attach(job: JobInfo): void {
     if (job.spec.kind !== 'train') return
+    const o = job.spec.options
+    if (!BUSY.includes(state.value) && data.value && data.value !== o.data) pending = data.value
     reset()
     jobId.value = job.jobId
     runDir.value = job.runDir
-    const o = job.spec.options
     if (o.data) data.value = o.data
     initFrom.value = 'init' in o ? (o.init ?? null) : null
     if (!job.spec.resume) showOptions(job.spec.options)
@@ -308,6 +313,7 @@ export const useTrainingStore = defineStore('training', () => {
     await loadRuns(data.value)
     const run = runs.value.find((r) => r.runDir === dir)
     if (run) showRun(run)
+    switchPending()
   }
 
   registerFollower({
@@ -427,11 +433,27 @@ export const useTrainingStore = defineStore('training', () => {
   }
 
   /**
+   * The dataset the panel goes to when the job it follows ends: one opened while the job ran, or
+   * the one the panel was on when it took over a job (after a reload, or started by another client).
+   */
+  let pending: string | null = null
+
+  function switchPending(): void {
+    const root = pending
+    pending = null
+    if (root) switchDataset(root)
+  }
+
+  /**
    * Points training at a newly opened dataset and forgets the previous one's run, charts and run
-   * list; a job still running keeps its panel until it ends.
+   * list; a job still running keeps its panel until it ends, then the panel goes to that dataset.
    */
   function switchDataset(root: string): void {
-    if (['starting', 'running', 'stopping'].includes(state.value)) return
+    if (BUSY.includes(state.value)) {
+      pending = root === data.value ? null : root
+      return
+    }
+    pending = null
     reset()
     data.value = root
     recallOptions(root)
@@ -457,6 +479,7 @@ export const useTrainingStore = defineStore('training', () => {
     runDir,
     state,
     epochs,
+    multiClass,
     steps,
     status,
     previews,

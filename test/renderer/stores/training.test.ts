@@ -2,9 +2,10 @@ import { createPinia, setActivePinia } from 'pinia'
 import { nextTick } from 'vue'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { setApi, useAppStore } from '../../../src-renderer/src/stores/app'
+import { followNewJobs } from '../../../src-renderer/src/stores/jobs'
 import { useProjectStore } from '../../../src-renderer/src/stores/project'
 import { DEFAULT_TRAIN_OPTIONS, useTrainingStore } from '../../../src-renderer/src/stores/training'
-import type { JobEvent, TrainResult } from '../../../src-preload/contract'
+import type { JobEvent, JobInfo, TrainResult } from '../../../src-preload/contract'
 import { fakeApi, type FakeApi } from '../fake-api'
 
 const epoch = (n: number): JobEvent => ({
@@ -272,5 +273,60 @@ describe('training store', () => {
     expect(sent?.channel).toBe('train:finetune')
     expect(sent?.arg).not.toHaveProperty('target')
     expect(sent?.arg).not.toHaveProperty('separation')
+  })
+
+  it("keeps a running job's panel when another dataset opens, and goes to that dataset when the job ends", async () => {
+    const api = fakeApi({
+      'train:start': { jobId: 'j1', runDir: '/isbi/.unet-studio/runs/r1' },
+      'train:runs': (arg: unknown) => [{ root: (arg as { root: string }).root }]
+    })
+    setApi(api)
+    const tr = useTrainingStore()
+    tr.switchDataset('/isbi')
+    await tr.start('/isbi')
+    send(api, 'j1', epoch(1))
+    tr.switchDataset('/camvid')
+    expect([tr.data, tr.state, tr.epochs.length]).toEqual(['/isbi', 'running', 1])
+    send(api, 'j1', { type: 'done', result: result(false) })
+    expect([tr.data, tr.state, tr.runDir, tr.result]).toEqual(['/camvid', 'idle', null, null])
+    expect(tr.epochs).toEqual([])
+    await nextTick()
+    expect(api.calls.at(-1)).toEqual({ channel: 'train:runs', arg: { root: '/camvid' } })
+
+    // back on the job's own dataset before it ends: the finished run stays shown
+    await tr.start('/camvid')
+    tr.switchDataset('/isbi')
+    tr.switchDataset('/camvid')
+    send(api, 'j1', { type: 'error', message: 'out of memory' })
+    expect([tr.data, tr.state, tr.error]).toEqual(['/camvid', 'failed', 'out of memory'])
+  })
+
+  it('goes back to its dataset when a job it took over (started by another client) ends', async () => {
+    const api = fakeApi({ 'train:runs': [] })
+    setApi(api)
+    const tr = useTrainingStore()
+    followNewJobs()
+    tr.switchDataset('/camvid')
+    const options = { data: '/isbi', out: '/isbi/.unet-studio/runs/r', size: 32, epochs: 2 }
+    api.emit('job:started', {
+      jobId: 't1',
+      kind: 'train',
+      since: '2026-01-01T00:00:00Z',
+      runDir: options.out,
+      spec: { kind: 'train', resume: false, options } as unknown as JobInfo['spec'],
+      events: [epoch(1)]
+    } satisfies JobInfo)
+    expect([tr.data, tr.jobId, tr.epochs.length]).toEqual(['/isbi', 't1', 1])
+    send(api, 't1', { type: 'done', result: result(false) })
+    expect([tr.data, tr.jobId, tr.state]).toEqual(['/camvid', null, 'idle'])
+  })
+
+  it("names the shown run's scores mean IoUs only when its epochs score classes", () => {
+    setApi(fakeApi({ 'train:runs': [] }))
+    const tr = useTrainingStore()
+    tr.epochs = [{ ...(epoch(1) as Extract<JobEvent, { type: 'epoch' }>) }]
+    expect(tr.multiClass).toBe(false)
+    tr.epochs = [{ ...(epoch(1) as Extract<JobEvent, { type: 'epoch' }>), valClassIou: [0.5, 0.2] }]
+    expect(tr.multiClass).toBe(true)
   })
 })
