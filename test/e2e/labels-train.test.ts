@@ -1,7 +1,8 @@
 /**
  * Label types reach training, end to end on temp copies of the shared data: CamVid trains as
  * multi-class with per-class IoU in the charts and log.csv, and a binary run on its class masks is
- * refused by name; ISBI's inverted target shows in the patch preview and is what the run learns.
+ * refused by name; ISBI's inverted target shows in the patch preview and is what the run learns; a
+ * run on ISBI keeps its panel while CamVid opens, and Train is on CamVid once it ends.
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -176,5 +177,38 @@ describe('label types in training', () => {
     await expect(page.getByTestId('predict-channels').textContent()).resolves.toMatch(
       /trained on colour images; these are greyscale and will be converted to colour/
     )
+  })
+
+  it('a run keeps its panel while another dataset opens; when it ends, Train is on the open dataset', async () => {
+    const { page } = browser
+    await openDataset(page, isbi, '0')
+    await page.getByTestId('tab-train').click()
+    for (const [id, value] of Object.entries(TINY)) await page.getByTestId(id).fill(value)
+    await page.getByTestId('train-epochs').fill('500')
+    await page.getByTestId('train-start').click()
+    await stateIs(page, 'train-state', ['running'], 60_000)
+    const runDir = (await page.getByTestId('train-run').textContent())!.trim()
+    expect(runDir.startsWith(`${isbi}/`)).toBe(true)
+
+    await openDataset(page, camvid, CAMVID_STEMS[0])
+    await page.getByTestId('tab-train').click()
+    await expect(page.getByTestId('train-data').inputValue()).resolves.toBe(isbi)
+    await expect(page.getByTestId('train-state').textContent()).resolves.toBe('running')
+    await shot(page, 'labels-switch-while-training')
+
+    await page.getByTestId('train-stop').click()
+    await expect
+      .poll(() => page.getByTestId('train-data').inputValue(), { timeout: 60_000 })
+      .toBe(camvid)
+    await expect(page.getByTestId('train-state').count()).resolves.toBe(0)
+    await expect(page.getByTestId('train-label-type').textContent()).resolves.toBe('Multi-class')
+    const runs = () =>
+      page.getByTestId('run-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-run')))
+    await expect.poll(runs).not.toContain(runDir)
+    expect((await runs()).every((r) => r?.startsWith(`${camvid}/`))).toBe(true)
+    await shot(page, 'labels-switch-after-run')
+    // the stopped run is on disk with the ISBI dataset's runs
+    const config = JSON.parse(await readFile(join(runDir, 'config.json'), 'utf8'))
+    expect(config.data).toBe(isbi)
   })
 })
