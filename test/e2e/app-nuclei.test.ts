@@ -238,6 +238,22 @@ describe('app: nuclei with the shipped model, no training', () => {
     await expect(page.getByTestId('eval-blocked').textContent()).resolves.toMatch(
       /No image in this folder has a label/
     )
+    // a run that cannot start (nothing to learn from) says why and leaves no model in the lists
+    await page.getByTestId('tab-train').click()
+    await page.getByTestId('train-start').click()
+    await expect(stateIs(page, 'train-state', ['done', 'failed', 'stopped'])).resolves.toBe(
+      'failed'
+    )
+    await expect(page.getByTestId('train-error').textContent()).resolves.toMatch(
+      /need at least 2 labelled images, found 0/
+    )
+    await page.getByTestId('tab-predict').click()
+    await page.locator(`[data-testid="predict-models"] [data-path="${NUCLEI}"]`).waitFor()
+    const listed = () =>
+      page
+        .locator('[data-testid="predict-models"] [data-path]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-path') ?? ''))
+    await expect.poll(async () => (await listed()).filter((p) => p.startsWith(folder))).toEqual([])
     expect(browser.errors).toEqual([])
   })
 })
