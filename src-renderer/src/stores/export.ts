@@ -60,6 +60,10 @@ export const useExportStore = defineStore('export', () => {
   const state = ref<'idle' | 'running' | 'done' | 'cancelled' | 'failed'>('idle')
   const done = ref(0)
   const total = ref(0)
+  /** Share of the images done, in percent: none until the count is known, all once it ended done. */
+  const percent = computed(() =>
+    total.value ? Math.round((100 * done.value) / total.value) : state.value === 'done' ? 100 : 0
+  )
   const error = ref<string | null>(null)
   const summary = ref<PredictResult | null>(null)
   const results = ref<ResultRow[]>([])
@@ -277,6 +281,7 @@ export const useExportStore = defineStore('export', () => {
     state,
     done,
     total,
+    percent,
     error,
     summary,
     results,

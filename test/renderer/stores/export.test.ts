@@ -108,4 +108,28 @@ describe('export store: the Predict panel’s advanced settings', () => {
       { image: 'b.png', reason: 'overlap 64 must be smaller than the tile 64' }
     ])
   })
+
+  it('shows no progress before the image count is known, then the share done', async () => {
+    const api = fakeApi({
+      'folder:choose': { path: '/in' },
+      'predict:start': { jobId: 'p1' },
+      'predict:results': []
+    })
+    setApi(api)
+    const exp = useExportStore()
+    exp.runDir = '/runs/r1'
+    exp.setInput('/in')
+    await exp.start()
+    expect([exp.state, exp.total, exp.percent]).toEqual(['running', 0, 0])
+    const progress = (done: number) =>
+      api.emit('job:event', {
+        jobId: 'p1',
+        kind: 'predict',
+        event: { type: 'progress', done, total: 4, item: `${done}.png`, status: 'done' }
+      })
+    progress(1)
+    expect(exp.percent).toBe(25)
+    progress(3)
+    expect(exp.percent).toBe(75)
+  })
 })
