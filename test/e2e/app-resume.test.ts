@@ -41,7 +41,14 @@ describe('app: stop a training run and resume it', () => {
     expect(before).toBeGreaterThanOrEqual(1)
     expect(before).toBeLessThan(EPOCHS)
 
-    await page.getByTestId('train-resume').click()
+    const resume = page.getByTestId('train-resume')
+    await expect(resume.textContent()).resolves.toMatch(
+      new RegExp(`^\\s*Resume \\(${before}/${EPOCHS}\\)\\s*$`)
+    )
+    await expect(resume.getAttribute('title')).resolves.toBe(
+      `Continue ${runDir} from its last checkpoint`
+    )
+    await resume.click()
     await expect(
       stateIs(page, 'train-state', ['done', 'stopped', 'failed'], 120_000)
     ).resolves.toBe('done')

@@ -124,14 +124,13 @@ export const useTrainingStore = defineStore('training', () => {
   const formErrors = computed(() => trainFormErrors({ ...options, ...labelArgs() }))
   /** The form's problem with `field`, or '' (what a field shows under itself). */
   const fieldError = (field: string): string => formErrors.value[field] ?? ''
-  /** The run Resume continues, in words (its folder name and epochs), or null. */
+  /** Epochs done and planned of the run Resume continues, or null. */
   const resumeTarget = computed(() => {
     if (!runDir.value) return null
-    const name = runDir.value.split('/').pop() ?? runDir.value
     const run = runs.value.find((r) => r.runDir === runDir.value)
     const done = epochs.value.at(-1)?.epoch ?? run?.log.length ?? 0
     const total = epochs.value.at(-1)?.epochs ?? Number(run?.config.epochs ?? 0)
-    return { name, done, total }
+    return { done, total }
   })
 
   function labelArgs(): Pick<TrainOptions, FromProject> {
