@@ -141,13 +141,11 @@ export const useTrainingStore = defineStore('training', () => {
   }
 
   /** Keeps the loss one the label type allows (its first one otherwise). */
-  watch(
-    () => labels.value.losses,
-    (losses) => {
-      if (!losses.includes(options.loss)) options.loss = losses[0]
-    },
-    { immediate: true }
-  )
+  function keepLossAllowed(): void {
+    const losses = labels.value.losses
+    if (!losses.includes(options.loss)) options.loss = losses[0]
+  }
+  watch(() => labels.value.losses, keepLossAllowed, { immediate: true })
   watch(
     options,
     () => {
@@ -456,6 +454,8 @@ export const useTrainingStore = defineStore('training', () => {
     reset()
     data.value = root
     recallOptions(root)
+    // a switch made when a job ended finds the dataset's project read already: its losses apply now
+    if (project.root === root && !project.loading) keepLossAllowed()
     runDir.value = null
     state.value = 'idle'
     runs.value = []

@@ -286,10 +286,29 @@ describe('training store', () => {
     await tr.start('/isbi')
     send(api, 'j1', epoch(1))
     tr.switchDataset('/camvid')
+    // CamVid's project is read while the job runs: multi-class, so its runs take a multi-class loss
+    const project = useProjectStore()
+    project.root = '/camvid'
+    project.project = {
+      version: 1,
+      labelType: 'classes',
+      invert: false,
+      classesFrom: 'classes.csv',
+      classes: ['Sky', 'Road'].map((name, index) => ({
+        index,
+        name,
+        color: [index, 0, 0] as [number, number, number],
+        background: false,
+        ignore: false
+      }))
+    }
+    await nextTick()
     expect([tr.data, tr.state, tr.epochs.length]).toEqual(['/isbi', 'running', 1])
     send(api, 'j1', { type: 'done', result: result(false) })
     expect([tr.data, tr.state, tr.runDir, tr.result]).toEqual(['/camvid', 'idle', null, null])
     expect(tr.epochs).toEqual([])
+    // the form is CamVid's (never used: the defaults), with a loss its labels allow
+    expect(tr.options.loss).toBe('ce')
     await nextTick()
     expect(api.calls.at(-1)).toEqual({ channel: 'train:runs', arg: { root: '/camvid' } })
 
