@@ -7,6 +7,21 @@ import { fakeApi } from '../fake-api'
 /** A field's change event with `value` typed in. */
 const typed = (value: string) => ({ target: { value } }) as unknown as Event
 
+/** A prediction of /in with run r1, started as job p1 (its results list empty). */
+async function startedPrediction() {
+  const api = fakeApi({
+    'folder:choose': { path: '/in' },
+    'predict:start': { jobId: 'p1' },
+    'predict:results': []
+  })
+  setApi(api)
+  const exp = useExportStore()
+  exp.runDir = '/runs/r1'
+  exp.setInput('/in')
+  await exp.start()
+  return { api, exp }
+}
+
 describe('export store: the Predict panel’s advanced settings', () => {
   beforeEach(() => setActivePinia(createPinia()))
 
@@ -56,16 +71,7 @@ describe('export store: the Predict panel’s advanced settings', () => {
   })
 
   it('lists the images that failed, and says failed when every image did', async () => {
-    const api = fakeApi({
-      'folder:choose': { path: '/in' },
-      'predict:start': { jobId: 'p1' },
-      'predict:results': []
-    })
-    setApi(api)
-    const exp = useExportStore()
-    exp.runDir = '/runs/r1'
-    exp.setInput('/in')
-    await exp.start()
+    const { api, exp } = await startedPrediction()
     for (const [done, item] of [
       [1, 'a.png'],
       [2, 'b.png']
@@ -110,16 +116,7 @@ describe('export store: the Predict panel’s advanced settings', () => {
   })
 
   it('shows no progress before the image count is known, then the share done', async () => {
-    const api = fakeApi({
-      'folder:choose': { path: '/in' },
-      'predict:start': { jobId: 'p1' },
-      'predict:results': []
-    })
-    setApi(api)
-    const exp = useExportStore()
-    exp.runDir = '/runs/r1'
-    exp.setInput('/in')
-    await exp.start()
+    const { api, exp } = await startedPrediction()
     expect([exp.state, exp.total, exp.percent]).toEqual(['running', 0, 0])
     const progress = (done: number) =>
       api.emit('job:event', {
