@@ -8,21 +8,12 @@
 import { createHash } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { initBackend } from '../src-main/engine/backend/init-backend'
 import { tf } from '../src-main/engine/backend/tf'
-import { createModel } from '../src-main/engine/models'
 import { makeBatch } from '../src-main/engine/train/batches'
-import { createOptimizer } from '../src-main/engine/train/optimizer'
-import { randomPatches } from '../src-main/engine/train/samples'
 import { trainStep } from '../src-main/engine/train/train-loop'
-import { CLI_JOB_ID } from '../src-main/engine/train/train-run'
-import { loadSplit, prepareRun } from '../src-main/engine/train/train-setup'
-import { Prng } from '../src-main/engine/prng'
-import { recipeData } from './recipe'
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+import { recipeSteps } from './recipe-steps'
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(name)
@@ -73,26 +64,11 @@ async function main(): Promise<void> {
   let current = -1
   logKernels(lines, () => current)
   const out = await mkdtemp(join(os.tmpdir(), 'unet-kernel-log-'))
-  const input = {
-    data: recipeData(ROOT),
+  const { config, data, lossOpts, model, optimizer, vars, rng, refs, lock } = await recipeSteps(
     out,
-    size: 96,
-    base: 16,
-    epochs: 1,
-    patches: 4,
-    batch: 8,
-    seed: 41,
-    backend: 'wasm' as const
-  }
-  const { config, samples, lock } = await prepareRun(input, false, () => undefined, CLI_JOB_ID)
+    () => undefined
+  )
   try {
-    const data = await loadSplit(config, samples, () => undefined)
-    const lossOpts = { loss: config.loss, classes: 1, ignoreIndex: -1, focalGamma: 2 }
-    const model = createModel(config)
-    const optimizer = createOptimizer('adam', config.lr)
-    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable)
-    const rng = new Prng(config.seed)
-    const refs = rng.shuffle(randomPatches(data.train, config.size, config.patches, rng))
     for (current = 0; current < steps; current++) {
       const chunk = refs.slice(current * config.batch, (current + 1) * config.batch)
       const hb = makeBatch(data.train, chunk, config.size, 1, config.augment, rng)

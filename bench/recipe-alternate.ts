@@ -11,8 +11,7 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { initBackend } from '../src-main/engine/backend/init-backend'
 import { tf } from '../src-main/engine/backend/tf'
 import { trainingKernelOptions } from '../src-main/engine/kernels/batch-norm-train'
@@ -22,17 +21,9 @@ import { heapSimdOptions } from '../src-main/engine/kernels/heap-simd'
 import { nativeOptions } from '../src-main/engine/kernels/native-module'
 import { pointwiseOptions } from '../src-main/engine/kernels/pointwise-grad'
 import { winogradOptions } from '../src-main/engine/kernels/winograd'
-import { createModel } from '../src-main/engine/models'
 import { makeBatch } from '../src-main/engine/train/batches'
-import { createOptimizer } from '../src-main/engine/train/optimizer'
-import { randomPatches } from '../src-main/engine/train/samples'
 import { trainStep } from '../src-main/engine/train/train-loop'
-import { CLI_JOB_ID } from '../src-main/engine/train/train-run'
-import { loadSplit, prepareRun } from '../src-main/engine/train/train-setup'
-import { Prng } from '../src-main/engine/prng'
-import { recipeData } from './recipe'
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+import { recipeSteps } from './recipe-steps'
 
 const TOGGLES: Record<string, (on: boolean) => void> = {
   'training-kernels': (on) => void (trainingKernelOptions.enabled = on),
@@ -71,20 +62,10 @@ async function main(): Promise<void> {
   await initBackend('wasm')
   const out = await mkdtemp(join(os.tmpdir(), 'unet-alternate-'))
   const log = (line: string): void => void process.stderr.write(`${line}\n`)
-  const input = { data: recipeData(ROOT), out, size: 96, base: 16, epochs: 1, patches: 4 }
-  const { config, samples, lock } = await prepareRun(
-    { ...input, batch: 8, seed: 41 },
-    false,
-    log,
-    CLI_JOB_ID
+  const { config, data, lossOpts, model, optimizer, vars, rng, refs, lock } = await recipeSteps(
+    out,
+    log
   )
-  const data = await loadSplit(config, samples, log)
-  const lossOpts = { loss: config.loss, classes: 1, ignoreIndex: -1, focalGamma: 2 }
-  const model = createModel(config)
-  const optimizer = createOptimizer('adam', config.lr)
-  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable)
-  const rng = new Prng(config.seed)
-  const refs = rng.shuffle(randomPatches(data.train, config.size, config.patches, rng))
   const times = [0, 1].map(() => ({ wall: [] as number[], cpu: [] as number[] }))
   for (let r = 0; r <= rounds; r++) {
     for (const v of [0, 1]) {

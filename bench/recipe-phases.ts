@@ -7,26 +7,19 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
-import { join, resolve, dirname } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { initBackend } from '../src-main/engine/backend/init-backend'
 import { tf } from '../src-main/engine/backend/tf'
 import { accumulate, createConfusion, scores } from '../src-main/engine/metrics'
-import { createModel, inferenceView } from '../src-main/engine/models'
+import { inferenceView } from '../src-main/engine/models'
 import { saveModel } from '../src-main/engine/models/model-io'
 import { makeBatch } from '../src-main/engine/train/batches'
 import { saveCheckpoint } from '../src-main/engine/train/checkpoint'
 import { initialSchedule } from '../src-main/engine/train/lr-schedule'
-import { createOptimizer } from '../src-main/engine/train/optimizer'
-import { randomPatches, tilePatches } from '../src-main/engine/train/samples'
+import { tilePatches } from '../src-main/engine/train/samples'
 import { trainStep } from '../src-main/engine/train/train-loop'
-import { CLI_JOB_ID } from '../src-main/engine/train/train-run'
-import { loadSplit, prepareRun } from '../src-main/engine/train/train-setup'
 import { validate } from '../src-main/engine/train/validation'
-import { Prng } from '../src-main/engine/prng'
-import { recipeData } from './recipe'
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+import { recipeSteps } from './recipe-steps'
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(name)
@@ -51,25 +44,10 @@ async function main(): Promise<void> {
   await initBackend('wasm')
   const out = await mkdtemp(join(os.tmpdir(), 'unet-phases-'))
   const log = (line: string): void => void process.stderr.write(`${line}\n`)
-  const input = {
-    data: recipeData(ROOT),
+  const { config, data, lossOpts, model, optimizer, vars, rng, refs, lock } = await recipeSteps(
     out,
-    size: 96,
-    base: 16,
-    epochs: 1,
-    patches: 4,
-    batch: 8,
-    seed: 41,
-    backend: 'wasm' as const
-  }
-  const { config, samples, lock } = await prepareRun(input, false, log, CLI_JOB_ID)
-  const data = await loadSplit(config, samples, log)
-  const lossOpts = { loss: config.loss, classes: 1, ignoreIndex: -1, focalGamma: 2 }
-  const model = createModel(config)
-  const optimizer = createOptimizer('adam', config.lr)
-  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable)
-  const rng = new Prng(config.seed)
-  const refs = rng.shuffle(randomPatches(data.train, config.size, config.patches, rng))
+    log
+  )
   const steps = Math.min(option('--steps', 1e9), Math.ceil(refs.length / config.batch))
   const t = { batch: 0, step: 0, metrics: 0, profiledStep: 0, validation: 0, checkpoint: 0 }
   const kernels = new Map<string, { ms: number; calls: number }>()
