@@ -21,6 +21,7 @@ import {
 import { recallForm, rememberForm } from '../lib/form-memory'
 import { LOSS_NAMES, trainFormErrors } from '../lib/train-form-check'
 import { registerFollower, watchJob } from './jobs'
+import { useLibraryStore } from './library'
 import { LABEL_TYPE_NAMES, useProjectStore } from './project'
 
 /** Training options as the panel edits them: every option but the dataset and run folders. */
@@ -146,6 +147,11 @@ export const useTrainingStore = defineStore('training', () => {
     if (!losses.includes(options.loss)) options.loss = losses[0]
   }
   watch(() => labels.value.losses, keepLossAllowed, { immediate: true })
+  // The model lists follow runs, whichever panel is open: a new run while it trains, its model
+  // once it ended, none if it failed.
+  watch(state, (s) => {
+    if (['running', 'done', 'stopped', 'failed'].includes(s)) void useLibraryStore().load()
+  })
   watch(
     options,
     () => {

@@ -348,4 +348,23 @@ describe('training store', () => {
     tr.epochs = [{ ...(epoch(1) as Extract<JobEvent, { type: 'epoch' }>), valClassIou: [0.5, 0.2] }]
     expect(tr.multiClass).toBe(true)
   })
+
+  it('reads the model library again when a run starts and when it ends, with no panel open', async () => {
+    const api = fakeApi({
+      'train:start': { jobId: 'j1', runDir: '/r' },
+      'models:list': []
+    })
+    setApi(api)
+    const tr = useTrainingStore()
+    const reads = () => api.calls.filter((c) => c.channel === 'models:list').length
+    await tr.start('/d')
+    send(api, 'j1', epoch(1))
+    await nextTick()
+    expect(tr.state).toBe('running')
+    expect(reads()).toBe(1)
+    send(api, 'j1', { type: 'done', result: result(false) })
+    await nextTick()
+    expect(tr.state).toBe('done')
+    expect(reads()).toBe(2)
+  })
 })
