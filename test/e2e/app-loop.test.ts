@@ -139,7 +139,12 @@ describe('app: any model on any folder, corrected, fine-tuned and evaluated', ()
     await entry.click()
     await shots(page, '02-library-after-reload', SHOTS)
 
-    // 3. choose the input folder in the browser's folder chooser
+    // 3. choose the input folder in the browser's folder chooser (Escape closes it at once: the
+    // dialog takes the focus from the button that opened it)
+    await page.getByTestId('predict-input-choose').click()
+    await page.getByTestId('folder-chooser').waitFor()
+    await page.keyboard.press('Escape')
+    await page.getByTestId('folder-chooser').waitFor({ state: 'detached' })
     await page.getByTestId('predict-input-choose').click()
     await page.getByTestId('folder-chooser').waitFor()
     await page.getByTestId('folder-path').fill(temp)
