@@ -21,6 +21,11 @@ export interface FolderRequest {
   input?: string
 }
 
+/** The folder holding `dir` ('/' for a top-level one). */
+function parentOf(dir: string): string {
+  return dir.replace(/\/+$/, '').replace(/\/[^/]*$/, '') || '/'
+}
+
 /** The folder chooser store. */
 export const useFolderChooserStore = defineStore('folder-chooser', () => {
   const request = ref<FolderRequest | null>(null)
@@ -73,6 +78,11 @@ export const useFolderChooserStore = defineStore('folder-chooser', () => {
     error.value = null
     const done = new Promise<string | null>((resolve) => (settle = resolve))
     await browse(req.start)
+    if (req.start && req.purpose === 'output' && error.value !== null) {
+      // an output folder is made when chosen: list where it will be, with its path ready
+      await browse(parentOf(req.start))
+      if (error.value === null) path.value = req.start
+    }
     return done
   }
 

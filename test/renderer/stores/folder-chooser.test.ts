@@ -54,4 +54,29 @@ describe('the folder chooser (browser host)', () => {
     expect(chooser.listing?.dir).toBe('/b')
     expect(chooser.path).toBe('/b')
   })
+
+  it('opens a missing output folder at the folder it will be made in, its path ready to choose', async () => {
+    const api = fakeApi({
+      'folder:list': (a: { dir?: string }) => {
+        if (a.dir === '/data/cells-predictions') throw new Error(`${a.dir}: no such folder`)
+        return { dir: a.dir ?? '/root', parent: null, folders: [], images: 0 }
+      }
+    })
+    setApi(api)
+    const chooser = useFolderChooserStore()
+    void chooser.choose({
+      title: 'Predictions',
+      purpose: 'output',
+      start: '/data/cells-predictions'
+    })
+    await new Promise((r) => setTimeout(r, 0))
+    expect(chooser.listing?.dir).toBe('/data')
+    expect(chooser.path).toBe('/data/cells-predictions')
+    expect(chooser.error).toBeNull()
+    // an input that is not there is an error to show
+    void chooser.choose({ title: 'Images', purpose: 'input', start: '/data/cells-predictions' })
+    await new Promise((r) => setTimeout(r, 0))
+    expect(chooser.error).toContain('no such folder')
+    expect(chooser.listing?.dir).toBe('/root')
+  })
 })
